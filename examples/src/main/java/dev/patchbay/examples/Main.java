@@ -1,0 +1,28 @@
+package dev.patchbay.examples;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Entry point of {@code patchbay-examples.jar}: {@code java -jar … <program> [options]}. */
+public final class Main {
+  private Main() {}
+
+  /** The runnable programs by name; each returns the process exit code. */
+  static Map<String, Function<String[], Integer>> programs() {
+    Map<String, Function<String[], Integer>> programs = new TreeMap<>();
+    programs.put("codec", CodecDemo::run);
+    return programs;
+  }
+
+  public static void main(String[] args) {
+    Map<String, Function<String[], Integer>> programs = programs();
+    if (args.length == 0 || !programs.containsKey(args[0])) {
+      System.err.println("usage: java -jar patchbay-examples.jar <" + String.join("|",
+          programs.keySet()) + "> [options]");
+      System.exit(2);
+    }
+    System.exit(programs.get(args[0]).apply(Arrays.copyOfRange(args, 1, args.length)));
+  }
+}

@@ -1,0 +1,34 @@
+package dev.patchbay;
+
+import java.time.Duration;
+
+/**
+ * The edge or the authorization server refused the credentials or the token: a bad client
+ * secret, an {@code invalid_grant}, a token rejected twice in a row, a failed PKCE/state/iss
+ * check. The app must re-authenticate the user; retrying the same call will not help unless
+ * {@link #retryable()} says so.
+ */
+public class AuthenticationException extends PatchbayException {
+  private static final long serialVersionUID = 1L;
+
+  private final String error;
+
+  public AuthenticationException(String message) {
+    this(message, null, null, false, 0, null);
+  }
+
+  /**
+   * @param error the RFC 6749 {@code error} code (for example {@code invalid_grant}), or null
+   */
+  public AuthenticationException(
+      String message, String error, Throwable cause, boolean retryable, int status,
+      Duration retryAfter) {
+    super(message, cause, retryable, status, retryAfter);
+    this.error = error;
+  }
+
+  /** The RFC 6749 {@code error} code, or null when the failure was not an OAuth error body. */
+  public String error() {
+    return error;
+  }
+}

@@ -1,0 +1,10 @@
+package dev.patchbay;
+
+/** The operation was refused or abandoned because its owner was closed. */
+public class ClosedException extends PatchbayException {
+  private static final long serialVersionUID = 1L;
+
+  public ClosedException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.patchbay;
+
+import java.time.Duration;
+
+/**
+ * The edge refused a request with a status: an upgrade refusal (401, 403, 409, 429, 503), a
+ * token-endpoint 429/503 that outlived its retry budget, or any other non-success answer.
+ * {@link #status()} is always present.
+ */
+public class EdgeRejectedException extends PatchbayException {
+  private static final long serialVersionUID = 1L;
+
+  public EdgeRejectedException(
+      String message, int status, boolean retryable, Duration retryAfter, Throwable cause) {
+    super(message, cause, retryable, status, retryAfter);
+  }
+}

@@ -1,0 +1,14 @@
+package dev.patchbay;
+
+/**
+ * Service-provider interface for {@link java.util.ServiceLoader}: a media module registers one
+ * in {@code META-INF/services/dev.patchbay.MediaEngineProvider}. The SDK uses an explicitly
+ * configured engine first; otherwise exactly one provider must be present.
+ */
+public interface MediaEngineProvider {
+  /** The engine's name, as {@link MediaEngine#name()} reports it. */
+  String name();
+
+  /** A new engine with default settings. */
+  MediaEngine create();
+}

@@ -1,0 +1,18 @@
+package dev.patchbay;
+
+/**
+ * A frame or an answer broke the edge protocol: malformed JSON, an unknown frame type, a
+ * missing or wrong-typed field, an oversized frame, an unparseable token response. Never
+ * carries the raw payload, which may hold secrets.
+ */
+public class ProtocolException extends PatchbayException {
+  private static final long serialVersionUID = 1L;
+
+  public ProtocolException(String message) {
+    super(message);
+  }
+
+  public ProtocolException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.patchbay;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The one backoff policy of the SDK: exponential growth with full jitter that stays random at
+ * the cap, {@code Retry-After} honoured, a bounded number of attempts and an overall deadline.
+ *
+ * <p>The delay before retry {@code n} (0-based) is {@code max(serverDelay, random(0, min(maxDelay,
+ * baseDelay * 2^n)))}. Immutable; build with {@link #custom()} or take {@link #ofDefaults()}.
+ */
+public final class RetryPolicy {
+  public static final Duration DEFAULT_BASE_DELAY = Duration.ofMillis(250);
+  public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_ATTEMPTS = 6;
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+
+  private static final RetryPolicy DEFAULTS = custom().build();
+
+  private final Duration baseDelay;
+  private final Duration maxDelay;
+  private final int maxAttempts;
+  private final Duration deadline;
+
+  private RetryPolicy(Builder b) {
+    this.baseDelay = b.baseDelay;
+    this.maxDelay = b.maxDelay;
+    this.maxAttempts = b.maxAttempts;
+    this.deadline = b.deadline;
+  }
+
+  public static RetryPolicy ofDefaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .baseDelay(baseDelay)
+        .maxDelay(maxDelay)
+        .maxAttempts(maxAttempts)
+        .deadline(deadline);
+  }
+
+  /** First retry's upper bound; doubles per attempt until {@link #maxDelay()}. */
+  public Duration baseDelay() {
+    return baseDelay;
+  }
+
+  /** Upper bound (the cap) of the client-chosen delay; jitter stays random below it. */
+  public Duration maxDelay() {
+    return maxDelay;
+  }
+
+  /** Total attempts including the first one; 1 means no retry. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** No retry is scheduled that would start later than this after the first attempt. */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  @Override
+  public String toString() {
+    return "RetryPolicy{base=" + baseDelay + ", cap=" + maxDelay + ", maxAttempts=" + maxAttempts
+        + ", deadline=" + deadline + '}';
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RetryPolicy p
+        && baseDelay.equals(p.baseDelay)
+        && maxDelay.equals(p.maxDelay)
+        && maxAttempts == p.maxAttempts
+        && deadline.equals(p.deadline);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(baseDelay, maxDelay, maxAttempts, deadline);
+  }
+
+  /** Validating builder; every setter rejects a bad value with a message naming it. */
+  public static final class Builder {
+    private Duration baseDelay = DEFAULT_BASE_DELAY;
+    private Duration maxDelay = DEFAULT_MAX_DELAY;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration deadline = DEFAULT_DEADLINE;
+
+    private Builder() {}
+
+    public Builder baseDelay(Duration baseDelay) {
+      this.baseDelay = positive("baseDelay", baseDelay);
+      return this;
+    }
+
+    public Builder maxDelay(Duration maxDelay) {
+      this.maxDelay = positive("maxDelay", maxDelay);
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be >= 1, but was " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder deadline(Duration deadline) {
+      this.deadline = positive("deadline", deadline);
+      return this;
+    }
+
+    public RetryPolicy build() {
+      if (maxDelay.compareTo(baseDelay) < 0) {
+        throw new IllegalArgumentException(
+            "maxDelay must be >= baseDelay (" + baseDelay + "), but was " + maxDelay);
+      }
+      return new RetryPolicy(this);
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name + " must not be null");
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, but was " + value);
+      }
+      return value;
+    }
+  }
+}

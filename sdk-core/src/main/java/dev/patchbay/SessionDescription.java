@@ -1,0 +1,33 @@
+package dev.patchbay;
+
+import java.util.Objects;
+
+/**
+ * An SDP offer or answer, engine-neutral. {@link #toString()} omits the SDP body, which holds
+ * ICE credentials ({@code a=ice-pwd}).
+ */
+public record SessionDescription(Type type, String sdp) {
+  /** Offer or answer (RFC 3264). */
+  public enum Type { OFFER, ANSWER }
+
+  public SessionDescription {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(sdp, "sdp");
+    if (sdp.isBlank()) {
+      throw new IllegalArgumentException("sdp must not be blank");
+    }
+  }
+
+  public static SessionDescription offer(String sdp) {
+    return new SessionDescription(Type.OFFER, sdp);
+  }
+
+  public static SessionDescription answer(String sdp) {
+    return new SessionDescription(Type.ANSWER, sdp);
+  }
+
+  @Override
+  public String toString() {
+    return "SessionDescription{" + type + ", " + sdp.length() + " chars}";
+  }
+}

@@ -1,0 +1,271 @@
+package dev.patchbay.internal.protocol;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** The frame types of protocol v1. Field names are the wire names. */
+public final class Frames {
+  private Frames() {}
+
+  static String require(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+    return value;
+  }
+
+  static String requireCallId(String value) {
+    require("callId", value);
+    if (value.length() > 128) {
+      throw new IllegalArgumentException("callId must be at most 128 chars");
+    }
+    return value;
+  }
+
+  static <T> List<T> list(List<T> value) {
+    return value == null ? List.of() : List.copyOf(value);
+  }
+
+  /** An ICE server advertised by the edge. {@code credential} never appears in toString. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record IceServer(List<String> urls, String username, String credential) {
+    public IceServer {
+      urls = list(urls);
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("iceServers[].urls is required");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "IceServer{urls=" + urls + ", username=" + username + ", credential="
+          + (credential == null ? "null" : "██") + '}';
+    }
+  }
+
+  /** Limits the edge advertises in {@code hello}; null means "not advertised". */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Limits(
+      Integer maxFrameBytes, Integer maxCallsPerConnection, Integer tenantSockets,
+      Integer tenantNegotiations) {}
+
+  /** edge→client, first frame on every connection. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Hello(
+      String connectionId, String userId, String tenantId, Long heartbeatMs,
+      Long resumeWindowMs, List<IceServer> iceServers, Limits limits) implements Frame {
+    public Hello {
+      require("connectionId", connectionId);
+      if (heartbeatMs == null || heartbeatMs <= 0) {
+        throw new IllegalArgumentException("heartbeatMs must be > 0");
+      }
+      if (resumeWindowMs == null || resumeWindowMs < 0) {
+        resumeWindowMs = 0L;
+      }
+      iceServers = list(iceServers);
+    }
+  }
+
+  /** client→edge: place a call. {@code callId} is client-made and is the idempotency key. */
+  public record Invite(String callId, String to, String sdp) implements Frame {
+    public Invite {
+      requireCallId(callId);
+      require("to", to);
+      require("sdp", sdp);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** edge→client: the callee is being alerted. */
+  public record Ringing(String callId) implements Frame {
+    public Ringing {
+      requireCallId(callId);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** Both ways: the SDP answer (edge→caller, or callee→edge for an incoming call). */
+  public record Answer(String callId, String sdp) implements Frame {
+    public Answer {
+      requireCallId(callId);
+      require("sdp", sdp);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** edge→client: an incoming call with the caller's SDP offer. */
+  public record Incoming(String callId, String from, String sdp) implements Frame {
+    public Incoming {
+      requireCallId(callId);
+      require("from", from);
+      require("sdp", sdp);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** client→edge: decline an incoming call. {@code status} defaults to 603 (decline). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Reject(String callId, Integer status, String reason) implements Frame {
+    public Reject {
+      requireCallId(callId);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** edge→client: the edge retracted a pending incoming call. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Cancel(String callId, String reason) implements Frame {
+    public Cancel {
+      requireCallId(callId);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /**
+   * Both ways: one trickled ICE candidate, or end-of-candidates when {@code complete} is true
+   * (then {@code candidate} is absent).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Candidate(
+      String callId, String candidate, String sdpMid, Integer sdpMLineIndex, Boolean complete)
+      implements Frame {
+    public Candidate {
+      requireCallId(callId);
+      if (!Boolean.TRUE.equals(complete)) {
+        require("candidate", candidate);
+      }
+    }
+
+    @JsonIgnore
+    public boolean isEndOfCandidates() {
+      return Boolean.TRUE.equals(complete);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** Both ways: renegotiation (hold, ICE restart) on an established call. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Offer(String callId, String sdp, Boolean iceRestart) implements Frame {
+    public Offer {
+      requireCallId(callId);
+      require("sdp", sdp);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** Both ways: end a call. The edge confirms a client's bye with {@link Ended}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Bye(String callId, String reason) implements Frame {
+    public Bye {
+      requireCallId(callId);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** edge→client: the call is over and every edge resource for it is released. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Ended(String callId, String reason) implements Frame {
+    public Ended {
+      requireCallId(callId);
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+
+  /** client→edge: a fresh access token for the open socket. {@code token} is never printed. */
+  public record Reauth(String token) implements Frame {
+    public Reauth {
+      require("token", token);
+    }
+
+    @Override
+    public String toString() {
+      return "Reauth[token=██]";
+    }
+  }
+
+  /** client→edge after a reconnect: the previous connection and the calls still live. */
+  public record Resume(String connectionId, List<String> callIds) implements Frame {
+    public Resume {
+      require("connectionId", connectionId);
+      callIds = list(callIds);
+    }
+  }
+
+  /** edge→client: which calls survived the reconnect and which ended meanwhile. */
+  public record Resumed(List<String> resumed, List<String> ended) implements Frame {
+    public Resumed {
+      resumed = list(resumed);
+      ended = list(ended);
+    }
+  }
+
+  /** edge→client: the edge will drop this socket; reconnect within {@code reconnectWithinMs}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Closing(Long reconnectWithinMs, String reason) implements Frame {
+    public Closing {
+      if (reconnectWithinMs == null || reconnectWithinMs < 0) {
+        throw new IllegalArgumentException("reconnectWithinMs must be >= 0");
+      }
+    }
+  }
+
+  /** edge→client: a failure, for a call when {@code callId} is set, else for the connection. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Error(String callId, Integer status, String message, Long retryAfterMs)
+      implements Frame {
+    public Error {
+      if (status == null || status < 100 || status > 999) {
+        throw new IllegalArgumentException("status must be a 3-digit code");
+      }
+      if (callId != null) {
+        requireCallId(callId);
+      }
+    }
+
+    @Override
+    public String callIdOrNull() {
+      return callId;
+    }
+  }
+}

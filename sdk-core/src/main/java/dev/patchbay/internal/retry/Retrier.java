@@ -1,0 +1,135 @@
+package dev.patchbay.internal.retry;
+
+import dev.patchbay.PatchbayException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Runs an asynchronous operation under the project's {@link Backoff}: a failure that is a
+ * {@link PatchbayException#retryable() retryable} {@link PatchbayException} is retried after
+ * the backoff delay (honouring its {@code retryAfter}) until the attempts or the deadline run
+ * out; anything else fails at once. Waits are timers on the scheduler, never sleeps.
+ *
+ * <p>Cancelling (or completing) the returned future cancels the pending timer, so a
+ * {@code close()} during backoff leaves nothing scheduled.
+ */
+public final class Retrier {
+  /** Told about each retry before it is scheduled; must be cheap and must not throw. */
+  public interface Listener {
+    Listener NONE = (what, retry, delay, cause) -> {};
+
+    void onRetry(String what, int retry, Duration delay, PatchbayException cause);
+  }
+
+  private final Backoff backoff;
+  private final ScheduledExecutorService scheduler;
+  private final LongSupplier nanoTime;
+  private final Listener listener;
+
+  public Retrier(Backoff backoff, ScheduledExecutorService scheduler, Listener listener) {
+    this(backoff, scheduler, listener, System::nanoTime);
+  }
+
+  Retrier(Backoff backoff, ScheduledExecutorService scheduler, Listener listener,
+      LongSupplier nanoTime) {
+    this.backoff = Objects.requireNonNull(backoff, "backoff");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.nanoTime = nanoTime;
+  }
+
+  public Backoff backoff() {
+    return backoff;
+  }
+
+  /**
+   * @param what names the operation in logs and listener calls (never a secret)
+   * @param attempt starts one attempt; called again for each retry
+   */
+  public <T> CompletableFuture<T> execute(String what, Supplier<CompletableFuture<T>> attempt) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
+    AtomicReference<CompletableFuture<T>> inFlight = new AtomicReference<>();
+    result.whenComplete((r, e) -> {
+      ScheduledFuture<?> t = timer.getAndSet(null);
+      if (t != null) {
+        t.cancel(false);
+      }
+      CompletableFuture<T> f = inFlight.getAndSet(null);
+      if (f != null && e instanceof CancellationException) {
+        f.cancel(false);
+      }
+    });
+    long deadline = nanoTime.getAsLong() + backoff.policy().deadline().toNanos();
+    run(what, attempt, result, timer, inFlight, 0, deadline);
+    return result;
+  }
+
+  private <T> void run(String what, Supplier<CompletableFuture<T>> attempt,
+      CompletableFuture<T> result, AtomicReference<ScheduledFuture<?>> timer,
+      AtomicReference<CompletableFuture<T>> inFlight, int retry, long deadline) {
+    if (result.isDone()) {
+      return;
+    }
+    CompletableFuture<T> f;
+    try {
+      f = Objects.requireNonNull(attempt.get(), "attempt returned null");
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    inFlight.set(f);
+    f.whenComplete((value, error) -> {
+      inFlight.compareAndSet(f, null);
+      if (error == null) {
+        result.complete(value);
+        return;
+      }
+      Throwable cause = unwrap(error);
+      if (!(cause instanceof PatchbayException pe) || !pe.retryable()
+          || retry + 1 >= backoff.policy().maxAttempts()) {
+        result.completeExceptionally(cause);
+        return;
+      }
+      Duration delay = backoff.delay(retry, pe.retryAfter());
+      if (nanoTime.getAsLong() + delay.toNanos() > deadline) {
+        result.completeExceptionally(cause);
+        return;
+      }
+      listener.onRetry(what, retry + 1, delay, pe);
+      try {
+        timer.set(scheduler.schedule(
+            () -> run(what, attempt, result, timer, inFlight, retry + 1, deadline),
+            delay.toNanos(), TimeUnit.NANOSECONDS));
+      } catch (RuntimeException rejected) { // scheduler shut down: the owner is closing
+        result.completeExceptionally(cause);
+        return;
+      }
+      if (result.isDone()) { // cancelled between the check and the schedule
+        ScheduledFuture<?> t = timer.getAndSet(null);
+        if (t != null) {
+          t.cancel(false);
+        }
+      }
+    });
+  }
+
+  /** Strips the wrappers {@link CompletableFuture} adds around a failure. */
+  public static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
