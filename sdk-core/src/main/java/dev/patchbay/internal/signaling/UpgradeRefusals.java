@@ -78,7 +78,12 @@ public final class UpgradeRefusals {
 
   private static JsonNode body(Response response) {
     try {
-      String text = response.peekBody(4096).string();
+      // Only a body of known, small length: never block OkHttp's thread on an unbounded body.
+      long length = response.body().contentLength();
+      if (length <= 0 || length > 4096) {
+        return null;
+      }
+      String text = response.peekBody(length).string();
       if (text.isBlank()) {
         return null;
       }

@@ -127,6 +127,11 @@ public final class RealUserAgent implements UserAgent, CallHost {
         LOG.warn("the user must authenticate again: {}", cause.getMessage());
       }
     });
+    firstConnect.whenComplete((ua, e) -> {
+      if (e instanceof CancellationException) { // the app gave up waiting: release everything
+        execute(() -> beginClose(null));
+      }
+    });
     execute(() -> connect(false));
     return firstConnect;
   }
