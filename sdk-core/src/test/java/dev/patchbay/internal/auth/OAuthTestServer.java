@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import dev.patchbay.testing.LogCapture;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -67,7 +68,10 @@ final class OAuthTestServer implements AutoCloseable {
         .setHeader("Content-Type", "application/json").body(body).build();
   }
 
+  /** A token answer; both tokens are registered as secrets for the log check. */
   static MockResponse token(String accessToken, long expiresIn, String refreshToken) {
+    LogCapture.registerSecret(accessToken);
+    LogCapture.registerSecret(refreshToken);
     return json(200, "{\"access_token\":\"" + accessToken + "\",\"token_type\":\"Bearer\","
         + "\"expires_in\":" + expiresIn
         + (refreshToken == null ? "" : ",\"refresh_token\":\"" + refreshToken + "\"") + "}");
