@@ -243,9 +243,10 @@ public final class RealCall implements IncomingCall {
         || state == CallState.NEW;
     if (!setupPhase) {
       LOG.warn("edge reported {} for call in state {}: {}", status, state, safe(error.message()));
-      if (state == CallState.CONNECTING || state == CallState.ACTIVE) {
-        fail(EndReason.EDGE_ERROR, callFailed("the edge ended the call with " + status, status,
-            false, null), true);
+      if (status == 404 && (state == CallState.CONNECTING || state == CallState.ACTIVE)) {
+        edgeKnowsCall = false; // the edge no longer has this call: it is over
+        fail(EndReason.EDGE_ERROR, callFailed("the edge no longer knows call " + id + " (404)",
+            status, false, null), false);
       }
       return;
     }
