@@ -1,6 +1,7 @@
 package dev.patchbay.internal.protocol;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -103,9 +104,11 @@ public final class FrameCodec {
       throw new FrameDecodingException(FrameDecodingException.Kind.INVALID_FIELD,
           "invalid frame: wrong type for field " + path(e), null);
     } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
       throw new FrameDecodingException(FrameDecodingException.Kind.MALFORMED,
-          "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-              + e.getLocation().getColumnNr(), null);
+          at == null ? "malformed JSON"
+              : "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr(),
+          null);
     } catch (java.io.IOException | RuntimeException e) {
       throw new FrameDecodingException(FrameDecodingException.Kind.MALFORMED,
           "undecodable frame (" + e.getClass().getSimpleName() + ")", null);

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs an asynchronous operation under the project's {@link Backoff}: a failure that is a
@@ -24,6 +26,8 @@ import java.util.function.Supplier;
  * {@code close()} during backoff leaves nothing scheduled.
  */
 public final class Retrier {
+  private static final Logger log = LoggerFactory.getLogger(Retrier.class);
+
   /** Told about each retry before it is scheduled; must be cheap and must not throw. */
   public interface Listener {
     Listener NONE = (what, retry, delay, cause) -> {};
@@ -81,13 +85,7 @@ public final class Retrier {
     if (result.isDone()) {
       return;
     }
-    CompletableFuture<T> f;
-    try {
-      f = Objects.requireNonNull(attempt.get(), "attempt returned null");
-    } catch (RuntimeException e) {
-      result.completeExceptionally(e);
-      return;
-    }
+    CompletableFuture<T> f = start(attempt);
     inFlight.set(f);
     f.whenComplete((value, error) -> {
       inFlight.compareAndSet(f, null);
@@ -106,7 +104,12 @@ public final class Retrier {
         result.completeExceptionally(cause);
         return;
       }
-      listener.onRetry(what, retry + 1, delay, pe);
+      try {
+        listener.onRetry(what, retry + 1, delay, pe);
+      } catch (RuntimeException listenerFailure) { // a broken listener must not hang the result
+        log.warn("Retry listener {} threw for {}", listener.getClass().getName(), what,
+            listenerFailure);
+      }
       try {
         timer.set(scheduler.schedule(
             () -> run(what, attempt, result, timer, inFlight, retry + 1, deadline),
@@ -122,6 +125,14 @@ public final class Retrier {
         }
       }
     });
+  }
+
+  private static <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> attempt) {
+    try {
+      return Objects.requireNonNull(attempt.get(), "attempt returned null");
+    } catch (RuntimeException e) { // a synchronous throw counts like a failed attempt
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Strips the wrappers {@link CompletableFuture} adds around a failure. */

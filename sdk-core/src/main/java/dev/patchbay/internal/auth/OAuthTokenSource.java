@@ -1,0 +1,189 @@
+package dev.patchbay.internal.auth;
+
+import dev.patchbay.AccessToken;
+import dev.patchbay.AuthenticationException;
+import dev.patchbay.Credentials;
+import dev.patchbay.EdgeRejectedException;
+import dev.patchbay.internal.retry.Retrier;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tokens from one OAuth grant. Keeps the newest refresh token (rotation: a refresh answer that
+ * carries a new one replaces the old; one without leaves the old in place). An authorization
+ * code is exchanged once; after that only its refresh token can renew the access token.
+ * Client-credentials and token-exchange grants simply repeat the grant.
+ */
+final class OAuthTokenSource implements TokenSource {
+  static final String TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
+  private static final Logger log = LoggerFactory.getLogger(OAuthTokenSource.class);
+
+  private final Credentials credentials;
+  private final ClientAuth auth;
+  private final TokenEndpoint endpoint;
+  private final Clock clock;
+  private final Retrier revokeRetrier;
+  private final Object lock = new Object();
+  private String refreshToken; // guarded by lock; the newest one
+  private boolean codeConsumed; // guarded by lock
+  private boolean cleared; // guarded by lock
+
+  OAuthTokenSource(Credentials credentials, TokenEndpoint endpoint, Clock clock,
+      Retrier revokeRetrier) {
+    this.credentials = credentials;
+    this.auth = new ClientAuth(credentials.clientId(), credentials.clientSecret());
+    this.endpoint = endpoint;
+    this.clock = clock;
+    this.revokeRetrier = revokeRetrier;
+    if (credentials instanceof Credentials.RefreshToken r) {
+      this.refreshToken = r.refreshToken();
+    }
+  }
+
+  /** The refresh token the next refresh would use (tests). */
+  String currentRefreshToken() {
+    synchronized (lock) {
+      return refreshToken;
+    }
+  }
+
+  private record Grant(Map<String, String> params, List<String> secrets, boolean replaySafe,
+      boolean usesCode) {}
+
+  @Override
+  public CompletableFuture<Issued> fetch(AccessToken rejected) {
+    Grant grant;
+    try {
+      grant = nextGrant();
+    } catch (AuthenticationException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Instant sent = clock.instant();
+    CompletableFuture<TokenResponse> answer =
+        endpoint.token(auth, grant.params, grant.secrets, grant.replaySafe);
+    return answer.handle((r, error) -> {
+      synchronized (lock) {
+        if (grant.usesCode && !(Retrier.unwrap(error) instanceof EdgeRejectedException e
+            && e.retryable())) {
+          codeConsumed = true; // the server may have seen it: never send it again
+        }
+        if (r != null && r.refreshToken() != null && !cleared) {
+          refreshToken = r.refreshToken();
+        }
+      }
+      if (error != null) {
+        throw Retrier.unwrap(error) instanceof RuntimeException re ? re
+            : new IllegalStateException(error);
+      }
+      Instant expiresAt = r.expiresIn() == null ? null : sent.plusSeconds(r.expiresIn());
+      return new Issued(new AccessToken(r.accessToken(), expiresAt, r.scope()), sent);
+    });
+  }
+
+  private Grant nextGrant() {
+    Map<String, String> p = new LinkedHashMap<>();
+    List<String> secrets = new ArrayList<>();
+    if (credentials.clientSecret() != null) {
+      secrets.add(credentials.clientSecret());
+    }
+    synchronized (lock) {
+      if (cleared) {
+        throw reauthenticate("the grant was rejected earlier (invalid_grant)");
+      }
+      if (credentials instanceof Credentials.ClientCredentials cc) {
+        p.put("grant_type", "client_credentials");
+        putIfPresent(p, "scope", cc.scope());
+        return new Grant(p, secrets, true, false);
+      }
+      if (credentials instanceof Credentials.TokenExchange tx) {
+        p.put("grant_type", TOKEN_EXCHANGE_GRANT);
+        p.put("subject_token", tx.subjectToken());
+        p.put("subject_token_type", tx.subjectTokenType());
+        putIfPresent(p, "audience", tx.audience());
+        putIfPresent(p, "scope", tx.scope());
+        secrets.add(tx.subjectToken());
+        return new Grant(p, secrets, true, false);
+      }
+      if (refreshToken != null) {
+        p.put("grant_type", "refresh_token");
+        p.put("refresh_token", refreshToken);
+        secrets.add(refreshToken);
+        return new Grant(p, secrets, false, false);
+      }
+      if (credentials instanceof Credentials.AuthorizationCode ac && !codeConsumed) {
+        p.put("grant_type", "authorization_code");
+        p.put("code", ac.code());
+        p.put("redirect_uri", ac.redirectUri().toString());
+        p.put("code_verifier", ac.codeVerifier());
+        secrets.add(ac.code());
+        secrets.add(ac.codeVerifier());
+        return new Grant(p, secrets, false, true);
+      }
+    }
+    throw reauthenticate("the authorization code was already exchanged and the server issued"
+        + " no refresh token");
+  }
+
+  private static AuthenticationException reauthenticate(String why) {
+    return new AuthenticationException(
+        why + ": authenticate the user again", "invalid_grant", null, false, 0, null);
+  }
+
+  private static void putIfPresent(Map<String, String> p, String key, String value) {
+    if (value != null) {
+      p.put(key, value);
+    }
+  }
+
+  @Override
+  public void clear() {
+    synchronized (lock) {
+      cleared = true;
+      refreshToken = null;
+      codeConsumed = true;
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> revoke(AccessToken current) {
+    String refresh;
+    synchronized (lock) {
+      refresh = refreshToken;
+      refreshToken = null;
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    if (refresh != null) {
+      all.add(revokeOne(refresh, "refresh_token"));
+    }
+    if (current != null) {
+      all.add(revokeOne(current.value(), "access_token"));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Void> revokeOne(String token, String hint) {
+    return revokeRetrier.execute("token revocation (" + hint + ")",
+            () -> endpoint.revoke(auth, token, hint))
+        .handle((ok, error) -> {
+          if (error != null) {
+            log.warn("Revoking the {} failed; it stays valid until it expires: {}", hint,
+                Retrier.unwrap(error).getMessage());
+          } else {
+            log.debug("Revoked the {}", hint);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void cancel() {
+    endpoint.cancelAll();
+  }
+}

@@ -1,0 +1,422 @@
+package dev.patchbay.internal.auth;
+
+import dev.patchbay.AccessToken;
+import dev.patchbay.AuthenticationException;
+import dev.patchbay.ClosedException;
+import dev.patchbay.Credentials;
+import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.retry.Backoff;
+import dev.patchbay.internal.retry.Retrier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tokens of one user. Create one per user agent with {@link #create}; never share one.
+ *
+ * <ul>
+ *   <li>Expiry is counted on the local {@link TokenConfig#clock() clock} from the moment the
+ *       request was sent plus {@code expires_in}; the server's clock is never consulted, so
+ *       clock skew between client and server does not matter.
+ *   <li>A token is handed out only while more than the refresh margin (capped at half its
+ *       lifetime) is left; after that callers wait for the refresh. A timer starts that refresh
+ *       at the refresh time without waiting for a caller.
+ *   <li>Single flight: at most one token request is in flight; every caller who needs a new
+ *       token joins it. 429/503 are retried with the project's {@link Backoff}.
+ *   <li>{@link #invalidate} (a 401): one forced refresh; if the token it produced is rejected
+ *       again, a typed {@link AuthenticationException} instead of another refresh.
+ *   <li>{@code invalid_grant}: tokens and grant are cleared, listeners get exactly one
+ *       {@link Listener#onReauthenticationRequired}, and every later call fails at once.
+ *   <li>{@link #closeAsync}: cancels what is in flight, revokes the refresh and access tokens
+ *       (RFC 7009, bounded retries on 503), then completes; idempotent.
+ * </ul>
+ *
+ * <p>Listeners are called on the thread that completed the request (an OkHttp or scheduler
+ * thread), outside any lock, before the waiting futures complete; an exception from a listener
+ * is logged and ignored.
+ */
+public final class RealTokenManager implements TokenManager {
+  private static final Logger log = LoggerFactory.getLogger(RealTokenManager.class);
+  private static final AtomicLong IDS = new AtomicLong();
+  private static final Duration MIN_TIMER_DELAY = Duration.ofMillis(100);
+
+  private final String id = "tm-" + IDS.incrementAndGet();
+  private final TokenSource source;
+  private final TokenConfig config;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Retrier retrier;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Object lock = new Object();
+
+  // all guarded by lock
+  private AccessToken current;
+  private Instant refreshAt;
+  private AccessToken forcedToken; // obtained by the last forced refresh
+  private boolean everIssued;
+  private CompletableFuture<AccessToken> inFlight;
+  private CompletableFuture<Issued> inFlightAttempt;
+  private AuthenticationException terminal;
+  private ScheduledFuture<?> refreshTimer;
+  private CompletableFuture<Void> closed;
+
+  private RealTokenManager(TokenSource source, TokenConfig config,
+      ScheduledExecutorService scheduler, Retrier retrier) {
+    this.source = source;
+    this.config = config;
+    this.clock = config.clock();
+    this.scheduler = scheduler;
+    this.retrier = retrier;
+    if (config.listener() != null) {
+      listeners.add(config.listener());
+    }
+  }
+
+  /**
+   * The factory {@code Patchbay.connect(Credentials)} calls, once per user agent.
+   *
+   * @param credentials how this user obtains tokens
+   * @param endpoints token/revoke/authorize URIs, usually {@link OAuthEndpoints#forEdge}
+   * @param http the SDK's shared client (its connection pool and dispatcher are reused)
+   * @param scheduler timers for backoff and proactive refresh (owned by the caller; prefer a
+   *     {@code ScheduledThreadPoolExecutor} with {@code setRemoveOnCancelPolicy(true)})
+   * @param config margin, clock, retry policies, listener; {@link TokenConfig#defaults()}
+   */
+  public static RealTokenManager create(Credentials credentials, OAuthEndpoints endpoints,
+      okhttp3.OkHttpClient http, ScheduledExecutorService scheduler, TokenConfig config) {
+    Objects.requireNonNull(credentials, "credentials must not be null");
+    Objects.requireNonNull(endpoints, "endpoints must not be null");
+    Objects.requireNonNull(http, "http must not be null");
+    Objects.requireNonNull(scheduler, "scheduler must not be null");
+    Objects.requireNonNull(config, "config must not be null");
+    Retrier tokenRetrier = new Retrier(new Backoff(config.retryPolicy(), config.random()),
+        scheduler, config.retryListener());
+    TokenSource source;
+    if (credentials instanceof Credentials.Provided p) {
+      source = new ProviderTokenSource(p.provider(), config.clock());
+    } else {
+      Retrier revokeRetrier = new Retrier(new Backoff(config.revokePolicy(), config.random()),
+          scheduler, config.retryListener());
+      source = new OAuthTokenSource(credentials, new TokenEndpoint(http, endpoints, config),
+          config.clock(), revokeRetrier);
+    }
+    RealTokenManager m = new RealTokenManager(source, config, scheduler, tokenRetrier);
+    log.debug("Token manager {} created for {}", m.id, credentials.getClass().getSimpleName());
+    return m;
+  }
+
+  /** Same as {@link #create} with {@link TokenConfig#defaults()}. */
+  public static RealTokenManager create(Credentials credentials, OAuthEndpoints endpoints,
+      okhttp3.OkHttpClient http, ScheduledExecutorService scheduler) {
+    return create(credentials, endpoints, http, scheduler, TokenConfig.defaults());
+  }
+
+  /** For log lines and diagnostics; never a secret. */
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+  }
+
+  @Override
+  public CompletableFuture<AccessToken> token() {
+    CompletableFuture<AccessToken> shared;
+    boolean start;
+    synchronized (lock) {
+      CompletableFuture<AccessToken> refused = refusedLocked();
+      if (refused != null) {
+        return refused;
+      }
+      if (current != null && fresh()) {
+        return CompletableFuture.completedFuture(current);
+      }
+      start = inFlight == null;
+      if (start) {
+        inFlight = new CompletableFuture<>();
+      }
+      shared = inFlight;
+    }
+    if (start) {
+      startRequest(shared, null);
+    }
+    return shared.copy();
+  }
+
+  @Override
+  public CompletableFuture<AccessToken> invalidate(AccessToken rejected) {
+    Objects.requireNonNull(rejected, "rejected must not be null");
+    CompletableFuture<AccessToken> shared;
+    boolean start;
+    synchronized (lock) {
+      CompletableFuture<AccessToken> refused = refusedLocked();
+      if (refused != null) {
+        return refused;
+      }
+      if (current != null && !current.equals(rejected)) {
+        log.debug("Token manager {}: a replaced token was rejected; the current one is used",
+            id);
+        return token();
+      }
+      if (rejected.equals(forcedToken)) {
+        return CompletableFuture.failedFuture(new AuthenticationException(
+            "the edge rejected the token obtained by a forced refresh: not refreshing again",
+            null, null, false, 401, null));
+      }
+      current = null;
+      refreshAt = null;
+      cancelTimerLocked();
+      start = inFlight == null;
+      if (start) {
+        inFlight = new CompletableFuture<>();
+      }
+      shared = inFlight;
+    }
+    if (start) {
+      log.debug("Token manager {}: token rejected, forcing one refresh", id);
+      startRequest(shared, rejected);
+    }
+    return shared.copy();
+  }
+
+  private CompletableFuture<AccessToken> refusedLocked() {
+    if (closed != null) {
+      return CompletableFuture.failedFuture(new ClosedException("the token manager is closed"));
+    }
+    if (terminal != null) {
+      return CompletableFuture.failedFuture(terminal);
+    }
+    return null;
+  }
+
+  private boolean fresh() {
+    return refreshAt == null || clock.instant().isBefore(refreshAt);
+  }
+
+  private void startRequest(CompletableFuture<AccessToken> shared, AccessToken rejected) {
+    CompletableFuture<Issued> attempt =
+        retrier.execute("token request", () -> source.fetch(rejected));
+    synchronized (lock) {
+      if (inFlight == shared) {
+        inFlightAttempt = attempt;
+      } else { // closed meanwhile
+        attempt.cancel(false);
+      }
+    }
+    attempt.whenComplete((issued, error) -> finish(shared, rejected, issued, error));
+  }
+
+  private void finish(CompletableFuture<AccessToken> shared, AccessToken rejected, Issued issued,
+      Throwable error) {
+    PatchbayException failure = null;
+    AccessToken replaced = null;
+    boolean reauth = false;
+    synchronized (lock) {
+      if (inFlight == shared) {
+        inFlight = null;
+        inFlightAttempt = null;
+      }
+      if (closed != null) {
+        failure = new ClosedException("the token manager was closed during the token request");
+      } else if (error == null) {
+        failure = validate(issued, rejected);
+        if (failure == null) {
+          AccessToken token = issued.token();
+          if (everIssued) {
+            replaced = token;
+          }
+          everIssued = true;
+          current = token;
+          refreshAt = refreshTime(issued);
+          forcedToken = rejected != null ? token : null;
+          scheduleRefreshLocked();
+        }
+      } else {
+        failure = typed(Retrier.unwrap(error));
+        if (failure instanceof AuthenticationException ae && "invalid_grant".equals(ae.error())) {
+          terminal = ae;
+          current = null;
+          refreshAt = null;
+          cancelTimerLocked();
+          source.clear();
+          reauth = true;
+        }
+      }
+    }
+    if (failure == null) {
+      if (replaced != null) {
+        notifyRefreshed(replaced);
+      }
+      log.debug("Token manager {}: new access token, expires {}", id,
+          issued.token().expiresAt());
+      shared.complete(issued.token());
+      return;
+    }
+    if (reauth) {
+      log.info("Token manager {}: the grant is no longer valid, re-authentication required: {}",
+          id, failure.getMessage());
+      notifyReauthentication((AuthenticationException) failure);
+    } else {
+      log.debug("Token manager {}: token request failed: {}", id, failure.getMessage());
+    }
+    shared.completeExceptionally(failure);
+  }
+
+  private PatchbayException validate(Issued issued, AccessToken rejected) {
+    AccessToken token = issued.token();
+    if (rejected != null && token.equals(rejected)) {
+      return new AuthenticationException(
+          "the forced refresh returned the token the edge had just rejected");
+    }
+    if (token.expiresAt() != null && !token.expiresAt().isAfter(clock.instant())) {
+      return new AuthenticationException(
+          "the new access token had already expired when it arrived (expires "
+              + token.expiresAt() + ")");
+    }
+    return null;
+  }
+
+  private static PatchbayException typed(Throwable t) {
+    if (t instanceof PatchbayException pe) {
+      return pe;
+    }
+    return new PatchbayException("token request failed: " + t.getClass().getName(), t);
+  }
+
+  /** Expiry minus the margin, the margin capped at half of the lifetime. */
+  private Instant refreshTime(Issued issued) {
+    Instant expiresAt = issued.token().expiresAt();
+    if (expiresAt == null) {
+      return null;
+    }
+    Duration lifetime = Duration.between(issued.issuedAt(), expiresAt);
+    Duration margin = config.refreshMargin();
+    if (margin.compareTo(lifetime.dividedBy(2)) > 0) {
+      margin = lifetime.dividedBy(2);
+    }
+    return expiresAt.minus(margin);
+  }
+
+  private void scheduleRefreshLocked() {
+    cancelTimerLocked();
+    if (!config.proactiveRefresh() || refreshAt == null) {
+      return;
+    }
+    Duration delay = Duration.between(clock.instant(), refreshAt);
+    if (delay.compareTo(MIN_TIMER_DELAY) < 0) {
+      delay = MIN_TIMER_DELAY;
+    }
+    try {
+      refreshTimer = scheduler.schedule(this::refreshIfDue, delay.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      log.debug("Token manager {}: scheduler refused the refresh timer (shutting down)", id);
+    }
+  }
+
+  private void cancelTimerLocked() {
+    if (refreshTimer != null) {
+      refreshTimer.cancel(false);
+      refreshTimer = null;
+    }
+  }
+
+  private void refreshIfDue() {
+    synchronized (lock) {
+      refreshTimer = null;
+      if (closed != null || terminal != null || inFlight != null || current == null) {
+        return;
+      }
+      if (fresh()) { // the clock says not yet (an injected clock): look again later
+        scheduleRefreshLocked();
+        return;
+      }
+    }
+    token().whenComplete((t, e) -> {
+      if (e != null && !(Retrier.unwrap(e) instanceof ClosedException)) {
+        log.warn("Token manager {}: background refresh failed: {}", id,
+            Retrier.unwrap(e).getMessage());
+      }
+    });
+  }
+
+  private void notifyRefreshed(AccessToken token) {
+    for (Listener l : listeners) {
+      try {
+        l.onTokenRefreshed(token);
+      } catch (RuntimeException e) {
+        log.warn("Token manager {}: listener {} threw from onTokenRefreshed", id,
+            l.getClass().getName(), e);
+      }
+    }
+  }
+
+  private void notifyReauthentication(AuthenticationException cause) {
+    for (Listener l : listeners) {
+      try {
+        l.onReauthenticationRequired(cause);
+      } catch (RuntimeException e) {
+        log.warn("Token manager {}: listener {} threw from onReauthenticationRequired", id,
+            l.getClass().getName(), e);
+      }
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAsync() {
+    CompletableFuture<AccessToken> pending;
+    CompletableFuture<Issued> attempt;
+    AccessToken toRevoke;
+    CompletableFuture<Void> done;
+    synchronized (lock) {
+      if (closed != null) {
+        return closed.copy();
+      }
+      done = new CompletableFuture<>();
+      closed = done;
+      cancelTimerLocked();
+      pending = inFlight;
+      attempt = inFlightAttempt;
+      inFlight = null;
+      inFlightAttempt = null;
+      toRevoke = current;
+      current = null;
+      refreshAt = null;
+      forcedToken = null;
+    }
+    if (attempt != null) {
+      attempt.cancel(false);
+    }
+    source.cancel();
+    if (pending != null) {
+      pending.completeExceptionally(
+          new ClosedException("the token manager was closed during the token request"));
+    }
+    source.revoke(toRevoke).whenComplete((v, e) -> {
+      log.debug("Token manager {} closed", id);
+      done.complete(null);
+    });
+    return done.copy();
+  }
+
+  @Override
+  public String toString() {
+    synchronized (lock) {
+      return "RealTokenManager{" + id + ", token=" + (current == null ? "none" : "██")
+          + ", refreshAt=" + refreshAt + ", closed=" + (closed != null) + '}';
+    }
+  }
+}

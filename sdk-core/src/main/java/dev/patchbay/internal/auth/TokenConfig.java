@@ -1,0 +1,191 @@
+package dev.patchbay.internal.auth;
+
+import dev.patchbay.RetryPolicy;
+import dev.patchbay.internal.retry.Retrier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Random;
+import java.util.random.RandomGenerator;
+
+/**
+ * Settings of one {@link RealTokenManager}. Immutable; {@link #defaults()} or {@link #custom()}.
+ *
+ * <p>Defaults and why:
+ * <ul>
+ *   <li>{@link #DEFAULT_REFRESH_MARGIN} 60 s: a token is refreshed (in the background, and by
+ *       {@code token()}) once less than this is left, capped at half the token's lifetime so a
+ *       short-lived token is not refreshed on every call. 60 s covers a WebSocket handshake
+ *       (the edge drops them after 3 s), a few backed-off 429/503 retries of the refresh itself,
+ *       and GC/suspend pauses, while costing under 2% of a typical 1-hour token.
+ *   <li>{@link #DEFAULT_REQUEST_TIMEOUT} 10 s per HTTP attempt (connect + send + read).
+ *   <li>token requests retry with {@link RetryPolicy#ofDefaults()} (6 attempts, 60 s deadline);
+ *       revocation at close with {@link #DEFAULT_REVOKE_POLICY} (4 attempts within 10 s): close
+ *       must not hang for a minute on a sick server.
+ * </ul>
+ */
+public final class TokenConfig {
+  public static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  public static final RetryPolicy DEFAULT_REVOKE_POLICY = RetryPolicy.custom()
+      .baseDelay(Duration.ofMillis(250))
+      .maxDelay(Duration.ofSeconds(2))
+      .maxAttempts(4)
+      .deadline(Duration.ofSeconds(10))
+      .build();
+
+  private static final TokenConfig DEFAULTS = custom().build();
+
+  private final Duration refreshMargin;
+  private final Duration requestTimeout;
+  private final Clock clock;
+  private final RetryPolicy retryPolicy;
+  private final RetryPolicy revokePolicy;
+  private final RandomGenerator random;
+  private final TokenManager.Listener listener;
+  private final Retrier.Listener retryListener;
+  private final boolean proactiveRefresh;
+
+  private TokenConfig(Builder b) {
+    this.refreshMargin = b.refreshMargin;
+    this.requestTimeout = b.requestTimeout;
+    this.clock = b.clock;
+    this.retryPolicy = b.retryPolicy;
+    this.revokePolicy = b.revokePolicy;
+    this.random = b.random;
+    this.listener = b.listener;
+    this.retryListener = b.retryListener;
+    this.proactiveRefresh = b.proactiveRefresh;
+  }
+
+  public static TokenConfig defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder custom() {
+    return new Builder();
+  }
+
+  /** Refresh once less than this is left (capped at half the token lifetime). */
+  public Duration refreshMargin() {
+    return refreshMargin;
+  }
+
+  /** Deadline of one HTTP attempt. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Local clock: expiry = time the request was sent + {@code expires_in}. */
+  public Clock clock() {
+    return clock;
+  }
+
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  public RetryPolicy revokePolicy() {
+    return revokePolicy;
+  }
+
+  /** Jitter source of the backoff (seed it in tests). */
+  public RandomGenerator random() {
+    return random;
+  }
+
+  /** Registered first on every manager made with this config; may be null. */
+  public TokenManager.Listener listener() {
+    return listener;
+  }
+
+  public Retrier.Listener retryListener() {
+    return retryListener;
+  }
+
+  /** Whether a timer refreshes the token at its refresh time without waiting for a caller. */
+  public boolean proactiveRefresh() {
+    return proactiveRefresh;
+  }
+
+  @Override
+  public String toString() {
+    return "TokenConfig{refreshMargin=" + refreshMargin + ", requestTimeout=" + requestTimeout
+        + ", clock=" + clock + ", retryPolicy=" + retryPolicy + ", revokePolicy=" + revokePolicy
+        + ", proactiveRefresh=" + proactiveRefresh + '}';
+  }
+
+  /** Validating builder. */
+  public static final class Builder {
+    private Duration refreshMargin = DEFAULT_REFRESH_MARGIN;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Clock clock = Clock.systemUTC();
+    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private RetryPolicy revokePolicy = DEFAULT_REVOKE_POLICY;
+    private RandomGenerator random = new Random();
+    private TokenManager.Listener listener;
+    private Retrier.Listener retryListener = Retrier.Listener.NONE;
+    private boolean proactiveRefresh = true;
+
+    private Builder() {}
+
+    public Builder refreshMargin(Duration refreshMargin) {
+      Objects.requireNonNull(refreshMargin, "refreshMargin must not be null");
+      if (refreshMargin.isNegative()) {
+        throw new IllegalArgumentException("refreshMargin must be >= 0, but was " + refreshMargin);
+      }
+      this.refreshMargin = refreshMargin;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration requestTimeout) {
+      Objects.requireNonNull(requestTimeout, "requestTimeout must not be null");
+      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "requestTimeout must be > 0, but was " + requestTimeout);
+      }
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock must not be null");
+      return this;
+    }
+
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
+      return this;
+    }
+
+    public Builder revokePolicy(RetryPolicy revokePolicy) {
+      this.revokePolicy = Objects.requireNonNull(revokePolicy, "revokePolicy must not be null");
+      return this;
+    }
+
+    /** Must be safe for use from several threads (for example {@link Random}). */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random must not be null");
+      return this;
+    }
+
+    public Builder listener(TokenManager.Listener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    public Builder retryListener(Retrier.Listener retryListener) {
+      this.retryListener = Objects.requireNonNull(retryListener, "retryListener must not be null");
+      return this;
+    }
+
+    public Builder proactiveRefresh(boolean proactiveRefresh) {
+      this.proactiveRefresh = proactiveRefresh;
+      return this;
+    }
+
+    public TokenConfig build() {
+      return new TokenConfig(this);
+    }
+  }
+}

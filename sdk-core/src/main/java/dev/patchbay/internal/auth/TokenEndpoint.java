@@ -1,0 +1,255 @@
+package dev.patchbay.internal.auth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.AuthenticationException;
+import dev.patchbay.EdgeRejectedException;
+import dev.patchbay.PatchbayException;
+import dev.patchbay.ProtocolException;
+import dev.patchbay.internal.retry.RetryAfter;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP attempt at the token or revocation endpoint (no retries here: the caller wraps it in
+ * a {@link dev.patchbay.internal.retry.Retrier}). Async through OkHttp's {@code enqueue}; every
+ * attempt has a call timeout; cancelling the returned future cancels the HTTP call.
+ *
+ * <p>Failures are typed: OAuth error bodies become {@link AuthenticationException} (error code
+ * and a sanitised description), 429/503 a retryable {@link EdgeRejectedException} carrying
+ * {@code Retry-After}, other statuses a non-retryable one, an unreadable 2xx a
+ * {@link ProtocolException}. No message ever contains what the request carried.
+ */
+final class TokenEndpoint {
+  static final int MAX_BODY_BYTES = 64 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OkHttpClient http;
+  private final OAuthEndpoints endpoints;
+  private final TokenConfig config;
+  private final Set<Call> calls = ConcurrentHashMap.newKeySet();
+
+  TokenEndpoint(OkHttpClient http, OAuthEndpoints endpoints, TokenConfig config) {
+    this.http = http;
+    this.endpoints = endpoints;
+    this.config = config;
+  }
+
+  /**
+   * POSTs a token request.
+   *
+   * @param params the grant's form parameters (including {@code grant_type})
+   * @param secrets every secret value the request carries (masked if the server echoes them)
+   * @param replaySafe whether repeating the request after a lost answer is harmless (a rotating
+   *     refresh token or a one-time code is not)
+   */
+  CompletableFuture<TokenResponse> token(ClientAuth auth, Map<String, String> params,
+      Collection<String> secrets, boolean replaySafe) {
+    String grant = params.get("grant_type");
+    return post(endpoints.token(), auth, params, "token request (" + grant + ")", replaySafe)
+        .thenApply(r -> parseToken(r, secrets, grant));
+  }
+
+  /**
+   * RFC 7009 revocation. 200 is success, also for a token the server does not know; 503 and
+   * 429 are retryable (the token still lives).
+   */
+  CompletableFuture<Void> revoke(ClientAuth auth, String token, String typeHint) {
+    if (endpoints.revoke() == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("token", token);
+    params.put("token_type_hint", typeHint);
+    return post(endpoints.revoke(), auth, params, "token revocation (" + typeHint + ")", true)
+        .thenApply(r -> {
+          if (r.status / 100 == 2) {
+            return null;
+          }
+          throw failure(r, "token revocation (" + typeHint + ")", Set.of(token));
+        });
+  }
+
+  /** Cancels every HTTP call still running (close). */
+  void cancelAll() {
+    for (Call c : calls) {
+      c.cancel();
+    }
+  }
+
+  private record Answer(int status, String body, String retryAfter, String contentType) {}
+
+  private CompletableFuture<Answer> post(URI uri, ClientAuth auth, Map<String, String> params,
+      String what, boolean replaySafe) {
+    HttpUrl url = HttpUrl.get(uri.toString());
+    Map<String, String> form = new LinkedHashMap<>(params);
+    auth.addTo(form);
+    FormBody.Builder body = new FormBody.Builder();
+    form.forEach(body::add);
+    Request.Builder request = new Request.Builder().url(url).post(body.build())
+        .header("Accept", "application/json");
+    String basic = auth.basicHeader();
+    if (basic != null) {
+      request.header("Authorization", basic);
+    }
+    Call call = http.newCall(request.build());
+    call.timeout().timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    CompletableFuture<Answer> result = new CompletableFuture<>();
+    result.whenComplete((a, e) -> {
+      calls.remove(call);
+      if (result.isCancelled()) {
+        call.cancel();
+      }
+    });
+    calls.add(call);
+    long started = System.nanoTime();
+    call.enqueue(new Callback() {
+      @Override
+      public void onFailure(Call c, IOException e) {
+        boolean retryable = !c.isCanceled()
+            && (replaySafe || e instanceof ConnectException || e instanceof UnknownHostException);
+        log.debug("{} to {} failed after {} ms: {}", what, url.redact(), millisSince(started),
+            e.getClass().getSimpleName());
+        result.completeExceptionally(new PatchbayException(
+            what + " to " + url.redact() + " failed: " + e.getClass().getSimpleName(), e,
+            retryable, 0, null));
+      }
+
+      @Override
+      public void onResponse(Call c, Response response) {
+        try (response) {
+          String text = response.peekBody(MAX_BODY_BYTES).string();
+          log.debug("{} to {} answered {} in {} ms", what, url.redact(), response.code(),
+              millisSince(started));
+          result.complete(new Answer(response.code(), text, response.header("Retry-After"),
+              response.header("Content-Type")));
+        } catch (IOException | RuntimeException e) {
+          result.completeExceptionally(new PatchbayException(
+              what + " to " + url.redact() + " failed reading the answer: "
+                  + e.getClass().getSimpleName(), e, replaySafe, 0, null));
+        }
+      }
+    });
+    return result;
+  }
+
+  private static long millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  private TokenResponse parseToken(Answer a, Collection<String> secrets, String grant) {
+    String what = "token request (" + grant + ")";
+    if (a.status / 100 != 2) {
+      throw failure(a, what, secrets);
+    }
+    JsonNode json = parseJson(a.body);
+    if (json == null || !json.isObject()) {
+      throw new ProtocolException(what + ": the token endpoint answered " + a.status
+          + " with a body that is not a JSON object");
+    }
+    String accessToken = text(json, "access_token", what);
+    if (accessToken == null || accessToken.isBlank()) {
+      throw new ProtocolException(what + ": access_token must be a non-blank string, but was "
+          + (json.has("access_token") ? json.get("access_token").getNodeType() : "missing"));
+    }
+    String type = text(json, "token_type", what);
+    if (type != null && !type.equalsIgnoreCase("Bearer")) {
+      throw new ProtocolException(what + ": token_type must be Bearer, but was "
+          + OAuthErrors.safe(type, secrets));
+    }
+    Long expiresIn = expiresIn(json.get("expires_in"), what);
+    String refresh = text(json, "refresh_token", what);
+    if (refresh != null && refresh.isBlank()) {
+      refresh = null;
+    }
+    return new TokenResponse(accessToken, expiresIn, refresh, text(json, "scope", what));
+  }
+
+  private static Long expiresIn(JsonNode n, String what) {
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    long v;
+    if (n.canConvertToLong() && n.isIntegralNumber()) {
+      v = n.asLong();
+    } else if (n.isTextual() && n.asText().matches("\\d{1,12}")) {
+      v = Long.parseLong(n.asText());
+    } else {
+      throw new ProtocolException(
+          what + ": expires_in must be a non-negative integer, but was " + n.getNodeType());
+    }
+    if (v < 0) {
+      throw new ProtocolException(what + ": expires_in must be >= 0, but was " + v);
+    }
+    return v;
+  }
+
+  private static String text(JsonNode json, String field, String what) {
+    JsonNode n = json.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual()) {
+      throw new ProtocolException(
+          what + ": " + field + " must be a string, but was " + n.getNodeType());
+    }
+    return n.asText();
+  }
+
+  private static JsonNode parseJson(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  private PatchbayException failure(Answer a, String what, Collection<String> secrets) {
+    JsonNode json = parseJson(a.body);
+    String error = OAuthErrors.error(json);
+    if (a.status == 429 || a.status == 503) {
+      Optional<Duration> retryAfter = RetryAfter.parse(a.retryAfter, config.clock().instant());
+      return new EdgeRejectedException(what + ": the server answered " + a.status
+          + (error == null ? "" : " (" + OAuthErrors.safe(error, secrets) + ")")
+          + retryAfter.map(d -> ", retry after " + d).orElse(""), a.status, true,
+          retryAfter.orElse(null), null);
+    }
+    if (error != null && a.status / 100 == 4) {
+      return new AuthenticationException(what + " refused (" + a.status + "): "
+          + OAuthErrors.describe(json, secrets), OAuthErrors.safe(error, secrets), null, false,
+          a.status, null);
+    }
+    if (a.status == 401) {
+      return new AuthenticationException(what + " refused (401): the client authentication was"
+          + " not accepted", null, null, false, 401, null);
+    }
+    return new EdgeRejectedException(what + ": the server answered " + a.status
+        + (error == null ? "" : " (" + OAuthErrors.safe(error, secrets) + ")"), a.status, false,
+        null, null);
+  }
+}

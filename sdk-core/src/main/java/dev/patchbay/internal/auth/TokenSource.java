@@ -1,0 +1,27 @@
+package dev.patchbay.internal.auth;
+
+import dev.patchbay.AccessToken;
+import java.util.concurrent.CompletableFuture;
+
+/** Where a {@link RealTokenManager} gets tokens from: one OAuth grant or an app provider. */
+interface TokenSource {
+
+  /**
+   * One attempt at a new token (the manager retries and serialises calls: at most one runs at
+   * a time). Fails with a typed {@link dev.patchbay.PatchbayException}; an
+   * {@link dev.patchbay.AuthenticationException} with error {@code invalid_grant} means the
+   * grant is gone for good.
+   *
+   * @param rejected the token the edge refused (forced refresh), or null
+   */
+  CompletableFuture<Issued> fetch(AccessToken rejected);
+
+  /** Forgets every grant secret (after {@code invalid_grant}). */
+  void clear();
+
+  /** Revokes what is still alive (best effort, bounded); never fails. */
+  CompletableFuture<Void> revoke(AccessToken current);
+
+  /** Cancels HTTP calls still in flight. */
+  void cancel();
+}

@@ -1,0 +1,222 @@
+package dev.patchbay.internal.media;
+
+import dev.patchbay.ClosedException;
+import dev.patchbay.IceCandidate;
+import dev.patchbay.MediaSession;
+import dev.patchbay.MediaState;
+import dev.patchbay.ProtocolException;
+import dev.patchbay.SessionDescription;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One call's session of the {@link SignalingOnlyMediaEngine}. State is guarded by {@code this}. */
+final class SignalingOnlySession implements MediaSession {
+  private static final Logger LOG = LoggerFactory.getLogger(SignalingOnlySession.class);
+  static final String HOST_CANDIDATE = "candidate:1 1 udp 2122260223 127.0.0.1 9 typ host generation 0";
+
+  private final SignalingOnlyMediaEngine engine;
+  private final String callId;
+  private final Listener listener;
+  private final long sessionId = SignalingOnlySdp.newSessionId();
+  private final String fingerprint = SignalingOnlySdp.fingerprint();
+
+  private MediaState state = MediaState.NEW;
+  private boolean closed;
+  private boolean localOfferPending;
+  private boolean remoteDescription;
+  private int bufferedCandidates;
+  private int appliedCandidates;
+  private long version;
+  private SignalingOnlySdp.IceCredentials ice = SignalingOnlySdp.IceCredentials.random();
+  private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+
+  SignalingOnlySession(SignalingOnlyMediaEngine engine, String callId, Listener listener) {
+    this.engine = engine;
+    this.callId = callId;
+    this.listener = listener;
+  }
+
+  @Override
+  public String callId() {
+    return callId;
+  }
+
+  @Override
+  public CompletableFuture<SessionDescription> createOffer(boolean iceRestart) {
+    return onEngine(() -> {
+      String sdp;
+      synchronized (this) {
+        if (iceRestart) {
+          ice = SignalingOnlySdp.IceCredentials.random();
+        }
+        sdp = SignalingOnlySdp.build(sessionId, version++, ice, fingerprint, "actpass");
+        localOfferPending = true;
+      }
+      return SessionDescription.offer(sdp);
+    }, true);
+  }
+
+  @Override
+  public CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
+    if (offer == null || offer.type() != SessionDescription.Type.OFFER) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("offer must be an OFFER, but was " + offer));
+    }
+    return onEngine(() -> {
+      validate(offer);
+      String sdp;
+      synchronized (this) {
+        if (offer.sdp().contains("a=ice-ufrag:") && remoteDescription) {
+          ice = SignalingOnlySdp.IceCredentials.random(); // new remote generation: answer with ours
+        }
+        sdp = SignalingOnlySdp.build(sessionId, version++, ice, fingerprint, "active");
+        localOfferPending = false;
+        applyRemoteDescription();
+      }
+      setState(MediaState.CONNECTING);
+      setState(MediaState.CONNECTED);
+      return SessionDescription.answer(sdp);
+    }, true);
+  }
+
+  @Override
+  public CompletableFuture<Void> acceptAnswer(SessionDescription answer) {
+    if (answer == null || answer.type() != SessionDescription.Type.ANSWER) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("answer must be an ANSWER, but was " + answer));
+    }
+    return onEngine(() -> {
+      validate(answer);
+      synchronized (this) {
+        if (!localOfferPending) {
+          throw new IllegalStateException("no local offer is pending for call " + callId);
+        }
+        localOfferPending = false;
+        applyRemoteDescription();
+      }
+      setState(MediaState.CONNECTING);
+      setState(MediaState.CONNECTED);
+      return null;
+    }, false);
+  }
+
+  @Override
+  public synchronized void addRemoteCandidate(IceCandidate candidate) {
+    if (closed || candidate == null) {
+      return;
+    }
+    if (remoteDescription) {
+      appliedCandidates++;
+    } else {
+      bufferedCandidates++;
+    }
+  }
+
+  @Override
+  public void endOfRemoteCandidates() {
+    // nothing to do without ICE
+  }
+
+  @Override
+  public synchronized MediaState state() {
+    return state;
+  }
+
+  /** Buffered candidates that were applied once the remote description arrived; for tests. */
+  synchronized int appliedCandidates() {
+    return appliedCandidates;
+  }
+
+  @Override
+  public CompletableFuture<Void> close() {
+    synchronized (this) {
+      if (closed) {
+        return closeFuture;
+      }
+      closed = true;
+      state = MediaState.CLOSED;
+    }
+    // Complete on the engine thread, after every task queued before: once the future is done no
+    // listener call of this session can follow.
+    if (!engine.execute(this::released)) {
+      released();
+    }
+    return closeFuture;
+  }
+
+  private void released() {
+    engine.released(this);
+    closeFuture.complete(null);
+  }
+
+  private void applyRemoteDescription() {
+    remoteDescription = true;
+    appliedCandidates += bufferedCandidates;
+    bufferedCandidates = 0;
+  }
+
+  private void validate(SessionDescription d) {
+    if (!SignalingOnlySdp.looksValid(d.sdp())) {
+      throw new ProtocolException("the remote " + d.type().name().toLowerCase(java.util.Locale.ROOT)
+          + " is not an SDP with a media section (" + d.sdp().length() + " chars)");
+    }
+  }
+
+  private <T> CompletableFuture<T> onEngine(Supplier<T> step, boolean trickle) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    boolean queued = engine.execute(() -> {
+      if (isClosed()) {
+        f.completeExceptionally(new ClosedException("media session of call " + callId + " is closed"));
+        return;
+      }
+      T value;
+      try {
+        value = step.get();
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+        return;
+      }
+      f.complete(value);
+      if (trickle) {
+        emit(() -> listener.onLocalCandidate(new IceCandidate("0", 0, HOST_CANDIDATE)));
+        emit(listener::onLocalCandidatesComplete);
+      }
+    });
+    if (!queued) {
+      return engine.closedFuture();
+    }
+    return f;
+  }
+
+  private void setState(MediaState next) {
+    synchronized (this) {
+      if (closed || state == next) {
+        return;
+      }
+      state = next;
+    }
+    emit(() -> listener.onStateChange(next));
+  }
+
+  private void emit(Runnable call) {
+    if (isClosed()) {
+      return;
+    }
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("media listener of call {} threw; ignored", callId, e);
+    }
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public String toString() {
+    return "SignalingOnlySession{callId=" + callId + ", state=" + state() + '}';
+  }
+}
