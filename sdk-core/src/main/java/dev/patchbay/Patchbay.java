@@ -1,0 +1,338 @@
+package dev.patchbay;
+
+import dev.patchbay.internal.admission.AdmissionControl;
+import dev.patchbay.internal.auth.OAuthEndpoints;
+import dev.patchbay.internal.auth.RealTokenManager;
+import dev.patchbay.internal.auth.TokenConfig;
+import dev.patchbay.internal.auth.TokenManager;
+import dev.patchbay.internal.concurrent.SdkThreads;
+import dev.patchbay.internal.media.MediaEngineLoader;
+import dev.patchbay.internal.ua.Events;
+import dev.patchbay.internal.ua.RealUserAgent;
+import dev.patchbay.internal.ua.SdkRuntime;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The root of the SDK: one per process, thread-safe. Owns the one HTTP client, the scheduler,
+ * the executors, the per-tenant admission limiter, the media engine and the diagnostics.
+ *
+ * <pre>{@code
+ * try (Patchbay patchbay = Patchbay.builder()
+ *     .edge(URI.create("https://edge.example.com"))
+ *     .mediaEngine(MediaEngines.signalingOnly())
+ *     .build()) {
+ *   UserAgent alice = patchbay.connect(Credentials.clientCredentials(id, secret),
+ *       UserAgentOptions.of("acme")).join();
+ *   Call call = alice.dial("bob").join();    // completes when media is connected
+ *   call.hangUp().join();                    // completes when everything is released
+ *   alice.close();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} is idempotent: it closes every user agent (hanging up their calls and
+ * revoking their tokens), then the media engine, then every SDK thread; afterwards every count
+ * of {@link #diagnostics()} is zero.
+ */
+public final class Patchbay implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Patchbay.class);
+
+  /** Ping interval of the first socket, until the edge's {@code hello} says otherwise. */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+  /** How long {@link #close()} waits for user agents to finish closing. */
+  public static final Duration CLOSE_BOUND = Duration.ofSeconds(30);
+
+  private final URI edge;
+  private final SdkRuntime rt;
+  private final SdkThreads threads;
+  private final ExecutorService workers;
+  private final ExecutorService ownedCallbacks;
+  private final ExecutorService okhttpThreads;
+  private final TokenConfig tokenConfig;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Patchbay(Builder b) {
+    this.edge = b.edge;
+    this.threads = new SdkThreads("patchbay-", b.virtualThreads);
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(1, threads.platform("scheduler"));
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    int cpus = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.workers = threads.taskExecutor("worker", cpus);
+    this.ownedCallbacks = b.callbackExecutor == null ? threads.taskExecutor("callback", cpus) : null;
+    Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : ownedCallbacks;
+    this.okhttpThreads = threads.blockingExecutor("okhttp");
+    Dispatcher dispatcher = new Dispatcher(okhttpThreads);
+    dispatcher.setMaxRequests(Integer.MAX_VALUE); // a WebSocket holds its "request" for life
+    dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
+    OkHttpClient http = new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(5, 30, TimeUnit.SECONDS))
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofSeconds(10))
+        .writeTimeout(Duration.ofSeconds(10))
+        .webSocketCloseTimeout(b.closeHandshakeTimeout)
+        .build();
+    MediaEngine media = b.mediaEngine != null ? b.mediaEngine
+        : MediaEngineLoader.load(Patchbay.class.getClassLoader());
+    this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
+        .build();
+    this.rt = new SdkRuntime(HttpUrl.get(edge), http, scheduler, workers, callbacks,
+        new AdmissionControl(b.tenantLimits, b.defaultLimits), media, new Events(b.listener),
+        threads, b.clock, new SecureRandom(), b.heartbeat.toMillis());
+    LOG.info("Patchbay started: edge {}, media engine {}, virtual threads {}", edge, media.name(),
+        threads.usesVirtualThreads());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Connects one user: obtains a token (its own token manager), waits for admission, upgrades
+   * the signaling WebSocket and waits for {@code hello}. 429/503 refusals and network errors are
+   * retried with backoff (honouring {@code Retry-After}); a 401 forces one token refresh; 403 and
+   * 409 are not retried.
+   *
+   * @return completes with the connected agent, or exceptionally with a typed
+   *     {@link PatchbayException} ({@link AuthenticationException}, {@link EdgeRejectedException},
+   *     {@link ClosedException}); completions run on the app's callback executor
+   */
+  public CompletableFuture<UserAgent> connect(Credentials credentials, UserAgentOptions options) {
+    Objects.requireNonNull(credentials, "credentials must not be null");
+    Objects.requireNonNull(options, "options must not be null");
+    checkOpen();
+    TokenManager tokens = RealTokenManager.create(credentials, OAuthEndpoints.forEdge(edge),
+        rt.http, rt.scheduler, tokenConfig);
+    return connect(tokens, options);
+  }
+
+  /** Connects a user whose tokens come from {@code tokens} (owned by the agent from now on). */
+  CompletableFuture<UserAgent> connect(TokenManager tokens, UserAgentOptions options) {
+    checkOpen();
+    return new RealUserAgent(rt, tokens, options).start();
+  }
+
+  /** The media engine in use (explicit, or the one ServiceLoader found). */
+  public MediaEngine mediaEngine() {
+    return rt.media;
+  }
+
+  /** True when SDK-owned executors run on virtual threads (Java 21+ and not disabled). */
+  public boolean usesVirtualThreads() {
+    return threads.usesVirtualThreads();
+  }
+
+  /** What this instance holds right now. */
+  public Diagnostics diagnostics() {
+    return new Diagnostics(rt.openSockets.get(), rt.agents.size(), rt.liveCalls.get(),
+        rt.media.openSessions(), threads.live(), rt.scheduler.getQueue().size(),
+        rt.media.liveNativeObjects());
+  }
+
+  /**
+   * Closes every user agent (bounded by {@link #CLOSE_BOUND}), then the media engine, then the
+   * SDK's threads and connections. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<CompletableFuture<Void>> agents = new ArrayList<>();
+    for (RealUserAgent a : new ArrayList<>(rt.agents.keySet())) {
+      a.closeAsync();
+      agents.add(a.closedInternal());
+    }
+    try {
+      CompletableFuture.allOf(agents.toArray(CompletableFuture[]::new))
+          .get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("user agents did not finish closing within {}", CLOSE_BOUND);
+    }
+    try {
+      rt.media.close();
+    } catch (RuntimeException e) {
+      LOG.warn("media engine {} failed to close", rt.media.name(), e);
+    }
+    rt.admission.close();
+    rt.scheduler.shutdownNow();
+    shutdown(workers);
+    if (ownedCallbacks != null) {
+      shutdown(ownedCallbacks);
+    }
+    rt.http.dispatcher().cancelAll();
+    shutdown(okhttpThreads);
+    rt.http.connectionPool().evictAll();
+    await(rt.scheduler);
+    LOG.info("Patchbay closed");
+  }
+
+  private static void shutdown(ExecutorService e) {
+    e.shutdown();
+    await(e);
+  }
+
+  private static void await(ExecutorService e) {
+    try {
+      if (!e.awaitTermination(5, TimeUnit.SECONDS)) {
+        e.shutdownNow();
+      }
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      e.shutdownNow();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new ClosedException("Patchbay is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Patchbay{edge=" + edge + ", " + diagnostics() + '}';
+  }
+
+  /** Validating builder; {@link #edge(URI)} is required. */
+  public static final class Builder {
+    private URI edge;
+    private MediaEngine mediaEngine;
+    private PatchbayEventListener listener = PatchbayEventListener.NONE;
+    private Executor callbackExecutor;
+    private final Map<String, AdmissionControl.Limits> tenantLimits = new HashMap<>();
+    private AdmissionControl.Limits defaultLimits = AdmissionControl.Limits.UNLIMITED;
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
+    private Duration closeHandshakeTimeout = UserAgentOptions.DEFAULT_CLOSE_TIMEOUT;
+    private Duration tokenRefreshMargin = TokenConfig.DEFAULT_REFRESH_MARGIN;
+    private boolean virtualThreads = true;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The edge's base URI: {@code https://…} (or {@code http://} for a local fake edge). */
+    public Builder edge(URI edge) {
+      Objects.requireNonNull(edge, "edge must not be null");
+      String scheme = edge.getScheme() == null ? "" : edge.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("https") || scheme.equals("http")) || edge.getHost() == null) {
+        throw new IllegalArgumentException(
+            "edge must be an absolute http(s) URI with a host, but was " + edge);
+      }
+      this.edge = edge;
+      return this;
+    }
+
+    /**
+     * The media engine to use; the SDK takes ownership and closes it in {@link Patchbay#close()}.
+     * Without one, exactly one {@link MediaEngineProvider} must be on the classpath.
+     */
+    public Builder mediaEngine(MediaEngine engine) {
+      this.mediaEngine = Objects.requireNonNull(engine, "mediaEngine must not be null");
+      return this;
+    }
+
+    public Builder eventListener(PatchbayEventListener listener) {
+      this.listener = Objects.requireNonNull(listener, "eventListener must not be null");
+      return this;
+    }
+
+    /**
+     * Where app callbacks and future completions run (owned by the app, not shut down by the
+     * SDK). Default: an SDK-owned executor (virtual threads on Java 21+).
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor must not be null");
+      return this;
+    }
+
+    /**
+     * Local caps for one tenant: open sockets and concurrent media negotiations. Work above a
+     * cap waits locally instead of being refused by the edge. Caps the edge advertises in
+     * {@code hello} lower these further.
+     */
+    public Builder tenantLimits(String tenant, int maxSockets, int maxNegotiations) {
+      Objects.requireNonNull(tenant, "tenant must not be null");
+      tenantLimits.put(tenant, new AdmissionControl.Limits(maxSockets, maxNegotiations));
+      return this;
+    }
+
+    /** Caps for tenants without {@link #tenantLimits}; default unlimited. */
+    public Builder defaultTenantLimits(int maxSockets, int maxNegotiations) {
+      this.defaultLimits = new AdmissionControl.Limits(maxSockets, maxNegotiations);
+      return this;
+    }
+
+    /**
+     * Ping interval of sockets opened before any {@code hello} was seen; afterwards the edge's
+     * advertised {@code heartbeatMs} is used. Default {@link #DEFAULT_HEARTBEAT}.
+     */
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = positive("heartbeat", interval);
+      return this;
+    }
+
+    /** OkHttp's close-handshake deadline, after which a socket is cancelled. Default 5 s. */
+    public Builder closeHandshakeTimeout(Duration timeout) {
+      this.closeHandshakeTimeout = positive("closeHandshakeTimeout", timeout);
+      return this;
+    }
+
+    /** How long before expiry tokens are refreshed. Default 60 s. */
+    public Builder tokenRefreshMargin(Duration margin) {
+      this.tokenRefreshMargin = positive("tokenRefreshMargin", margin);
+      return this;
+    }
+
+    /** Use virtual threads when the runtime has them (Java 21+). Default true. */
+    public Builder virtualThreads(boolean enabled) {
+      this.virtualThreads = enabled;
+      return this;
+    }
+
+    Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Patchbay build() {
+      if (edge == null) {
+        throw new IllegalStateException("edge must be set, but was null");
+      }
+      return new Patchbay(this);
+    }
+
+    private static Duration positive(String what, Duration d) {
+      Objects.requireNonNull(d, what + " must not be null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be > 0, but was " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package dev.patchbay;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Per-user settings of a {@link UserAgent}: the tenant (admission is per tenant, so it must be
+ * known before connecting), the optional user id, retry budgets and the deadline of every phase.
+ * Immutable; build with {@link #builder(String)}.
+ */
+public final class UserAgentOptions {
+  public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_INVITE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_RING_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_HANGUP_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Connect: 6 attempts within 60 s, 250 ms doubling to 30 s, full jitter. */
+  public static final RetryPolicy DEFAULT_CONNECT_RETRY = RetryPolicy.ofDefaults();
+  /** Reconnect: 10 attempts within 2 min, 250 ms doubling to 10 s, full jitter. */
+  public static final RetryPolicy DEFAULT_RECONNECT_RETRY = RetryPolicy.custom()
+      .baseDelay(Duration.ofMillis(250)).maxDelay(Duration.ofSeconds(10))
+      .maxAttempts(10).deadline(Duration.ofMinutes(2)).build();
+  /** Invite answered with 503/504: 3 attempts within 60 s, 500 ms doubling to 5 s. */
+  public static final RetryPolicy DEFAULT_INVITE_RETRY = RetryPolicy.custom()
+      .baseDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(5))
+      .maxAttempts(3).deadline(Duration.ofSeconds(60)).build();
+
+  private final String tenant;
+  private final String userId;
+  private final IcePolicy icePolicy;
+  private final RetryPolicy connectRetry;
+  private final RetryPolicy reconnectRetry;
+  private final RetryPolicy inviteRetry;
+  private final Duration upgradeTimeout;
+  private final Duration helloTimeout;
+  private final Duration inviteTimeout;
+  private final Duration ringTimeout;
+  private final Duration mediaTimeout;
+  private final Duration hangupTimeout;
+  private final Duration closeTimeout;
+
+  private UserAgentOptions(Builder b) {
+    this.tenant = b.tenant;
+    this.userId = b.userId;
+    this.icePolicy = b.icePolicy;
+    this.connectRetry = b.connectRetry;
+    this.reconnectRetry = b.reconnectRetry;
+    this.inviteRetry = b.inviteRetry;
+    this.upgradeTimeout = b.upgradeTimeout;
+    this.helloTimeout = b.helloTimeout;
+    this.inviteTimeout = b.inviteTimeout;
+    this.ringTimeout = b.ringTimeout;
+    this.mediaTimeout = b.mediaTimeout;
+    this.hangupTimeout = b.hangupTimeout;
+    this.closeTimeout = b.closeTimeout;
+  }
+
+  /** Options for a user of {@code tenant}, with defaults for everything else. */
+  public static UserAgentOptions of(String tenant) {
+    return builder(tenant).build();
+  }
+
+  public static Builder builder(String tenant) {
+    return new Builder(tenant);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(tenant);
+    b.userId = userId;
+    b.icePolicy = icePolicy;
+    b.connectRetry = connectRetry;
+    b.reconnectRetry = reconnectRetry;
+    b.inviteRetry = inviteRetry;
+    b.upgradeTimeout = upgradeTimeout;
+    b.helloTimeout = helloTimeout;
+    b.inviteTimeout = inviteTimeout;
+    b.ringTimeout = ringTimeout;
+    b.mediaTimeout = mediaTimeout;
+    b.hangupTimeout = hangupTimeout;
+    b.closeTimeout = closeTimeout;
+    return b;
+  }
+
+  public String tenant() {
+    return tenant;
+  }
+
+  /** The user id sent as {@code Patchbay-User}, or null to let the edge derive it from the token. */
+  public String userId() {
+    return userId;
+  }
+
+  public IcePolicy icePolicy() {
+    return icePolicy;
+  }
+
+  /** Backoff and budget of the first connection (429/503 refusals, network errors). */
+  public RetryPolicy connectRetry() {
+    return connectRetry;
+  }
+
+  /** Backoff and budget of reconnects after a lost connection. */
+  public RetryPolicy reconnectRetry() {
+    return reconnectRetry;
+  }
+
+  /** Backoff and budget of an invite answered with 503/504 (same call id each time). */
+  public RetryPolicy inviteRetry() {
+    return inviteRetry;
+  }
+
+  /** Deadline of the WebSocket upgrade (TCP connect + HTTP upgrade). */
+  public Duration upgradeTimeout() {
+    return upgradeTimeout;
+  }
+
+  /** Deadline of the edge's {@code hello} after the upgrade. */
+  public Duration helloTimeout() {
+    return helloTimeout;
+  }
+
+  /** Deadline from sending an invite to the edge's first answer (ringing, answer or error). */
+  public Duration inviteTimeout() {
+    return inviteTimeout;
+  }
+
+  /** Deadline of the ringing phase (outbound: until answered; inbound: until accepted). */
+  public Duration ringTimeout() {
+    return ringTimeout;
+  }
+
+  /** Deadline from offer/answer to connected media. */
+  public Duration mediaTimeout() {
+    return mediaTimeout;
+  }
+
+  /** Deadline from {@code bye} to the edge's {@code ended}; media is released either way. */
+  public Duration hangupTimeout() {
+    return hangupTimeout;
+  }
+
+  /** Deadline of the WebSocket close handshake; the socket is cancelled after it. */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "UserAgentOptions{tenant=" + tenant + ", userId=" + userId + ", connectRetry="
+        + connectRetry + ", reconnectRetry=" + reconnectRetry + ", inviteRetry=" + inviteRetry
+        + '}';
+  }
+
+  /** Validating builder: every setter rejects a bad value with a message naming it. */
+  public static final class Builder {
+    private final String tenant;
+    private String userId;
+    private IcePolicy icePolicy = IcePolicy.defaults();
+    private RetryPolicy connectRetry = DEFAULT_CONNECT_RETRY;
+    private RetryPolicy reconnectRetry = DEFAULT_RECONNECT_RETRY;
+    private RetryPolicy inviteRetry = DEFAULT_INVITE_RETRY;
+    private Duration upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
+    private Duration helloTimeout = DEFAULT_HELLO_TIMEOUT;
+    private Duration inviteTimeout = DEFAULT_INVITE_TIMEOUT;
+    private Duration ringTimeout = DEFAULT_RING_TIMEOUT;
+    private Duration mediaTimeout = DEFAULT_MEDIA_TIMEOUT;
+    private Duration hangupTimeout = DEFAULT_HANGUP_TIMEOUT;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+
+    private Builder(String tenant) {
+      this.tenant = name("tenant", tenant);
+    }
+
+    public Builder userId(String userId) {
+      this.userId = name("userId", userId);
+      return this;
+    }
+
+    public Builder icePolicy(IcePolicy policy) {
+      this.icePolicy = Objects.requireNonNull(policy, "icePolicy must not be null");
+      return this;
+    }
+
+    public Builder connectRetry(RetryPolicy policy) {
+      this.connectRetry = Objects.requireNonNull(policy, "connectRetry must not be null");
+      return this;
+    }
+
+    public Builder reconnectRetry(RetryPolicy policy) {
+      this.reconnectRetry = Objects.requireNonNull(policy, "reconnectRetry must not be null");
+      return this;
+    }
+
+    public Builder inviteRetry(RetryPolicy policy) {
+      this.inviteRetry = Objects.requireNonNull(policy, "inviteRetry must not be null");
+      return this;
+    }
+
+    public Builder upgradeTimeout(Duration d) {
+      this.upgradeTimeout = positive("upgradeTimeout", d);
+      return this;
+    }
+
+    public Builder helloTimeout(Duration d) {
+      this.helloTimeout = positive("helloTimeout", d);
+      return this;
+    }
+
+    public Builder inviteTimeout(Duration d) {
+      this.inviteTimeout = positive("inviteTimeout", d);
+      return this;
+    }
+
+    public Builder ringTimeout(Duration d) {
+      this.ringTimeout = positive("ringTimeout", d);
+      return this;
+    }
+
+    public Builder mediaTimeout(Duration d) {
+      this.mediaTimeout = positive("mediaTimeout", d);
+      return this;
+    }
+
+    public Builder hangupTimeout(Duration d) {
+      this.hangupTimeout = positive("hangupTimeout", d);
+      return this;
+    }
+
+    public Builder closeTimeout(Duration d) {
+      this.closeTimeout = positive("closeTimeout", d);
+      return this;
+    }
+
+    public UserAgentOptions build() {
+      return new UserAgentOptions(this);
+    }
+
+    private static String name(String what, String value) {
+      Objects.requireNonNull(value, what + " must not be null");
+      if (value.isBlank() || value.length() > 128 || !value.strip().equals(value)) {
+        throw new IllegalArgumentException(what
+            + " must be 1-128 characters without surrounding blanks, but was \"" + value + '"');
+      }
+      return value;
+    }
+
+    private static Duration positive(String what, Duration d) {
+      Objects.requireNonNull(d, what + " must not be null");
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be > 0, but was " + d);
+      }
+      return d;
+    }
+  }
+}

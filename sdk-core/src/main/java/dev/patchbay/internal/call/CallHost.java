@@ -1,0 +1,49 @@
+package dev.patchbay.internal.call;
+
+import dev.patchbay.MediaSession;
+import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.admission.Permit;
+import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.internal.retry.Backoff;
+import dev.patchbay.internal.ua.Events;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+
+/** What a call needs from its user agent. Every method is called on the agent's actor. */
+public interface CallHost {
+  String tenant();
+
+  String userId();
+
+  UserAgentOptions options();
+
+  /** The agent's serial executor; every call event runs on it. */
+  Executor actor();
+
+  /** Sends a frame on the current socket; false when signaling is down. */
+  boolean send(Frame frame);
+
+  /** Completes (on the actor) when the agent is connected; fails when it closes. */
+  CompletableFuture<Void> whenConnected();
+
+  /** A free negotiation slot of the tenant (admission); completes on any thread. */
+  CompletableFuture<Permit> acquireNegotiation();
+
+  /** Creates the media session of a call with the edge's ICE servers in front. */
+  MediaSession createMedia(String callId, MediaSession.Listener listener);
+
+  /** Runs {@code task} on the actor after {@code delay}; cancel the returned future to stop it. */
+  Future<?> schedule(Duration delay, Runnable task);
+
+  /** Runs an app callback on the app's executor, in order; exceptions are caught and logged. */
+  void toApp(Runnable callback);
+
+  Backoff inviteBackoff();
+
+  Events events();
+
+  /** The call is terminal and released: forget it. */
+  void released(RealCall call);
+}

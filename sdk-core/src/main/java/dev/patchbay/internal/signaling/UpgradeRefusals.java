@@ -1,0 +1,95 @@
+package dev.patchbay.internal.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patchbay.AuthenticationException;
+import dev.patchbay.EdgeRejectedException;
+import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.retry.RetryAfter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import okhttp3.Response;
+
+/**
+ * Maps a refused WebSocket upgrade to a typed error (protocol v1): 401 → token refused
+ * ({@link AuthenticationException}, the caller refreshes once), 403 token of another user and
+ * 409 token already in use (not retryable), 429/503 (retryable, with {@code Retry-After}),
+ * other 5xx retryable, other 4xx not.
+ */
+public final class UpgradeRefusals {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private UpgradeRefusals() {}
+
+  public static PatchbayException map(Response response, Instant now) {
+    int status = response.code();
+    Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), now);
+    String detail = detail(response);
+    if (retryAfter.isEmpty() && detail != null) {
+      retryAfter = bodyRetryAfter(response);
+    }
+    String suffix = detail == null ? "" : " (" + detail + ")";
+    Duration ra = retryAfter.orElse(null);
+    switch (status) {
+      case 401:
+        return new AuthenticationException("the edge refused the access token (401)" + suffix,
+            "invalid_token", null, false, 401, null);
+      case 403:
+        return new EdgeRejectedException("the edge refused the upgrade: the token belongs to "
+            + "another user (403)" + suffix, 403, false, null, null);
+      case 409:
+        return new EdgeRejectedException("the edge refused the upgrade: the token is already in "
+            + "use on another live connection (409)" + suffix, 409, false, null, null);
+      case 429:
+        return new EdgeRejectedException("the edge rate-limited the upgrade (429)" + suffix, 429,
+            true, ra, null);
+      case 503:
+        return new EdgeRejectedException("the edge refused the upgrade: tenant connection cap "
+            + "reached (503)" + suffix, 503, true, ra, null);
+      default:
+        boolean retryable = status >= 500;
+        return new EdgeRejectedException("the edge refused the upgrade with HTTP " + status
+            + suffix, status, retryable, ra, null);
+    }
+  }
+
+  /** The {@code error} code of the JSON body, sanitised; never the whole body. */
+  private static String detail(Response response) {
+    JsonNode body = body(response);
+    if (body == null) {
+      return null;
+    }
+    JsonNode error = body.get("error");
+    if (error != null && error.isTextual()) {
+      String e = error.asText();
+      return e.length() > 64 ? null : e.replaceAll("[^A-Za-z0-9_.\\-]", "?");
+    }
+    return null;
+  }
+
+  private static Optional<Duration> bodyRetryAfter(Response response) {
+    JsonNode body = body(response);
+    if (body != null && body.has("retryAfterMs") && body.get("retryAfterMs").canConvertToLong()) {
+      return RetryAfter.ofMillis(body.get("retryAfterMs").asLong());
+    }
+    return Optional.empty();
+  }
+
+  private static JsonNode body(Response response) {
+    try {
+      // Only a body of known, small length: never block OkHttp's thread on an unbounded body.
+      long length = response.body().contentLength();
+      if (length <= 0 || length > 4096) {
+        return null;
+      }
+      String text = response.peekBody(length).string();
+      if (text.isBlank()) {
+        return null;
+      }
+      return JSON.readTree(text);
+    } catch (Exception e) { // unreadable or not JSON: the status alone decides
+      return null;
+    }
+  }
+}

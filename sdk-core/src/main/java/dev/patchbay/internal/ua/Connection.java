@@ -1,0 +1,142 @@
+package dev.patchbay.internal.ua;
+
+import dev.patchbay.AccessToken;
+import dev.patchbay.PatchbayException;
+import dev.patchbay.ProtocolException;
+import dev.patchbay.internal.admission.Permit;
+import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.internal.protocol.FrameDecodingException;
+import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.internal.signaling.SignalingSocket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One signaling socket of a user agent with its admission permit: upgrade deadline, then
+ * {@code hello} deadline, then frames for the agent. Actor-confined; the permit is released when
+ * the socket terminates (its one release path).
+ */
+final class Connection implements SignalingSocket.Handler {
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+  private final RealUserAgent agent;
+  final Permit permit;
+  final AccessToken token;
+  /** Completes with this connection when {@code hello} arrives; fails on any earlier end. */
+  final CompletableFuture<Connection> ready = new CompletableFuture<>();
+  SignalingSocket socket;
+  Frames.Hello hello;
+  Future<?> deadline;
+  boolean draining;
+  boolean lost;
+
+  Connection(RealUserAgent agent, Permit permit, AccessToken token) {
+    this.agent = agent;
+    this.permit = permit;
+    this.token = token;
+  }
+
+  String connectionId() {
+    return hello == null ? null : hello.connectionId();
+  }
+
+  void startUpgradeDeadline() {
+    deadline = agent.schedule(agent.options().upgradeTimeout(), () -> {
+      if (socket != null && !socket.isOpen() && !ready.isDone()) {
+        fail(new PatchbayException("the WebSocket upgrade did not complete within "
+            + agent.options().upgradeTimeout(), null, true, 0, null));
+      }
+    });
+  }
+
+  private void fail(PatchbayException cause) {
+    cancelDeadline();
+    ready.completeExceptionally(cause);
+    socket.cancel();
+  }
+
+  void cancelDeadline() {
+    Future<?> d = deadline;
+    deadline = null;
+    if (d != null) {
+      d.cancel(false);
+    }
+  }
+
+  @Override
+  public void onOpen(SignalingSocket s) {
+    cancelDeadline();
+    deadline = agent.schedule(agent.options().helloTimeout(), () -> {
+      if (hello == null && !ready.isDone()) {
+        LOG.info("no hello within {}; dropping the socket", agent.options().helloTimeout());
+        fail(new PatchbayException("the edge sent no hello within "
+            + agent.options().helloTimeout(), null, true, 0, null));
+      }
+    });
+  }
+
+  @Override
+  public void onFrame(SignalingSocket s, Frame frame) {
+    if (hello == null) {
+      if (frame instanceof Frames.Hello h) {
+        cancelDeadline();
+        hello = h;
+        if (!ready.complete(this)) { // the attempt was abandoned meanwhile
+          s.close(1000, "abandoned");
+        }
+      } else {
+        fail(new ProtocolException("the edge's first frame was " + frame.type()
+            + ", but protocol v1 requires hello"));
+      }
+      return;
+    }
+    agent.onFrame(this, frame);
+  }
+
+  @Override
+  public void onBadFrame(SignalingSocket s, FrameDecodingException problem) {
+    LOG.warn("ignoring a frame the SDK cannot decode: {}", problem.getMessage());
+    if (hello == null) {
+      fail(problem);
+    }
+  }
+
+  @Override
+  public void onServerClose(SignalingSocket s, int code, String reason) {
+    if (!ready.isDone()) {
+      cancelDeadline();
+      ready.completeExceptionally(new PatchbayException("the edge closed the socket before "
+          + "hello (" + code + " " + reason + ")", null, code != 4003 && code != 4090, 0, null));
+      return;
+    }
+    agent.onServerClose(this, code, reason);
+  }
+
+  @Override
+  public void onFailure(SignalingSocket s, PatchbayException cause) {
+    if (!ready.isDone()) {
+      cancelDeadline();
+      ready.completeExceptionally(cause);
+      return;
+    }
+    agent.onConnectionLost(this, cause);
+  }
+
+  @Override
+  public void onTerminated(SignalingSocket s) {
+    cancelDeadline();
+    permit.release();
+    if (!ready.isDone()) {
+      ready.completeExceptionally(new PatchbayException("the socket closed before hello", null,
+          true, 0, null));
+    }
+    agent.onTerminated(this);
+  }
+
+  @Override
+  public String toString() {
+    return "Connection{" + connectionId() + ", draining=" + draining + '}';
+  }
+}

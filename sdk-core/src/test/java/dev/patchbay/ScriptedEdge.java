@@ -1,0 +1,141 @@
+package dev.patchbay;
+
+import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.internal.protocol.FrameCodec;
+import dev.patchbay.internal.protocol.Frames;
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Headers;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+
+/**
+ * A tiny scripted edge on MockWebServer for unit tests of the state machines: refusals queued
+ * up front, then upgrades that send {@code hello} and answer frames with a pluggable script.
+ */
+final class ScriptedEdge implements AutoCloseable {
+  static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+      + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=ice-ufrag:abcd\r\na=ice-pwd:0123456789abcdef01234567\r\n"
+      + "a=mid:0\r\n";
+
+  final MockWebServer server = new MockWebServer();
+  final FrameCodec codec = new FrameCodec();
+  final Queue<MockResponse> refusals = new ConcurrentLinkedQueue<>();
+  final List<Long> upgradeNanos = new CopyOnWriteArrayList<>();
+  final List<String> authorizations = new CopyOnWriteArrayList<>();
+  final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
+  final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
+  final AtomicInteger connections = new AtomicInteger();
+  final Map<String, AtomicInteger> invites = new ConcurrentHashMap<>();
+  volatile boolean sendHello = true;
+  volatile long heartbeatMs = 15_000;
+  /** How the edge answers each client frame (default: {@link #autoAnswer}). */
+  volatile BiConsumer<WebSocket, Frame> script = this::autoAnswer;
+
+  ScriptedEdge() throws IOException {
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        upgradeNanos.add(System.nanoTime());
+        String auth = request.getHeaders().get("Authorization");
+        authorizations.add(auth == null ? "" : auth);
+        MockResponse refusal = refusals.poll();
+        if (refusal != null) {
+          return refusal;
+        }
+        return new MockResponse.Builder().webSocketUpgrade(new EdgeSide()).build();
+      }
+    });
+    server.start(java.net.InetAddress.getLoopbackAddress(), 0);
+  }
+
+  URI uri() {
+    return server.url("/").uri();
+  }
+
+  void refuse(int status, String retryAfter) {
+    MockResponse.Builder b = new MockResponse.Builder().code(status);
+    if (retryAfter != null) {
+      b.headers(Headers.of("Retry-After", retryAfter, "Content-Type", "application/json"));
+    }
+    b.body("{\"error\":\"refused\",\"message\":\"scripted\"}");
+    refusals.add(b.build());
+  }
+
+  Frame take() throws InterruptedException {
+    Frame f = received.poll(5, TimeUnit.SECONDS);
+    if (f == null) {
+      throw new AssertionError("no frame from the client within 5 s");
+    }
+    return f;
+  }
+
+  @SuppressWarnings("unchecked")
+  <T extends Frame> T take(Class<T> type) throws InterruptedException {
+    while (true) {
+      Frame f = take();
+      if (type.isInstance(f)) {
+        return (T) f;
+      }
+    }
+  }
+
+  void send(WebSocket ws, Frame f) {
+    ws.send(codec.encode(f));
+  }
+
+  /** Default script: everyone answers at once; bye is confirmed with ended. */
+  void autoAnswer(WebSocket ws, Frame f) {
+    if (f instanceof Frames.Invite inv) {
+      invites.computeIfAbsent(inv.callId(), k -> new AtomicInteger()).incrementAndGet();
+      send(ws, new Frames.Ringing(inv.callId()));
+      send(ws, new Frames.Answer(inv.callId(), SDP));
+    } else if (f instanceof Frames.Bye b) {
+      send(ws, new Frames.Ended(b.callId(), "bye"));
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private final class EdgeSide extends WebSocketListener {
+    @Override
+    public void onOpen(WebSocket ws, okhttp3.Response response) {
+      sockets.add(ws);
+      int n = connections.incrementAndGet();
+      if (sendHello) {
+        send(ws, new Frames.Hello("conn-" + n, "alice", "acme", heartbeatMs, 30_000L, List.of(),
+            null));
+      }
+    }
+
+    @Override
+    public void onMessage(WebSocket ws, String text) {
+      Frame f = codec.decode(text);
+      received.add(f);
+      script.accept(ws, f);
+    }
+
+    @Override
+    public void onClosing(WebSocket ws, int code, String reason) {
+      ws.close(1000, null);
+    }
+  }
+}

@@ -1,0 +1,443 @@
+package dev.patchbay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.patchbay.internal.protocol.Frames;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UserAgentTest {
+  private static final RetryPolicy FAST = RetryPolicy.custom().baseDelay(Duration.ofMillis(20))
+      .maxDelay(Duration.ofMillis(100)).maxAttempts(3).deadline(Duration.ofSeconds(10)).build();
+
+  private ScriptedEdge edge;
+  private Patchbay patchbay;
+  private FakeTokenManager tokens;
+
+  @BeforeEach
+  void start() throws Exception {
+    edge = new ScriptedEdge();
+    patchbay = Patchbay.builder().edge(edge.uri()).mediaEngine(MediaEngines.signalingOnly())
+        .build();
+    tokens = new FakeTokenManager();
+  }
+
+  @AfterEach
+  void stop() {
+    patchbay.close();
+    patchbay.close(); // idempotent
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Diagnostics d = patchbay.diagnostics();
+      assertThat(d.isIdle()).as("%s", d).isTrue();
+      assertThat(d.sdkThreads()).as("SDK threads after close").isZero();
+    });
+    edge.close();
+  }
+
+  private UserAgentOptions.Builder options() {
+    return UserAgentOptions.builder("acme").userId("alice").connectRetry(FAST)
+        .reconnectRetry(FAST).inviteRetry(FAST);
+  }
+
+  private UserAgent connect() throws Exception {
+    return connect(options().build());
+  }
+
+  private UserAgent connect(UserAgentOptions o) throws Exception {
+    return patchbay.connect(tokens, o).get(10, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failure(CompletableFuture<?> f) {
+    assertThatThrownBy(() -> f.get(15, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+    return f.handle((v, e) -> e instanceof java.util.concurrent.CompletionException
+        ? e.getCause() : e).join();
+  }
+
+  @Test
+  void connectsWithTheBearerTokenAndCloseReleasesEverything() throws Exception {
+    UserAgent ua = connect();
+
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+    assertThat(ua.connectionId()).contains("conn-1");
+    assertThat(edge.authorizations).containsExactly("Bearer token-1");
+    assertThat(patchbay.diagnostics().openSockets()).isEqualTo(1);
+    assertThat(patchbay.diagnostics().userAgents()).isEqualTo(1);
+
+    ua.close();
+
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CLOSED);
+    assertThat(tokens.closes.get()).as("token revoked at close").isEqualTo(1);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(
+        () -> assertThat(patchbay.diagnostics().openSockets()).isZero());
+    assertThat(patchbay.diagnostics().userAgents()).isZero();
+  }
+
+  @Test
+  void refusedTokenIsRefreshedOnceThenAccepted() throws Exception {
+    edge.refuse(401, null);
+
+    UserAgent ua = connect();
+
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+    assertThat(tokens.invalidations.get()).isEqualTo(1);
+    assertThat(edge.authorizations).containsExactly("Bearer token-1", "Bearer token-2");
+  }
+
+  @Test
+  void tokenRefusedTwiceFailsWithAuthenticationExceptionWithoutLooping() throws Exception {
+    edge.refuse(401, null);
+    edge.refuse(401, null);
+
+    Throwable e = failure(patchbay.connect(tokens, options().build()));
+
+    assertThat(e).isInstanceOf(AuthenticationException.class);
+    assertThat(((PatchbayException) e).status()).hasValue(401);
+    assertThat(edge.upgradeNanos).hasSize(2);
+    assertThat(tokens.invalidations.get()).isEqualTo(1);
+    await().untilAsserted(() -> assertThat(patchbay.diagnostics().userAgents()).isZero());
+    assertThat(tokens.closes.get()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {403, 409})
+  void forbiddenAndConflictAreNotRetried(int status) throws Exception {
+    edge.refuse(status, "1");
+
+    Throwable e = failure(patchbay.connect(tokens, options().build()));
+
+    assertThat(e).isInstanceOf(EdgeRejectedException.class);
+    assertThat(((PatchbayException) e).status()).hasValue(status);
+    assertThat(((PatchbayException) e).retryable()).isFalse();
+    assertThat(edge.upgradeNanos).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {429, 503})
+  void refusedUpgradeIsRetriedNoSoonerThanRetryAfter(int status) throws Exception {
+    edge.refuse(status, "1");
+
+    UserAgent ua = connect();
+
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+    assertThat(edge.upgradeNanos).hasSize(2);
+    long gapMs = TimeUnit.NANOSECONDS.toMillis(edge.upgradeNanos.get(1) - edge.upgradeNanos.get(0));
+    assertThat(gapMs).as("spacing honours Retry-After: 1").isGreaterThanOrEqualTo(950);
+  }
+
+  @Test
+  void retryBudgetIsBoundedAndTheErrorSaysWhy() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      edge.refuse(503, null);
+    }
+
+    Throwable e = failure(patchbay.connect(tokens, options().build()));
+
+    assertThat(e).isInstanceOf(EdgeRejectedException.class).hasMessageContaining("503");
+    assertThat(edge.upgradeNanos).as("maxAttempts 3").hasSize(3);
+  }
+
+  @Test
+  void cancellingConnectDuringBackoffLeavesNoTimerAndNoAgent() throws Exception {
+    edge.refuse(503, "30");
+    CompletableFuture<UserAgent> f = patchbay.connect(tokens,
+        options().connectRetry(RetryPolicy.ofDefaults()).build());
+    await().atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(patchbay.diagnostics().pendingTimers()).isPositive());
+
+    f.cancel(false);
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      Diagnostics d = patchbay.diagnostics();
+      assertThat(d.pendingTimers()).isZero();
+      assertThat(d.userAgents()).isZero();
+      assertThat(d.openSockets()).isZero();
+    });
+    assertThat(edge.upgradeNanos).hasSize(1);
+  }
+
+  @Test
+  void patchbayCloseDuringBackoffFailsConnectAndLeavesNoTimer() throws Exception {
+    edge.refuse(503, "30");
+    CompletableFuture<UserAgent> f = patchbay.connect(tokens,
+        options().connectRetry(RetryPolicy.ofDefaults()).build());
+    await().atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(patchbay.diagnostics().pendingTimers()).isPositive());
+
+    long start = System.nanoTime();
+    patchbay.close();
+
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+    assertThat(failure(f)).isInstanceOf(ClosedException.class);
+    assertThat(patchbay.diagnostics().pendingTimers()).isZero();
+    assertThat(edge.upgradeNanos).hasSize(1);
+  }
+
+  @Test
+  void missingHelloFailsWithinTheHelloDeadline() throws Exception {
+    edge.sendHello = false;
+    UserAgentOptions o = options().helloTimeout(Duration.ofMillis(300))
+        .connectRetry(RetryPolicy.custom().maxAttempts(1).build()).build();
+
+    Throwable e = failure(patchbay.connect(tokens, o));
+
+    assertThat(e).hasMessageContaining("no hello");
+    await().untilAsserted(() -> assertThat(patchbay.diagnostics().openSockets()).isZero());
+  }
+
+  @Test
+  void dialCompletesWhenMediaIsConnectedAndHangUpReleasesEverything() throws Exception {
+    UserAgent ua = connect();
+
+    Call call = ua.dial("bob").get(10, TimeUnit.SECONDS);
+
+    assertThat(call.state()).isEqualTo(CallState.ACTIVE);
+    assertThat(call.direction()).isEqualTo(Call.Direction.OUTBOUND);
+    Frames.Invite invite = edge.take(Frames.Invite.class);
+    assertThat(invite.callId()).isEqualTo(call.id());
+    assertThat(invite.to()).isEqualTo("bob");
+    assertThat(invite.sdp()).startsWith("v=0");
+    assertThat(patchbay.diagnostics().calls()).isEqualTo(1);
+    assertThat(patchbay.diagnostics().mediaSessions()).isEqualTo(1);
+
+    call.hangUp().get(10, TimeUnit.SECONDS);
+    call.hangUp().get(1, TimeUnit.SECONDS); // idempotent
+
+    assertThat(edge.take(Frames.Bye.class).callId()).isEqualTo(call.id());
+    assertThat(call.state()).isEqualTo(CallState.ENDED);
+    assertThat(call.endReason()).contains(EndReason.LOCAL_HANGUP);
+    assertThat(patchbay.diagnostics().calls()).isZero();
+    assertThat(patchbay.diagnostics().mediaSessions()).isZero();
+  }
+
+  @Test
+  void localCandidatesFollowTheInvite() throws Exception {
+    UserAgent ua = connect();
+    Call call = ua.dial("bob").get(10, TimeUnit.SECONDS);
+
+    edge.take(Frames.Invite.class);
+    Frames.Candidate c = edge.take(Frames.Candidate.class);
+    assertThat(c.callId()).isEqualTo(call.id());
+    call.hangUp().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void inviteAnsweredWith504IsRetriedWithTheSameCallIdThenFails() throws Exception {
+    edge.script = (ws, f) -> {
+      if (f instanceof Frames.Invite inv) {
+        edge.invites.computeIfAbsent(inv.callId(), k -> new java.util.concurrent.atomic.AtomicInteger())
+            .incrementAndGet();
+        edge.send(ws, new Frames.Error(inv.callId(), 504, "media allocation timed out", 10L));
+      }
+    };
+    UserAgent ua = connect();
+
+    Throwable e = failure(ua.dial("bob"));
+
+    assertThat(e).isInstanceOf(CallFailedException.class).hasMessageContaining("504")
+        .hasMessageContaining("3 attempts");
+    CallFailedException cfe = (CallFailedException) e;
+    assertThat(cfe.attempts()).isEqualTo(3);
+    assertThat(cfe.status()).hasValue(504);
+    assertThat(edge.invites).hasSize(1);
+    assertThat(edge.invites.values().iterator().next().get()).isEqualTo(3);
+    await().untilAsserted(() -> assertThat(patchbay.diagnostics().calls()).isZero());
+    assertThat(patchbay.diagnostics().mediaSessions()).isZero();
+  }
+
+  @Test
+  void busyCalleeFailsTheCallWithBusyAfterOneAttempt() throws Exception {
+    edge.script = (ws, f) -> {
+      if (f instanceof Frames.Invite inv) {
+        edge.send(ws, new Frames.Error(inv.callId(), 486, "busy", null));
+      }
+    };
+    UserAgent ua = connect();
+
+    Throwable e = failure(ua.dial("busy"));
+
+    assertThat(e).isInstanceOf(CallFailedException.class).hasMessageContaining("486")
+        .hasMessageContaining("BUSY");
+    assertThat(((CallFailedException) e).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void inviteWithoutAnyAnswerFailsAtTheInviteDeadlineAndSendsBye() throws Exception {
+    edge.script = (ws, f) -> {};
+    UserAgent ua = connect(options().inviteTimeout(Duration.ofMillis(300)).build());
+
+    Throwable e = failure(ua.dial("nobody"));
+
+    assertThat(e).isInstanceOf(CallFailedException.class).hasMessageContaining("timed out");
+    assertThat(edge.take(Frames.Bye.class)).isNotNull();
+    await().untilAsserted(() -> assertThat(patchbay.diagnostics().calls()).isZero());
+  }
+
+  @Test
+  void throwingAppCallbacksAreLoggedAndChangeNothing() throws Exception {
+    UserAgent ua = connect();
+    ua.onStateChange(s -> {
+      throw new IllegalStateException("app bug");
+    });
+    Call call = ua.dial("bob").get(10, TimeUnit.SECONDS);
+    List<CallState> seen = new CopyOnWriteArrayList<>();
+    call.onStateChange(s -> {
+      throw new IllegalStateException("app bug");
+    });
+    call.onStateChange(seen::add);
+
+    call.hangUp().get(10, TimeUnit.SECONDS);
+
+    await().untilAsserted(() -> assertThat(seen).contains(CallState.ENDED));
+  }
+
+  @Test
+  void appCallbacksNeverRunOnSdkInternalOrOkHttpThreads() throws Exception {
+    List<String> threads = new CopyOnWriteArrayList<>();
+    UserAgent ua = connect();
+    ua.onStateChange(s -> threads.add(Thread.currentThread().getName()));
+    CompletableFuture<Call> dial = ua.dial("bob");
+    dial.thenRun(() -> threads.add(Thread.currentThread().getName()));
+    Call call = dial.get(10, TimeUnit.SECONDS);
+    call.onStateChange(s -> threads.add(Thread.currentThread().getName()));
+    call.hangUp().get(10, TimeUnit.SECONDS);
+    ua.close();
+
+    await().untilAsserted(() -> assertThat(threads).hasSizeGreaterThanOrEqualTo(3));
+    assertThat(threads).allSatisfy(name -> assertThat(name)
+        .doesNotContain("OkHttp").doesNotContain("worker").doesNotContain("scheduler")
+        .doesNotContain("okhttp").doesNotContain("signaling-media"));
+  }
+
+  @Test
+  void serverCloseIsAnsweredAndTheAgentReconnects() throws Exception {
+    UserAgent ua = connect();
+    List<UserAgent.State> states = new CopyOnWriteArrayList<>();
+    ua.onStateChange(states::add);
+
+    edge.sockets.get(0).close(1001, "going away");
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(edge.connections.get()).isEqualTo(2);
+      assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+      assertThat(ua.connectionId()).contains("conn-2");
+      assertThat(patchbay.diagnostics().openSockets()).isEqualTo(1);
+    });
+    assertThat(states).containsSubsequence(UserAgent.State.RECONNECTING,
+        UserAgent.State.CONNECTED);
+  }
+
+  @Test
+  void refreshedTokenIsSentAsReauthWithoutReconnecting() throws Exception {
+    UserAgent ua = connect();
+
+    AccessToken fresh = tokens.refresh(null);
+
+    Frames.Reauth reauth = edge.take(Frames.Reauth.class);
+    assertThat(reauth.token()).isEqualTo(fresh.value());
+    assertThat(edge.connections.get()).isEqualTo(1);
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+  }
+
+  @Test
+  void tokenNearExpiryIsRefreshedAndSentAsReauth() throws Exception {
+    tokens = new FakeTokenManager(java.time.Instant.now().plusMillis(1500)) {
+      private int calls;
+
+      @Override
+      public synchronized CompletableFuture<AccessToken> token() {
+        calls++;
+        return calls == 1 ? super.token() : CompletableFuture.completedFuture(
+            new AccessToken("token-later", java.time.Instant.now().plusSeconds(3600), null));
+      }
+    };
+    connect();
+
+    Frames.Reauth reauth = edge.take(Frames.Reauth.class);
+    assertThat(reauth.token()).isEqualTo("token-later");
+    assertThat(edge.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void incomingCallIsAcceptedAndEndsWhenTheRemoteHangsUp() throws Exception {
+    UserAgent ua = connect();
+    CompletableFuture<IncomingCall> offered = new CompletableFuture<>();
+    ua.onIncomingCall(offered::complete);
+
+    edge.send(edge.sockets.get(0), new Frames.Incoming("in-1", "bob", ScriptedEdge.SDP));
+    IncomingCall incoming = offered.get(5, TimeUnit.SECONDS);
+    assertThat(incoming.from()).isEqualTo("bob");
+    assertThat(incoming.state()).isEqualTo(CallState.RINGING);
+    Call call = incoming.accept().get(5, TimeUnit.SECONDS);
+
+    assertThat(call.state()).isEqualTo(CallState.ACTIVE);
+    assertThat(edge.take(Frames.Answer.class).callId()).isEqualTo("in-1");
+
+    edge.send(edge.sockets.get(0), new Frames.Bye("in-1", "hangup"));
+    call.ended().get(5, TimeUnit.SECONDS);
+    assertThat(call.endReason()).contains(EndReason.REMOTE_HANGUP);
+  }
+
+  @Test
+  void retractedIncomingCallEndsCancelledAndCannotBeAccepted() throws Exception {
+    UserAgent ua = connect();
+    CompletableFuture<IncomingCall> offered = new CompletableFuture<>();
+    ua.onIncomingCall(offered::complete);
+
+    edge.send(edge.sockets.get(0), new Frames.Incoming("in-2", "bob", ScriptedEdge.SDP));
+    IncomingCall incoming = offered.get(5, TimeUnit.SECONDS);
+    edge.send(edge.sockets.get(0), new Frames.Cancel("in-2", "timeout"));
+    incoming.ended().get(5, TimeUnit.SECONDS);
+
+    assertThat(incoming.endReason()).contains(EndReason.CANCELLED);
+    assertThat(failure(incoming.accept())).isInstanceOf(CallFailedException.class);
+  }
+
+  @Test
+  void incomingCallWithoutHandlerIsRejected() throws Exception {
+    connect();
+
+    edge.send(edge.sockets.get(0), new Frames.Incoming("in-3", "bob", ScriptedEdge.SDP));
+
+    Frames.Reject reject = edge.take(Frames.Reject.class);
+    assertThat(reject.callId()).isEqualTo("in-3");
+    assertThat(reject.status()).isEqualTo(480);
+    await().untilAsserted(() -> assertThat(patchbay.diagnostics().calls()).isZero());
+  }
+
+  @Test
+  void closeHangsUpLiveCallsFirst() throws Exception {
+    UserAgent ua = connect();
+    Call call = ua.dial("bob").get(10, TimeUnit.SECONDS);
+
+    ua.close();
+
+    assertThat(edge.take(Frames.Bye.class).callId()).isEqualTo(call.id());
+    assertThat(call.state().isTerminal()).isTrue();
+    assertThat(patchbay.diagnostics().calls()).isZero();
+    assertThat(patchbay.diagnostics().mediaSessions()).isZero();
+  }
+
+  @Test
+  void malformedFramesAreIgnoredAndTheAgentKeepsWorking() throws Exception {
+    UserAgent ua = connect();
+    edge.sockets.get(0).send("{not json");
+    edge.sockets.get(0).send("{\"type\":\"nonsense\"}");
+    edge.sockets.get(0).send("{\"type\":\"answer\"}");
+
+    Call call = ua.dial("bob").get(10, TimeUnit.SECONDS);
+
+    assertThat(call.state()).isEqualTo(CallState.ACTIVE);
+    call.hangUp().get(10, TimeUnit.SECONDS);
+  }
+}
