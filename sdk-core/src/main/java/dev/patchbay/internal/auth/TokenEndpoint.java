@@ -52,7 +52,10 @@ final class TokenEndpoint {
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
 
   TokenEndpoint(OkHttpClient http, OAuthEndpoints endpoints, TokenConfig config) {
-    this.http = http;
+    // Never replay a token request behind the retry policy's back (a rotating refresh token
+    // must not be sent twice), and never follow a redirect with client credentials.
+    this.http = http.newBuilder().retryOnConnectionFailure(false).followRedirects(false)
+        .followSslRedirects(false).build();
     this.endpoints = endpoints;
     this.config = config;
   }

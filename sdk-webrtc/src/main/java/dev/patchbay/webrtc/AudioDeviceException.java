@@ -1,0 +1,12 @@
+package dev.patchbay.webrtc;
+
+import dev.patchbay.PatchbayException;
+
+/** A configured audio device (microphone) does not exist or cannot be opened. */
+public class AudioDeviceException extends PatchbayException {
+  private static final long serialVersionUID = 1L;
+
+  public AudioDeviceException(String message) {
+    super(message);
+  }
+}

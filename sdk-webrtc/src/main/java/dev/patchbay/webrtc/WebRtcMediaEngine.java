@@ -1,0 +1,197 @@
+package dev.patchbay.webrtc;
+
+import dev.patchbay.ClosedException;
+import dev.patchbay.IcePolicy;
+import dev.patchbay.MediaEngine;
+import dev.patchbay.MediaSession;
+import dev.patchbay.webrtc.internal.EngineContext;
+import dev.patchbay.webrtc.internal.LiveObjects;
+import dev.patchbay.webrtc.internal.MediaThread;
+import dev.patchbay.webrtc.internal.RealWebRtcMediaSession;
+import dev.patchbay.webrtc.internal.SharedFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link MediaEngine} on webrtc-java (native libwebrtc): real audio for calls.
+ *
+ * <pre>{@code
+ * WebRtcMediaEngine engine = WebRtcMediaEngine.builder()
+ *     .audioInput(callId -> AudioInput.tone(440, 0.3))   // app-fed audio (default: silence)
+ *     .build();
+ * }</pre>
+ *
+ * <p>One engine owns one peer connection factory (created with the first call, disposed at
+ * {@link #close()} after the last call released it) and one media thread on which every native
+ * call runs. Without {@link Builder#microphone(String)} audio is headless: nothing touches the
+ * machine's sound devices, calls send their {@link AudioInput} and the remote audio reaches
+ * {@link AudioSink}s. Per-call controls: {@code session.unwrap(WebRtcMediaSession.class)}.
+ */
+public final class WebRtcMediaEngine implements MediaEngine {
+  private static final Logger log = LoggerFactory.getLogger(WebRtcMediaEngine.class);
+  private static final AtomicInteger ENGINES = new AtomicInteger();
+
+  /** How long {@link #close()} waits for calls and native teardown. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final MediaThread thread;
+  private final LiveObjects live = new LiveObjects();
+  private final EngineContext ctx;
+  private final Set<RealWebRtcMediaSession> sessions = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Duration closeTimeout;
+
+  private WebRtcMediaEngine(Builder b) {
+    this.thread = new MediaThread("patchbay-media-" + ENGINES.incrementAndGet());
+    SharedFactory factory = new SharedFactory(b.microphone, live);
+    this.ctx = new EngineContext(thread, factory, live, b.inputs, sessions::remove);
+    this.closeTimeout = b.closeTimeout;
+    thread.execute(() -> thread.afterEachTask(factory::quiesceCapture));
+  }
+
+  /** An engine with headless audio that sends silence. */
+  public static WebRtcMediaEngine create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return "webrtc";
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The returned session also implements {@link WebRtcMediaSession}.
+   */
+  @Override
+  public MediaSession createSession(String callId, IcePolicy policy,
+      MediaSession.Listener listener) {
+    if (closed.get()) {
+      throw new ClosedException("media engine is closed");
+    }
+    RealWebRtcMediaSession session = new RealWebRtcMediaSession(callId, policy, listener, ctx);
+    sessions.add(session);
+    try {
+      thread.execute(session::init);
+    } catch (RejectedExecutionException e) {
+      sessions.remove(session);
+      throw new ClosedException("media engine is closed");
+    }
+    return session;
+  }
+
+  @Override
+  public int openSessions() {
+    return sessions.size();
+  }
+
+  @Override
+  public long liveNativeObjects() {
+    return live.count();
+  }
+
+  /**
+   * Closes every session, disposes the factory and stops the media thread; waits up to the
+   * close timeout unless called from the media thread itself. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
+    for (RealWebRtcMediaSession s : sessions) {
+      closing.add(s.close());
+    }
+    try {
+      thread.execute(ctx::releaseEngineReference);
+    } catch (RejectedExecutionException ignored) {
+      // already stopped
+    }
+    thread.shutdown();
+    if (thread.isCurrent()) {
+      return;
+    }
+    try {
+      CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
+          .get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!thread.awaitTermination(closeTimeout)) {
+        log.warn("media thread did not stop within {}", closeTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("media engine close did not finish within {}: {}", closeTimeout, e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "WebRtcMediaEngine{sessions=" + sessions.size() + ", liveNativeObjects="
+        + live.count() + ", closed=" + closed.get() + '}';
+  }
+
+  /** Validating builder. */
+  public static final class Builder {
+    private String microphone;
+    private Function<String, AudioInput> inputs = callId -> AudioInput.silence();
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+
+    private Builder() {}
+
+    /**
+     * Uses this recording device (by name or descriptor) instead of headless audio. The
+     * engine's first call fails with {@link AudioDeviceException} when it does not exist.
+     */
+    public Builder microphone(String deviceName) {
+      Objects.requireNonNull(deviceName, "deviceName");
+      if (deviceName.isBlank()) {
+        throw new IllegalArgumentException("microphone must not be blank");
+      }
+      this.microphone = deviceName;
+      return this;
+    }
+
+    /** The audio every call sends (headless mode). */
+    public Builder audioInput(AudioInput input) {
+      Objects.requireNonNull(input, "input");
+      return audioInput(callId -> input);
+    }
+
+    /** The audio each call sends, by call id (headless mode); called once per call. */
+    public Builder audioInput(Function<String, AudioInput> inputs) {
+      this.inputs = Objects.requireNonNull(inputs, "inputs");
+      return this;
+    }
+
+    public Builder closeTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("closeTimeout must be > 0, but was " + timeout);
+      }
+      this.closeTimeout = timeout;
+      return this;
+    }
+
+    public WebRtcMediaEngine build() {
+      return new WebRtcMediaEngine(this);
+    }
+  }
+}

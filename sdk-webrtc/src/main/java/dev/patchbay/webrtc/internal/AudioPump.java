@@ -1,0 +1,47 @@
+package dev.patchbay.webrtc.internal;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Pushes app-fed audio into the sending sessions every 10 ms, on the media thread, so that
+ * pushes never overlap another native call of the engine (see
+ * {@link SharedFactory#quiesceCapture()}). Media thread only.
+ */
+final class AudioPump {
+  private static final Duration PERIOD = Duration.ofMillis(10);
+
+  private final MediaThread thread;
+  private final SharedFactory factory;
+  private final Set<RealWebRtcMediaSession> sending = new LinkedHashSet<>();
+  private ScheduledFuture<?> ticker;
+
+  AudioPump(MediaThread thread, SharedFactory factory) {
+    this.thread = thread;
+    this.factory = factory;
+  }
+
+  void add(RealWebRtcMediaSession session) {
+    sending.add(session);
+    if (ticker == null) {
+      ticker = thread.scheduleAtFixedRate(this::tick, PERIOD);
+    }
+  }
+
+  void remove(RealWebRtcMediaSession session) {
+    sending.remove(session);
+    if (sending.isEmpty() && ticker != null) {
+      ticker.cancel(false);
+      ticker = null;
+    }
+  }
+
+  private void tick() {
+    factory.quiesceCapture();
+    for (RealWebRtcMediaSession s : sending.toArray(new RealWebRtcMediaSession[0])) {
+      s.pushAudioFrame();
+    }
+  }
+}

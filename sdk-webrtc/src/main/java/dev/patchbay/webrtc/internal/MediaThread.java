@@ -1,0 +1,113 @@
+package dev.patchbay.webrtc.internal;
+
+import dev.patchbay.ClosedException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread on which an engine makes every native call. Tasks run in submission order; an
+ * exception in one is logged and does not stop the thread. After each task the
+ * {@linkplain #afterEachTask(Runnable) after-task hook} runs (the engine uses it to keep the
+ * headless capture path stopped, see {@link SharedFactory#quiesceCapture()}).
+ */
+public final class MediaThread implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(MediaThread.class);
+
+  private final ScheduledThreadPoolExecutor executor;
+  private volatile Thread thread;
+  private volatile Runnable afterTask = () -> {};
+
+  public MediaThread(String name) {
+    executor = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      thread = t;
+      return t;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+  }
+
+  /** Sets the hook that runs after every task; call once, from the media thread. */
+  public void afterEachTask(Runnable hook) {
+    this.afterTask = hook;
+  }
+
+  public boolean isCurrent() {
+    return Thread.currentThread() == thread;
+  }
+
+  public boolean isShutdown() {
+    return executor.isShutdown();
+  }
+
+  /**
+   * Runs {@code task} on the media thread.
+   *
+   * @throws RejectedExecutionException when the thread has been shut down
+   */
+  @Override
+  public void execute(Runnable task) {
+    executor.execute(wrap(task));
+  }
+
+  /** Runs {@code task} on the media thread and completes with its result or failure. */
+  public <T> CompletableFuture<T> call(Callable<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      executor.execute(wrap(() -> {
+        try {
+          result.complete(task.call());
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        }
+      }));
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new ClosedException("media engine is closed"));
+    }
+    return result;
+  }
+
+  public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    return executor.schedule(wrap(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+  }
+
+  public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Duration period) {
+    long p = period.toNanos();
+    return executor.scheduleAtFixedRate(wrap(task), p, p, TimeUnit.NANOSECONDS);
+  }
+
+  /** Lets queued tasks finish, then stops the thread. */
+  public void shutdown() {
+    executor.shutdown();
+  }
+
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private Runnable wrap(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        log.warn("media task failed", t);
+      } finally {
+        try {
+          afterTask.run();
+        } catch (Throwable t) {
+          log.warn("media after-task hook failed", t);
+        }
+      }
+    };
+  }
+}

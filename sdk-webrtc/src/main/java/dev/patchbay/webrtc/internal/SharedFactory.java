@@ -1,0 +1,151 @@
+package dev.patchbay.webrtc.internal;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.AudioDevice;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
+import dev.onvoid.webrtc.media.audio.AudioLayer;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.patchbay.webrtc.AudioDeviceException;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's one {@link PeerConnectionFactory} and its audio device module, reference
+ * counted: created by the first {@link #acquire()}, disposed (factory first, then the audio
+ * module) by the {@link #release()} that drops the last reference. Media thread only.
+ *
+ * <p>Never the default {@code new PeerConnectionFactory()}: it opens the platform audio layer
+ * and aborts the JVM on a machine without audio. Without a configured microphone we use the
+ * {@link HeadlessAudioDeviceModule}; with one, the platform module, after checking that the
+ * device exists.
+ */
+public final class SharedFactory {
+  private static final Logger log = LoggerFactory.getLogger(SharedFactory.class);
+
+  private final String microphone;
+  private final LiveObjects live;
+  private PeerConnectionFactory factory;
+  private AudioDeviceModuleBase audioModule;
+  private int references;
+
+  /** @param microphone the recording device name to use, or null for headless audio */
+  public SharedFactory(String microphone, LiveObjects live) {
+    this.microphone = microphone;
+    this.live = live;
+  }
+
+  /** True when audio is app-fed (headless module), false with a real microphone. */
+  public boolean headless() {
+    return microphone == null;
+  }
+
+  /**
+   * Takes a reference, creating the factory on first use.
+   *
+   * @throws AudioDeviceException when the configured microphone does not exist
+   */
+  public PeerConnectionFactory acquire() {
+    if (factory == null) {
+      audioModule = headless() ? new HeadlessAudioDeviceModule() : deviceModule(microphone);
+      live.created();
+      try {
+        factory = new PeerConnectionFactory(audioModule);
+      } catch (RuntimeException | Error e) {
+        disposeAudioModule();
+        throw e;
+      }
+      live.created();
+      log.debug("peer connection factory created (headless={})", headless());
+    }
+    references++;
+    return factory;
+  }
+
+  /** Drops a reference; the last one disposes the factory, then the audio module. */
+  public void release() {
+    if (references == 0) {
+      return;
+    }
+    if (--references > 0) {
+      return;
+    }
+    try {
+      factory.dispose();
+    } catch (Throwable t) {
+      // 0.14.0 reports "Native object was not deleted" when a peer connection leaked.
+      log.warn("peer connection factory dispose: {}", t.toString());
+    } finally {
+      factory = null;
+      live.released();
+      disposeAudioModule();
+      log.debug("peer connection factory disposed");
+    }
+  }
+
+  /**
+   * Keeps the headless module's capture path stopped. libwebrtc starts it whenever a send
+   * stream starts; it then feeds the playout mix (the remote party's own audio) into every send
+   * stream, interleaved with the app-fed source, and the two producers racing into one send
+   * stream abort the process (a race check in {@code audio_send_stream.cc}). App-fed audio
+   * comes from {@code CustomAudioSource} instead. Runs after every media-thread task, so the
+   * capture thread never runs while the media thread pushes audio.
+   */
+  public void quiesceCapture() {
+    if (headless() && audioModule != null) {
+      try {
+        audioModule.stopRecording();
+      } catch (Throwable t) {
+        log.debug("stopRecording: {}", t.toString());
+      }
+    }
+  }
+
+  private void disposeAudioModule() {
+    if (audioModule == null) {
+      return;
+    }
+    try {
+      audioModule.stopPlayout();
+      audioModule.stopRecording();
+    } catch (Throwable t) {
+      log.debug("audio module stop: {}", t.toString());
+    }
+    try {
+      audioModule.dispose();
+    } catch (Throwable t) {
+      log.warn("audio module dispose: {}", t.toString());
+    } finally {
+      audioModule = null;
+      live.released();
+    }
+  }
+
+  private static AudioDeviceModuleBase deviceModule(String name) {
+    AudioDeviceModule module = new AudioDeviceModule(AudioLayer.kPlatformDefaultAudio);
+    try {
+      List<AudioDevice> devices = module.getRecordingDevices();
+      AudioDevice match = devices.stream()
+          .filter(d -> name.equals(d.getName()) || name.equals(d.getDescriptor()))
+          .findFirst()
+          .orElse(null);
+      if (match == null) {
+        String available = devices.stream().map(AudioDevice::getName)
+            .collect(Collectors.joining(", ", "[", "]"));
+        throw new AudioDeviceException("microphone must be one of the recording devices "
+            + available + ", but was '" + name + "'");
+      }
+      module.setRecordingDevice(match);
+      return module;
+    } catch (RuntimeException | Error e) {
+      try {
+        module.dispose();
+      } catch (Throwable ignored) {
+        // already failing
+      }
+      throw e;
+    }
+  }
+}

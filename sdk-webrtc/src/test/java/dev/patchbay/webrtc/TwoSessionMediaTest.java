@@ -1,0 +1,168 @@
+package dev.patchbay.webrtc;
+
+import static dev.patchbay.webrtc.fixtures.SessionPair.join;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.patchbay.IcePolicy;
+import dev.patchbay.SessionDescription;
+import dev.patchbay.webrtc.fixtures.Netns;
+import dev.patchbay.webrtc.fixtures.SessionPair;
+import dev.patchbay.webrtc.fixtures.ToneDetector;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two sessions on two engines, wired directly to each other, with real audio. */
+class TwoSessionMediaTest {
+  private static WebRtcMediaEngine alice;
+  private static WebRtcMediaEngine bob;
+  private SessionPair pair;
+
+  @BeforeAll
+  static void engines() {
+    Netns.require();
+    alice = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3)).build();
+    bob = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3)).build();
+  }
+
+  @AfterEach
+  void closePair() {
+    if (pair != null) {
+      pair.close();
+    }
+    // Only the engines' shared factory and audio module stay alive between calls.
+    assertThat(alice.liveNativeObjects()).isEqualTo(2);
+    assertThat(bob.liveNativeObjects()).isEqualTo(2);
+    assertThat(alice.openSessions()).isZero();
+  }
+
+  @AfterAll
+  static void closeEngines() {
+    alice.close();
+    bob.close();
+    assertThat(alice.liveNativeObjects()).isZero();
+    assertThat(bob.liveNativeObjects()).isZero();
+  }
+
+  @Test
+  void toneSentByEachSideIsDetectedByFrequencyOnTheOther() {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "tone");
+    ToneDetector bobHears440 = new ToneDetector(440);
+    ToneDetector bobHears1000 = new ToneDetector(1000);
+    ToneDetector aliceHears1000 = new ToneDetector(1000);
+    pair.callee.addAudioSink(bobHears440);
+    pair.callee.addAudioSink(bobHears1000);
+    pair.caller.addAudioSink(aliceHears1000);
+
+    pair.connect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> bobHears440.frames() > 50);
+    bobHears440.reset();
+    bobHears1000.reset();
+    aliceHears1000.reset();
+    await().atMost(Duration.ofSeconds(5)).until(() -> bobHears440.frames() >= 100
+        && aliceHears1000.frames() >= 100);
+
+    assertThat(bobHears440.dominance()).as("%s", bobHears440).isGreaterThan(20);
+    assertThat(aliceHears1000.dominance()).as("%s", aliceHears1000).isGreaterThan(20);
+    // The check discriminates: Bob does not hear his own 1000 Hz tone.
+    assertThat(bobHears1000.dominance()).as("%s", bobHears1000).isLessThan(1);
+  }
+
+  @Test
+  void listenerCallbacksRunOnTheEngineMediaThread() {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "threads").connect();
+    assertThat(pair.callerListener.lastCallbackThread.getName()).startsWith("patchbay-media-");
+    assertThat(pair.callerListener.localCandidates).isNotEmpty();
+  }
+
+  @Test
+  void muteSilencesTheOutgoingAudioAndUnmuteRestoresIt() {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "mute");
+    ToneDetector bobHears440 = new ToneDetector(440);
+    pair.callee.addAudioSink(bobHears440);
+    pair.connect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> bobHears440.frames() > 50);
+    double loud = windowPower(bobHears440);
+
+    join(pair.caller.mute(true));
+    assertThat(pair.caller.muted()).isTrue();
+    bobHears440.reset();
+    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+        .until(() -> bobHears440.frames() > 50);
+    bobHears440.reset();
+    double muted = windowPower(bobHears440);
+
+    join(pair.caller.mute(false));
+    await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+        .until(() -> bobHears440.frames() > 50);
+    bobHears440.reset();
+    double restored = windowPower(bobHears440);
+
+    assertThat(muted).isLessThan(loud / 1000);
+    assertThat(restored).isGreaterThan(loud / 10);
+  }
+
+  @Test
+  void statsReportTrafficRoundTripTimeAndJitter() {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "stats").connect();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      MediaStats s = join(pair.caller.stats());
+      assertThat(s.packetsSent()).isPositive();
+      assertThat(s.bytesSent()).isPositive();
+      assertThat(s.packetsReceived()).isPositive();
+      assertThat(s.bytesReceived()).isPositive();
+      assertThat(s.roundTripTime()).isPresent();
+      assertThat(s.jitter()).isPresent();
+      assertThat(s.packetsLost()).isZero();
+    });
+  }
+
+  @Test
+  void dtmfNeedsConnectedMediaThenIsAccepted() {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "dtmf");
+    assertThatThrownBy(() -> pair.caller.sendDtmf("1x", Duration.ofMillis(100),
+        Duration.ofMillis(50))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("but was '1x'");
+    assertThatThrownBy(() -> pair.caller.sendDtmf("1", Duration.ofMillis(100),
+        Duration.ofMillis(50)).get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+
+    pair.connect();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        join(pair.caller.sendDtmf("123#", Duration.ofMillis(100), Duration.ofMillis(50))));
+  }
+
+  @Test
+  void holdAsksForRenegotiationAndOffersSendOnly() throws Exception {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "hold").connect();
+
+    join(pair.caller.hold(true));
+    assertThat(pair.callerListener.negotiationNeeded.poll(5, TimeUnit.SECONDS)).isFalse();
+    SessionDescription offer = join(pair.caller.createOffer(false));
+    SessionDescription answer = join(pair.callee.acceptOffer(offer));
+    join(pair.caller.acceptAnswer(answer));
+    assertThat(offer.sdp()).contains("a=sendonly");
+    assertThat(answer.sdp()).contains("a=recvonly");
+    assertThat(pair.caller.onHold()).isTrue();
+
+    join(pair.caller.hold(false));
+    assertThat(pair.callerListener.negotiationNeeded.poll(5, TimeUnit.SECONDS)).isFalse();
+    offer = join(pair.caller.createOffer(false));
+    answer = join(pair.callee.acceptOffer(offer));
+    join(pair.caller.acceptAnswer(answer));
+    assertThat(offer.sdp()).contains("a=sendrecv");
+    assertThat(answer.sdp()).contains("a=sendrecv");
+  }
+
+  private static double windowPower(ToneDetector d) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> d.frames() >= 50);
+    return d.targetPowerPerFrame();
+  }
+}
