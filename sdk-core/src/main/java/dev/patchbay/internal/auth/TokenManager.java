@@ -58,7 +58,7 @@ public interface TokenManager extends AutoCloseable {
    */
   CompletableFuture<Void> closeAsync();
 
-  /** Blocking {@link #closeAsync()}; bounded by the revocation policy's deadline. */
+  /** Blocking {@link #closeAsync()}; bounded by the revocation deadline plus one request timeout. */
   @Override
   default void close() {
     closeAsync().join();
