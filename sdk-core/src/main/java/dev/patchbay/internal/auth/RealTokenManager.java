@@ -122,6 +122,11 @@ public final class RealTokenManager implements TokenManager {
     return create(credentials, endpoints, http, scheduler, TokenConfig.defaults());
   }
 
+  /** The refresh token a refresh would use now, or null (tests only: it is a secret). */
+  String refreshTokenForTests() {
+    return source instanceof OAuthTokenSource o ? o.currentRefreshToken() : null;
+  }
+
   /** For log lines and diagnostics; never a secret. */
   public String id() {
     return id;
