@@ -172,9 +172,13 @@ final class OAuthTokenSource implements TokenSource {
     return revokeRetrier.execute("token revocation (" + hint + ")",
             () -> endpoint.revoke(auth, token, hint))
         .handle((ok, error) -> {
-          if (error != null) {
+          Throwable cause = Retrier.unwrap(error);
+          if (cause instanceof AuthenticationException ae
+              && "unsupported_token_type".equals(ae.error())) {
+            log.debug("The server does not revoke {}s (RFC 7009 unsupported_token_type)", hint);
+          } else if (error != null) {
             log.warn("Revoking the {} failed; it stays valid until it expires: {}", hint,
-                Retrier.unwrap(error).getMessage());
+                cause.getMessage());
           } else {
             log.debug("Revoked the {}", hint);
           }

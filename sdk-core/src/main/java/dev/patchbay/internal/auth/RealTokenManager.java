@@ -122,6 +122,11 @@ public final class RealTokenManager implements TokenManager {
     return create(credentials, endpoints, http, scheduler, TokenConfig.defaults());
   }
 
+  /** The refresh token a refresh would use now, or null (tests only: it is a secret). */
+  String refreshTokenForTests() {
+    return source instanceof OAuthTokenSource o ? o.currentRefreshToken() : null;
+  }
+
   /** For log lines and diagnostics; never a secret. */
   public String id() {
     return id;
@@ -166,24 +171,28 @@ public final class RealTokenManager implements TokenManager {
       if (refused != null) {
         return refused;
       }
-      if (current != null && !current.equals(rejected)) {
-        log.debug("Token manager {}: a replaced token was rejected; the current one is used",
-            id);
-        return token();
-      }
-      if (rejected.equals(forcedToken)) {
+      boolean alreadyReplaced = current != null && !current.equals(rejected);
+      if (alreadyReplaced) {
+        shared = null;
+        start = false;
+      } else if (rejected.equals(forcedToken)) {
         return CompletableFuture.failedFuture(new AuthenticationException(
             "the edge rejected the token obtained by a forced refresh: not refreshing again",
             null, null, false, 401, null));
+      } else {
+        current = null;
+        refreshAt = null;
+        cancelTimerLocked();
+        start = inFlight == null;
+        if (start) {
+          inFlight = new CompletableFuture<>();
+        }
+        shared = inFlight;
       }
-      current = null;
-      refreshAt = null;
-      cancelTimerLocked();
-      start = inFlight == null;
-      if (start) {
-        inFlight = new CompletableFuture<>();
-      }
-      shared = inFlight;
+    }
+    if (shared == null) { // outside the lock: token() may start a request
+      log.debug("Token manager {}: a replaced token was rejected; the current one is used", id);
+      return token();
     }
     if (start) {
       log.debug("Token manager {}: token rejected, forcing one refresh", id);

@@ -52,7 +52,10 @@ final class TokenEndpoint {
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
 
   TokenEndpoint(OkHttpClient http, OAuthEndpoints endpoints, TokenConfig config) {
-    this.http = http;
+    // Never replay a token request behind the retry policy's back (a rotating refresh token
+    // must not be sent twice), and never follow a redirect with client credentials.
+    this.http = http.newBuilder().retryOnConnectionFailure(false).followRedirects(false)
+        .followSslRedirects(false).build();
     this.endpoints = endpoints;
     this.config = config;
   }
@@ -104,6 +107,9 @@ final class TokenEndpoint {
   private CompletableFuture<Answer> post(URI uri, ClientAuth auth, Map<String, String> params,
       String what, boolean replaySafe) {
     HttpUrl url = HttpUrl.get(uri.toString());
+    // no user info, query or fragment in logs and messages
+    String where = url.newBuilder().username("").password("").query(null).fragment(null).build()
+        .toString();
     Map<String, String> form = new LinkedHashMap<>(params);
     auth.addTo(form);
     FormBody.Builder body = new FormBody.Builder();
@@ -130,10 +136,10 @@ final class TokenEndpoint {
       public void onFailure(Call c, IOException e) {
         boolean retryable = !c.isCanceled()
             && (replaySafe || e instanceof ConnectException || e instanceof UnknownHostException);
-        log.debug("{} to {} failed after {} ms: {}", what, url.redact(), millisSince(started),
+        log.debug("{} to {} failed after {} ms: {}", what, where, millisSince(started),
             e.getClass().getSimpleName());
         result.completeExceptionally(new PatchbayException(
-            what + " to " + url.redact() + " failed: " + e.getClass().getSimpleName(), e,
+            what + " to " + where + " failed: " + e.getClass().getSimpleName(), e,
             retryable, 0, null));
       }
 
@@ -141,13 +147,13 @@ final class TokenEndpoint {
       public void onResponse(Call c, Response response) {
         try (response) {
           String text = response.peekBody(MAX_BODY_BYTES).string();
-          log.debug("{} to {} answered {} in {} ms", what, url.redact(), response.code(),
+          log.debug("{} to {} answered {} in {} ms", what, where, response.code(),
               millisSince(started));
           result.complete(new Answer(response.code(), text, response.header("Retry-After"),
               response.header("Content-Type")));
         } catch (IOException | RuntimeException e) {
           result.completeExceptionally(new PatchbayException(
-              what + " to " + url.redact() + " failed reading the answer: "
+              what + " to " + where + " failed reading the answer: "
                   + e.getClass().getSimpleName(), e, replaySafe, 0, null));
         }
       }

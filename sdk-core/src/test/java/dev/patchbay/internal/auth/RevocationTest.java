@@ -1,0 +1,146 @@
+package dev.patchbay.internal.auth;
+
+import static dev.patchbay.internal.auth.OAuthTestServer.json;
+import static dev.patchbay.internal.auth.OAuthTestServer.status;
+import static dev.patchbay.internal.auth.OAuthTestServer.token;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.patchbay.ClosedException;
+import dev.patchbay.Credentials;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** RFC 7009 at close: 200 is success (known token or not), 503 is retried within a bound. */
+class RevocationTest {
+  private final TokenFixture f;
+
+  RevocationTest() throws Exception {
+    f = new TokenFixture();
+    f.server.token = r -> token("access-token-1", 3600, "refresh-token-1");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  @Test
+  void closeRevokesRefreshAndAccessTokenWithClientAuthentication() throws Exception {
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    m.token().get(5, TimeUnit.SECONDS);
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThat(f.server.revokeRequests()).hasSize(2).allMatch(r -> r.authorization() != null
+        && r.authorization().startsWith("Basic "));
+    assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint") + "="
+        + r.form().get("token"))
+        .containsExactlyInAnyOrder("refresh_token=refresh-token-1", "access_token=access-token-1");
+  }
+
+  @Test
+  void aPublicClientSendsItsClientIdInTheForm() throws Exception {
+    RealTokenManager m = f.manager(Credentials.refreshToken("app", null, "refresh-token-0"));
+    m.token().get(5, TimeUnit.SECONDS);
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThat(f.server.requests).allMatch(r -> r.authorization() == null
+        && "app".equals(r.form().get("client_id")));
+  }
+
+  @Test
+  void status200ForAnUnknownTokenIsSuccess() throws Exception {
+    f.server.revoke = r -> json(200, "{}");
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    m.token().get(5, TimeUnit.SECONDS);
+    assertThat(m.closeAsync().get(5, TimeUnit.SECONDS)).isNull();
+    assertThat(f.server.revokeRequests()).hasSize(2);
+  }
+
+  @Test
+  void status503IsRetriedUntilTheTokenIsGone() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    f.server.revoke = r -> r.form().get("token_type_hint").equals("access_token")
+        && n.incrementAndGet() <= 2 ? status(503, "0") : status(200, null);
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    m.token().get(5, TimeUnit.SECONDS);
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThat(f.server.revokeRequests()).filteredOn(r -> r.form().get("token_type_hint")
+        .equals("access_token")).hasSize(3);
+  }
+
+  @Test
+  void aServerThatStays503IsGivenUpOnWithinTheBound() throws Exception {
+    f.server.revoke = r -> status(503, null);
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    m.token().get(5, TimeUnit.SECONDS);
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    // FAST policy: 4 attempts per token
+    assertThat(f.server.revokeRequests()).hasSize(8);
+  }
+
+  @Test
+  void anUnsupportedTokenTypeIsNotRetried() throws Exception {
+    f.server.revoke = r -> json(400, "{\"error\":\"unsupported_token_type\"}");
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    m.token().get(5, TimeUnit.SECONDS);
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+    assertThat(f.server.revokeRequests()).hasSize(2);
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterCallsFailClosed() throws Exception {
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    m.token().get(5, TimeUnit.SECONDS);
+    CompletableFuture<Void> a = m.closeAsync();
+    CompletableFuture<Void> b = m.closeAsync();
+    a.get(5, TimeUnit.SECONDS);
+    b.get(5, TimeUnit.SECONDS);
+    m.close();
+
+    assertThat(f.server.revokeRequests()).hasSize(2);
+    assertThatThrownBy(() -> m.token().get(5, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(ClosedException.class);
+  }
+
+  @Test
+  void closeDuringATokenRequestFailsTheWaitersAndLeavesNothingRunning() throws Exception {
+    f.server.token = r -> token("access-token-1", 3600, null).newBuilder()
+        .headersDelay(3, TimeUnit.SECONDS).build();
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    CompletableFuture<?> waiting = m.token();
+    org.awaitility.Awaitility.await().until(() -> f.server.tokenRequests().size() == 1);
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(ClosedException.class);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+        .until(() -> f.http.dispatcher().runningCallsCount() == 0);
+  }
+
+  @Test
+  void closeDuringBackoffCancelsTheTimer() throws Exception {
+    f.server.token = r -> status(503, "30");
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"),
+        f.config().retryPolicy(dev.patchbay.RetryPolicy.custom().maxAttempts(3)
+            .deadline(java.time.Duration.ofSeconds(60)).build()).build());
+    CompletableFuture<?> waiting = m.token();
+    org.awaitility.Awaitility.await().until(() -> f.scheduler.getQueue().size() == 1);
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThat(f.scheduler.getQueue()).isEmpty();
+    assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(ClosedException.class);
+    assertThat(f.server.tokenRequests()).hasSize(1);
+  }
+}

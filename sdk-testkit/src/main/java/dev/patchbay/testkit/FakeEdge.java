@@ -1,0 +1,492 @@
+package dev.patchbay.testkit;
+
+import dev.patchbay.internal.protocol.FrameCodec;
+import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.testkit.internal.CounterSet;
+import dev.patchbay.testkit.internal.Directory;
+import dev.patchbay.testkit.internal.EdgeModel;
+import dev.patchbay.testkit.internal.EdgeServer;
+import dev.patchbay.testkit.internal.EdgeSettings;
+import dev.patchbay.testkit.internal.FaultState;
+import dev.patchbay.testkit.internal.OAuthHandler;
+import dev.patchbay.testkit.internal.TenantLimits;
+import dev.patchbay.testkit.internal.TokenStore;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fake Patchbay edge: a real HTTP/WebSocket server on 127.0.0.1 (Jetty 12, port 0 by default)
+ * that implements protocol v1 ({@code docs/protocol.md}) and reproduces the field failures on
+ * demand ({@link #faults()}). Thread-safe; {@link #close()} is idempotent.
+ *
+ * <pre>{@code
+ * try (FakeEdge edge = FakeEdge.builder()
+ *     .tenant("acme", t -> t.mediaCapacity(10).negotiationTimeout(Duration.ofMillis(500)))
+ *     .user("acme", "alice", "alice-secret")
+ *     .start()) {
+ *   URI base = edge.uri();
+ *   ...
+ *   edge.assertNoLeaks();
+ * }
+ * }</pre>
+ */
+public final class FakeEdge implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FakeEdge.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final EdgeSettings settings;
+  private final Directory directory;
+  private final TokenStore tokens;
+  private final CounterSet counters;
+  private final FaultState faultState;
+  private final EdgeModel model;
+  private final EdgeServer server;
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final Faults faults;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Duration tokenTtl;
+  private volatile URI base;
+
+  private FakeEdge(EdgeSettings settings, int maxThreads) {
+    this.settings = settings;
+    this.tokenTtl = settings.tokenTtl();
+    Clock clock = Clock.systemUTC();
+    int n = INSTANCES.incrementAndGet();
+    this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "fake-edge-timer-" + n);
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.directory = new Directory(settings.clients());
+    this.tokens = new TokenStore(clock);
+    this.counters = new CounterSet();
+    this.faultState = new FaultState(settings.seed());
+    this.model = new EdgeModel(settings, directory, tokens, counters, faultState, scheduler,
+        clock);
+    this.server = new EdgeServer(model, settings.host(), settings.port(), maxThreads);
+    this.server.oauth(new OAuthHandler(model, directory, tokens, counters, faultState,
+        () -> tokenTtl, () -> uri().toString(), clock));
+    this.faults = new Faults(faultState, model, tokens);
+  }
+
+  /** A builder with {@link Profile#LENIENT} defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The HTTP base URI, e.g. {@code http://127.0.0.1:41234}. */
+  public URI uri() {
+    return base;
+  }
+
+  /** The signaling WebSocket URI, e.g. {@code ws://127.0.0.1:41234/v1/signaling}. */
+  public URI signalingUri() {
+    return URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/v1/signaling");
+  }
+
+  /** The bound port. */
+  public int port() {
+    return base.getPort();
+  }
+
+  /** Scriptable faults. */
+  public Faults faults() {
+    return faults;
+  }
+
+  /** An immutable snapshot of the counters. */
+  public Counters counters() {
+    return new Counters(counters.snapshot(), counters.refusalSnapshot());
+  }
+
+  /** Times of every upgrade attempt attributed to the user (refused ones included). */
+  public List<Instant> handshakes(String user) {
+    return model.handshakes(user);
+  }
+
+  /** The frame log of a user (all their connections, both directions). */
+  public FrameLog frames(String user) {
+    return model.frames(user);
+  }
+
+  /** Upgraded sockets not yet closed (draining ones included). */
+  public int openSockets() {
+    return model.openSockets();
+  }
+
+  /** Calls not yet ended (queued, ringing, active, or waiting for a resume). */
+  public int openCalls() {
+    return model.openCalls();
+  }
+
+  /** Media slots held, summed over tenants. */
+  public int heldMediaSlots() {
+    return model.heldMediaSlots();
+  }
+
+  /** Invites waiting for a media slot, summed over tenants. */
+  public int queuedInvites() {
+    return model.queuedInvites();
+  }
+
+  /** Access tokens neither expired nor revoked. */
+  public int liveTokens() {
+    return tokens.liveAccessTokens();
+  }
+
+  /** Server threads Jetty currently holds. */
+  public int serverThreads() {
+    return server.serverThreads();
+  }
+
+  /**
+   * An opaque user assertion for token exchange ({@code subject_token_type =
+   * urn:ietf:params:oauth:token-type:id_token}), as an identity provider would issue it.
+   */
+  public String subjectTokenFor(String user) {
+    var u = directory.user(user);
+    if (u == null) {
+      throw new IllegalArgumentException("user must be configured, but was " + user);
+    }
+    return tokens.mintSubjectToken(u.tenant(), u.clientId());
+  }
+
+  /** Adds a user at run time (e.g. from a load test). */
+  public FakeEdge addUser(String tenant, String user, String secret) {
+    directory.add(new EdgeSettings.Client(tenant, user, secret, false));
+    return this;
+  }
+
+  /** Adds a tenant's backend client at run time. */
+  public FakeEdge addBackendClient(String tenant, String clientId, String secret) {
+    directory.add(new EdgeSettings.Client(tenant, clientId, secret, true));
+    return this;
+  }
+
+  /** Changes the lifetime of tokens issued from now on. */
+  public FakeEdge tokenTtl(Duration ttl) {
+    this.tokenTtl = TenantSpec.positive("tokenTtl", ttl);
+    return this;
+  }
+
+  /** Turns the frame logs on or off (off for throughput runs). */
+  public FakeEdge frameLog(boolean enabled) {
+    model.frameLogEnabled(enabled);
+    return this;
+  }
+
+  /**
+   * Asserts, waiting up to the builder's leak grace period (default 2 s), that no socket,
+   * call, media slot or queued invite is left open. Throws AssertionError listing what is left.
+   */
+  public void assertNoLeaks() {
+    assertNoLeaks(settings.leakGrace());
+  }
+
+  /** {@link #assertNoLeaks()} with an explicit grace period. */
+  public void assertNoLeaks(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (true) {
+      if (openSockets() == 0 && openCalls() == 0 && heldMediaSlots() == 0
+          && queuedInvites() == 0) {
+        return;
+      }
+      if (System.nanoTime() >= deadline) {
+        throw new AssertionError("fake edge leaks after " + grace.toMillis() + " ms: "
+            + openSockets() + " open sockets, " + openCalls() + " open calls, "
+            + heldMediaSlots() + " held media slots, " + queuedInvites() + " queued invites"
+            + model.describeOpen());
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while checking leaks", e);
+      }
+    }
+  }
+
+  /**
+   * Closes every socket (1001), ends every call, clears faults, counters, frame logs and
+   * handshakes; tokens and users stay. For reuse across tests and the admin endpoint.
+   */
+  public void reset() {
+    model.closeAll(1001, "edge reset");
+    model.resetState();
+    faults.clear();
+    counters.reset();
+  }
+
+  /** Stops the server; idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    model.closeAll(1001, "edge stopped");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5); // give clients the close handshake before the server goes away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    server.stop();
+    model.shutdown();
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.debug("fake edge on {} stopped", base);
+  }
+
+  EdgeModel model() {
+    return model;
+  }
+
+  EdgeServer server() {
+    return server;
+  }
+
+  /** Configures a {@link FakeEdge}. */
+  public static final class Builder {
+    private final Map<String, List<Consumer<TenantSpec>>> tenants = new LinkedHashMap<>();
+    private final List<EdgeSettings.Client> clients = new ArrayList<>();
+    private final List<Frames.IceServer> iceServers = new ArrayList<>();
+    private Profile profile = Profile.LENIENT;
+    private String host = "127.0.0.1";
+    private int port;
+    private Duration tokenTtl = Duration.ofHours(1);
+    private Duration heartbeat = Duration.ofSeconds(10);
+    private Duration resumeWindow;
+    private Duration incomingTimeout;
+    private Duration noAnswerTimeout;
+    private Duration slowAnswerDelay;
+    private Duration handshakeDelayMin;
+    private Duration handshakeDelayMax;
+    private long seed = 42;
+    private int maxFrameChars = FrameCodec.DEFAULT_MAX_FRAME_CHARS;
+    private int frameLogCapacity = 10_000;
+    private Duration leakGrace = Duration.ofSeconds(2);
+    private int maxThreads = 64;
+
+    private Builder() {}
+
+    /** Declares a tenant with profile defaults. */
+    public Builder tenant(String id) {
+      return tenant(id, t -> { });
+    }
+
+    /** Declares a tenant and sets its limits. */
+    public Builder tenant(String id, Consumer<TenantSpec> spec) {
+      requireName("tenant", id);
+      tenants.computeIfAbsent(id, k -> new ArrayList<>()).add(Objects.requireNonNull(spec));
+      return this;
+    }
+
+    /** A user: an OAuth client whose client id is the user id. Declares the tenant if needed. */
+    public Builder user(String tenant, String user, String secret) {
+      requireName("user", user);
+      tenant(tenant);
+      clients.add(new EdgeSettings.Client(tenant, user, requireSecret(secret), false));
+      return this;
+    }
+
+    /** A tenant's backend service allowed to use token exchange for that tenant's users. */
+    public Builder backendClient(String tenant, String clientId, String secret) {
+      requireName("clientId", clientId);
+      tenant(tenant);
+      clients.add(new EdgeSettings.Client(tenant, clientId, requireSecret(secret), true));
+      return this;
+    }
+
+    /** Field-like or lenient defaults (explicit settings win). */
+    public Builder profile(Profile profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      return this;
+    }
+
+    /** Host to bind (default 127.0.0.1). */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** Port to bind (default 0: any free port). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, but was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Lifetime of access tokens (default 1 h; seconds work for expiry tests). */
+    public Builder tokenTtl(Duration ttl) {
+      this.tokenTtl = TenantSpec.positive("tokenTtl", ttl);
+      return this;
+    }
+
+    /** Ping interval; a ping unanswered by the next one closes the socket with 4008. */
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = TenantSpec.positive("heartbeat", interval);
+      return this;
+    }
+
+    /** How long calls survive a lost socket waiting for {@code resume} (LENIENT 1 s, FIELD 30 s). */
+    public Builder resumeWindow(Duration window) {
+      Objects.requireNonNull(window, "resumeWindow");
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("resumeWindow must be >= 0, but was " + window);
+      }
+      this.resumeWindow = window;
+      return this;
+    }
+
+    /** How long an incoming call rings before the edge sends {@code cancel} (LENIENT 10 s). */
+    public Builder incomingTimeout(Duration timeout) {
+      this.incomingTimeout = TenantSpec.positive("incomingTimeout", timeout);
+      return this;
+    }
+
+    /** When {@code no-answer} gives up with error 480 (LENIENT 2 s, FIELD 30 s). */
+    public Builder noAnswerTimeout(Duration timeout) {
+      this.noAnswerTimeout = TenantSpec.positive("noAnswerTimeout", timeout);
+      return this;
+    }
+
+    /** How long {@code slow-answer} rings before answering (LENIENT 1 s, FIELD 8 s). */
+    public Builder slowAnswerDelay(Duration delay) {
+      this.slowAnswerDelay = TenantSpec.positive("slowAnswerDelay", delay);
+      return this;
+    }
+
+    /** Random delay range of every handshake (FIELD: 50–500 ms; LENIENT: none). */
+    public Builder handshakeDelay(Duration min, Duration max) {
+      Objects.requireNonNull(min, "min");
+      Objects.requireNonNull(max, "max");
+      if (min.isNegative() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("handshake delay must be 0 <= min <= max, but was "
+            + min + ".." + max);
+      }
+      this.handshakeDelayMin = min;
+      this.handshakeDelayMax = max;
+      return this;
+    }
+
+    /** Seed of every random fault decision (default 42). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Largest accepted text frame in chars (default 65,536); longer ones close with 1009. */
+    public Builder maxFrameChars(int chars) {
+      if (chars < 256) {
+        throw new IllegalArgumentException("maxFrameChars must be >= 256, but was " + chars);
+      }
+      this.maxFrameChars = chars;
+      return this;
+    }
+
+    /** Frames kept per user in {@link FrameLog} (default 10,000; oldest dropped). */
+    public Builder frameLogCapacity(int frames) {
+      if (frames < 1) {
+        throw new IllegalArgumentException("frameLogCapacity must be >= 1, but was " + frames);
+      }
+      this.frameLogCapacity = frames;
+      return this;
+    }
+
+    /** How long {@link FakeEdge#assertNoLeaks()} waits for things to close (default 2 s). */
+    public Builder leakGrace(Duration grace) {
+      this.leakGrace = Objects.requireNonNull(grace, "leakGrace");
+      return this;
+    }
+
+    /** An ICE server advertised in {@code hello} (none by default). */
+    public Builder iceServer(List<String> urls, String username, String credential) {
+      iceServers.add(new Frames.IceServer(urls, username, credential));
+      return this;
+    }
+
+    /** Jetty's thread-pool ceiling (default 64). */
+    public Builder maxThreads(int threads) {
+      if (threads < 8) {
+        throw new IllegalArgumentException("maxThreads must be >= 8, but was " + threads);
+      }
+      this.maxThreads = threads;
+      return this;
+    }
+
+    /** Starts the edge; it listens when this returns. */
+    public FakeEdge start() {
+      boolean field = profile == Profile.FIELD;
+      Map<String, TenantLimits> resolved = new LinkedHashMap<>();
+      tenants.forEach((id, specs) -> {
+        TenantSpec s = new TenantSpec();
+        specs.forEach(c -> c.accept(s));
+        resolved.put(id, s.resolve(profile));
+      });
+      TenantLimits fallback = new TenantSpec().resolve(profile);
+      Map<String, TenantLimits> frozen = Map.copyOf(resolved);
+      EdgeSettings settings = new EdgeSettings(host, port, field, tokenTtl, heartbeat,
+          or(resumeWindow, field ? Duration.ofSeconds(30) : Duration.ofSeconds(1)),
+          or(incomingTimeout, field ? Duration.ofSeconds(30) : Duration.ofSeconds(10)),
+          or(noAnswerTimeout, field ? Duration.ofSeconds(30) : Duration.ofSeconds(2)),
+          or(slowAnswerDelay, field ? Duration.ofSeconds(8) : Duration.ofSeconds(1)),
+          or(handshakeDelayMin, field ? Duration.ofMillis(50) : Duration.ZERO),
+          or(handshakeDelayMax, field ? Duration.ofMillis(500) : Duration.ZERO),
+          seed, maxFrameChars, frameLogCapacity, leakGrace, List.copyOf(iceServers), frozen,
+          t -> frozen.getOrDefault(t, fallback), List.copyOf(clients));
+      FakeEdge edge = new FakeEdge(settings, maxThreads);
+      try {
+        edge.server.start();
+        edge.base = URI.create("http://" + host + ":" + edge.server.port());
+      } catch (Exception e) {
+        edge.close();
+        throw new IllegalStateException("fake edge could not start on " + host + ":" + port, e);
+      }
+      LOG.debug("fake edge listening on {}", edge.uri());
+      return edge;
+    }
+
+    private static <T> T or(T v, T fallback) {
+      return v != null ? v : fallback;
+    }
+
+    private static void requireName(String what, String v) {
+      if (v == null || v.isBlank() || v.length() > 128) {
+        throw new IllegalArgumentException(what + " must be 1..128 non-blank chars, but was "
+            + (v == null ? "null" : "\"" + v + "\""));
+      }
+    }
+
+    private static String requireSecret(String secret) {
+      if (secret == null || secret.isEmpty()) {
+        throw new IllegalArgumentException("secret must be non-empty");
+      }
+      return secret;
+    }
+  }
+}

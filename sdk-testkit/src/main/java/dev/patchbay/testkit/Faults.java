@@ -1,0 +1,140 @@
+package dev.patchbay.testkit;
+
+import dev.patchbay.testkit.internal.EdgeModel;
+import dev.patchbay.testkit.internal.FaultState;
+import dev.patchbay.testkit.internal.TokenStore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Field failures on demand. Every method takes effect at once and returns {@code this};
+ * {@link #clear()} disarms everything. Random decisions (reordering, FIELD handshake delays)
+ * come from the edge's seed, so a failing run can be replayed with the same seed.
+ */
+public final class Faults {
+  private final FaultState state;
+  private final EdgeModel model;
+  private final TokenStore tokens;
+
+  Faults(FaultState state, EdgeModel model, TokenStore tokens) {
+    this.state = state;
+    this.model = model;
+    this.tokens = tokens;
+  }
+
+  /** Refuses the next {@code count} upgrades with {@code status} and Retry-After (may be null). */
+  public Faults refuseUpgrades(int status, Duration retryAfter, int count) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("status must be 4xx or 5xx, but was " + status);
+    }
+    state.refuseUpgrades = new FaultState.Refusal(status, retryAfter, new AtomicInteger(count));
+    return this;
+  }
+
+  /** Delays every upgrade by {@code delay} before it is checked and answered. */
+  public Faults delayHandshake(Duration delay) {
+    state.handshakeDelay = Objects.requireNonNull(delay, "delay");
+    return this;
+  }
+
+  /** The edge stops answering the user's WebSocket pings with pongs. */
+  public Faults withholdPongs(String user) {
+    state.withholdPongs.put(user, true);
+    return this;
+  }
+
+  /** Drops (no close frame) the user's socket once {@code frames} more frames have passed. */
+  public Faults dropAfterFrames(String user, int frames) {
+    if (frames <= 0) {
+      throw new IllegalArgumentException("frames must be > 0, but was " + frames);
+    }
+    state.dropAfterFrames.put(user, new AtomicInteger(frames));
+    return this;
+  }
+
+  /** Drops the user's socket right after their next call becomes active (mid-call loss). */
+  public Faults dropOnAnswer(String user) {
+    state.dropOnAnswer.put(user, true);
+    return this;
+  }
+
+  /** Delays every edge→user frame by {@code delay} (order kept). */
+  public Faults delayFrames(String user, Duration delay) {
+    state.delayFrames.put(user, Objects.requireNonNull(delay, "delay"));
+    return this;
+  }
+
+  /** Holds every edge→user frame until {@link #releaseFrames(String)}. */
+  public Faults stallFrames(String user) {
+    state.stallFrames.put(user, true);
+    return this;
+  }
+
+  /** Ends a stall and delivers the held frames in order. */
+  public Faults releaseFrames(String user) {
+    state.stallFrames.remove(user);
+    model.releaseStalled(user);
+    return this;
+  }
+
+  /** Sends {@code closing} to the user's live sockets and closes them (1001) after the window. */
+  public Faults sendClosing(String user, long reconnectWithinMs) {
+    model.sendClosing(user, Duration.ofMillis(reconnectWithinMs), "maintenance");
+    return this;
+  }
+
+  /** Closes the user's live sockets now with {@code code}. */
+  public Faults closeWith(String user, int code) {
+    model.closeWith(user, code, "scripted close");
+    return this;
+  }
+
+  /**
+   * Answers the next {@code count} token requests with {@code status} and the raw
+   * {@code Retry-After} value (seconds or an HTTP-date; null for none).
+   */
+  public Faults tokenEndpointStatus(int status, String retryAfter, int count) {
+    state.tokenStatus = new FaultState.TokenStatus(status, retryAfter, new AtomicInteger(count));
+    return this;
+  }
+
+  /** Refresh-token grants fail with {@code invalid_grant} while on. */
+  public Faults refuseTokenRefresh(boolean on) {
+    state.refuseTokenRefresh = on;
+    return this;
+  }
+
+  /** Built-in parties send their candidates before their answer. */
+  public Faults candidatesBeforeAnswer(boolean on) {
+    state.candidatesBeforeAnswer = on;
+    return this;
+  }
+
+  /** Every edge→client call frame is sent twice. */
+  public Faults duplicateFrames(boolean on) {
+    state.duplicateFrames = on;
+    return this;
+  }
+
+  /** Edge→client call frames are swapped with the next one at (seeded) random. */
+  public Faults reorderFrames(boolean on) {
+    state.reorderFrames = on;
+    return this;
+  }
+
+  /** Expires every access token of the user now: their sockets close with 4001. */
+  public Faults expireTokens(String user) {
+    tokens.expireUser(user);
+    model.recheckExpiry(user);
+    return this;
+  }
+
+  /** Disarms every fault (releasing stalled frames) and re-seeds the fault randomness. */
+  public Faults clear() {
+    var stalled = java.util.List.copyOf(state.stallFrames.keySet());
+    state.clear();
+    stalled.forEach(model::releaseStalled);
+    return this;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.patchbay.testkit;
+
+import dev.patchbay.testkit.internal.TenantLimits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits of one tenant, set in {@code FakeEdge.builder().tenant("acme", t -> t.socketCap(5))}.
+ * Unset values come from the edge's {@link Profile}.
+ */
+public final class TenantSpec {
+  private Integer socketCap;
+  private Integer userSocketLimit;
+  private Integer mediaCapacity;
+  private Integer mediaQueueLimit;
+  private Duration negotiationTimeout;
+  private Double upgradesPerSecond;
+  private Integer upgradeBurst;
+  private Double tokensPerSecond;
+  private Integer tokenBurst;
+  private Duration retryAfter;
+
+  TenantSpec() {}
+
+  /** Live sockets of the tenant; further upgrades get 503 with Retry-After. */
+  public TenantSpec socketCap(int cap) {
+    this.socketCap = positive("socketCap", cap);
+    return this;
+  }
+
+  /** Live sockets of one user; further upgrades get 429 with Retry-After. */
+  public TenantSpec userSocketLimit(int limit) {
+    this.userSocketLimit = positive("userSocketLimit", limit);
+    return this;
+  }
+
+  /** Concurrent negotiating or active calls (media slots) of the tenant. */
+  public TenantSpec mediaCapacity(int slots) {
+    this.mediaCapacity = positive("mediaCapacity", slots);
+    return this;
+  }
+
+  /** Invites allowed to wait for a media slot; a full queue answers error 503 at once. */
+  public TenantSpec mediaQueueLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("mediaQueueLimit must be >= 0, but was " + limit);
+    }
+    this.mediaQueueLimit = limit;
+    return this;
+  }
+
+  /** Longest wait for a media slot before the invite fails with error 504. */
+  public TenantSpec negotiationTimeout(Duration timeout) {
+    this.negotiationTimeout = positive("negotiationTimeout", timeout);
+    return this;
+  }
+
+  /** Token-bucket rate limit of upgrades (429 with Retry-After); 0 disables. */
+  public TenantSpec upgradeRateLimit(double perSecond, int burst) {
+    this.upgradesPerSecond = rate("upgradeRateLimit", perSecond);
+    this.upgradeBurst = positive("burst", burst);
+    return this;
+  }
+
+  /** Token-bucket rate limit of {@code /oauth/token} requests (429 with Retry-After); 0 disables. */
+  public TenantSpec tokenRateLimit(double perSecond, int burst) {
+    this.tokensPerSecond = rate("tokenRateLimit", perSecond);
+    this.tokenBurst = positive("burst", burst);
+    return this;
+  }
+
+  /** Retry-After sent with 503 (socket cap) refusals and media-queue errors. */
+  public TenantSpec retryAfter(Duration retryAfter) {
+    this.retryAfter = positive("retryAfter", retryAfter);
+    return this;
+  }
+
+  TenantLimits resolve(Profile profile) {
+    boolean field = profile == Profile.FIELD;
+    return new TenantLimits(
+        or(socketCap, field ? 200 : 1000),
+        or(userSocketLimit, field ? 2 : 10),
+        or(mediaCapacity, field ? 50 : 1000),
+        or(mediaQueueLimit, field ? 200 : 1000),
+        or(negotiationTimeout, Duration.ofSeconds(15)),
+        or(upgradesPerSecond, field ? 20.0 : 0.0),
+        or(upgradeBurst, 40),
+        or(tokensPerSecond, field ? 20.0 : 0.0),
+        or(tokenBurst, 40),
+        or(retryAfter, Duration.ofSeconds(field ? 2 : 1)));
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value != null ? value : fallback;
+  }
+
+  private static int positive(String name, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0, but was " + v);
+    }
+    return v;
+  }
+
+  private static double rate(String name, double v) {
+    if (v < 0 || Double.isNaN(v)) {
+      throw new IllegalArgumentException(name + " must be >= 0, but was " + v);
+    }
+    return v;
+  }
+
+  static Duration positive(String name, Duration d) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be > 0, but was " + d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.patchbay.testkit.internal;
+
+import dev.patchbay.internal.protocol.Frame;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One signaling WebSocket. Jetty events are forwarded to the {@link EdgeModel}; outbound
+ * frames pass through the fault pipeline (delay, stall, duplicate, reorder, drop).
+ */
+public final class EdgeConnection implements Session.Listener.AutoDemanding {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeConnection.class);
+
+  final EdgeModel model;
+  final String id;
+  final String tenant;
+  final String user;
+  /** The access token this connection is bound to (changes on reauth). Guarded by model. */
+  String token;
+  TokenStore.AccessGrant grant;
+  volatile Session session;
+  /** Guarded by model. */
+  boolean opened;
+  boolean closed;
+  boolean draining;
+  ScheduledFuture<?> heartbeat;
+  ScheduledFuture<?> expiry;
+  ScheduledFuture<?> drainClose;
+  ScheduledFuture<?> reservationTimeout;
+  volatile boolean awaitingPong;
+  private final Object outLock = new Object();
+  private String heldForReorder;
+  private Frame heldFrame;
+  private final List<Frame> stalled = new ArrayList<>();
+  final AtomicInteger framesSeen = new AtomicInteger();
+
+  EdgeConnection(EdgeModel model, String id, String tenant, String user, String token,
+      TokenStore.AccessGrant grant) {
+    this.model = model;
+    this.id = id;
+    this.tenant = tenant;
+    this.user = user;
+    this.token = token;
+    this.grant = grant;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    this.session = session;
+    model.onOpen(this);
+  }
+
+  @Override
+  public void onWebSocketText(String message) {
+    model.onText(this, message);
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback cb) {
+    cb.succeed();
+    model.onBinary(this);
+  }
+
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    Session s = session;
+    if (s != null && !model.faults.withholdPongs.containsKey(user)) {
+      s.sendPong(payload, Callback.NOOP);
+    }
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    awaitingPong = false;
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    LOG.debug("socket {} of {} failed: {}", id, user, cause.toString());
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, String reason) {
+    model.onClose(this, statusCode);
+  }
+
+  // ---- outbound -------------------------------------------------------------------------
+
+  /** Sends a frame through the fault pipeline. */
+  void send(Frame frame) {
+    FaultState f = model.faults;
+    if (f.stallFrames.containsKey(user)) {
+      synchronized (outLock) {
+        stalled.add(frame);
+      }
+      return;
+    }
+    Duration delay = f.delayFrames.get(user);
+    if (delay != null && !delay.isZero()) {
+      model.scheduler.schedule(() -> sendNow(frame), delay.toNanos(), TimeUnit.NANOSECONDS);
+      return;
+    }
+    sendNow(frame);
+  }
+
+  /** Releases frames held by a stall, in order. */
+  void releaseStalled() {
+    List<Frame> out;
+    synchronized (outLock) {
+      out = new ArrayList<>(stalled);
+      stalled.clear();
+    }
+    out.forEach(this::sendNow);
+  }
+
+  private void sendNow(Frame frame) {
+    FaultState f = model.faults;
+    boolean callFrame = frame.callIdOrNull() != null;
+    String text = model.codec.encode(frame);
+    synchronized (outLock) {
+      if (callFrame && f.reorderFrames) {
+        if (heldForReorder == null && f.nextBoolean()) {
+          heldForReorder = text;
+          heldFrame = frame;
+          model.scheduler.schedule(this::flushReordered, 30, TimeUnit.MILLISECONDS);
+          return;
+        }
+        write(frame, text);
+        flushReorderedLocked();
+        return;
+      }
+      write(frame, text);
+      if (callFrame && f.duplicateFrames) {
+        write(frame, text);
+      }
+    }
+  }
+
+  private void flushReordered() {
+    synchronized (outLock) {
+      flushReorderedLocked();
+    }
+  }
+
+  private void flushReorderedLocked() {
+    if (heldForReorder != null) {
+      String t = heldForReorder;
+      Frame fr = heldFrame;
+      heldForReorder = null;
+      heldFrame = null;
+      write(fr, t);
+    }
+  }
+
+  private void write(Frame frame, String text) {
+    Session s = session;
+    if (s == null || !s.isOpen()) {
+      return;
+    }
+    model.logFrame(this, true, frame);
+    s.sendText(text, Callback.NOOP);
+    model.counters.inc("framesOut");
+    model.countFrameForDrop(this);
+  }
+
+  void sendPing() {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      awaitingPong = true;
+      s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    }
+  }
+
+  void close(int code, String reason) {
+    Session s = session;
+    if (s != null) {
+      s.close(code, reason, Callback.NOOP);
+    }
+  }
+
+  void disconnect() {
+    Session s = session;
+    if (s != null) {
+      s.disconnect();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "connection " + id + " of " + user + "@" + tenant + (draining ? " (draining)" : "");
+  }
+}

@@ -1,0 +1,545 @@
+package dev.patchbay.testkit.internal;
+
+import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.internal.protocol.FrameCodec;
+import dev.patchbay.internal.protocol.FrameDecodingException;
+import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.testkit.FrameLog;
+import dev.patchbay.testkit.LoggedFrame;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signaling side of the fake edge: admission of upgrades, live connections, heartbeats,
+ * token binding on the socket, frame dispatch, observation. All state is guarded by
+ * {@code this} (one lock per edge); outbound writes are non-blocking.
+ */
+public final class EdgeModel {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeModel.class);
+
+  final EdgeSettings settings;
+  final TokenStore tokens;
+  final CounterSet counters;
+  final FaultState faults;
+  final ScheduledExecutorService scheduler;
+  final Clock clock;
+  final FrameCodec codec;
+  final CallRouter calls;
+  private final Map<String, TenantRuntime> tenants = new HashMap<>();
+  /** Every connection admitted and not yet closed (reserved, open or draining). */
+  private final Map<String, EdgeConnection> connections = new HashMap<>();
+  private final Map<String, Set<EdgeConnection>> byUser = new HashMap<>();
+  /** access token → its non-draining connection. */
+  private final Map<String, EdgeConnection> byToken = new HashMap<>();
+  /** Closed connections whose calls wait for a resume. */
+  final Map<String, EdgeConnection> detached = new HashMap<>();
+  private final ConcurrentHashMap<String, FrameLog> logs = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<Instant>> handshakes = new ConcurrentHashMap<>();
+  private final AtomicLong connectionSeq = new AtomicLong();
+  private volatile boolean frameLogEnabled = true;
+
+  public EdgeModel(EdgeSettings settings, Directory directory, TokenStore tokens,
+      CounterSet counters, FaultState faults, ScheduledExecutorService scheduler, Clock clock) {
+    this.settings = settings;
+    this.tokens = tokens;
+    this.counters = counters;
+    this.faults = faults;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.codec = new FrameCodec(settings.maxFrameChars());
+    this.calls = new CallRouter(this, settings.seed());
+    this.calls.directory = directory;
+  }
+
+  synchronized TenantRuntime tenant(String id) {
+    return tenants.computeIfAbsent(id, t -> new TenantRuntime(t, settings.tenantLimits().apply(t)));
+  }
+
+  /** Rate-limit check of the token endpoint for a tenant: 0 = allowed, else millis to wait. */
+  public long tokenRateDelay(String tenant) {
+    return tenant(tenant).tokens.tryAcquire();
+  }
+
+  public synchronized TenantLimits limits(String tenant) {
+    return tenant(tenant).limits;
+  }
+
+  /** The delay before an upgrade is processed: a scripted fault, else the profile's range. */
+  public Duration handshakeDelay() {
+    Duration scripted = faults.handshakeDelay;
+    if (scripted != null && !scripted.isZero()) {
+      return scripted;
+    }
+    long min = settings.handshakeDelayMin().toMillis();
+    long max = settings.handshakeDelayMax().toMillis();
+    if (max <= 0) {
+      return Duration.ZERO;
+    }
+    return Duration.ofMillis(min + (max > min ? faults.nextInt((int) (max - min + 1)) : 0));
+  }
+
+  // ---- admission --------------------------------------------------------------------------
+
+  /** The outcome of an upgrade check: a refusal, or a reserved connection. */
+  public record Admission(Refusal refusal, EdgeConnection connection) {}
+
+  public void recordHandshake(String user) {
+    if (user != null) {
+      handshakes.computeIfAbsent(user, u -> Collections.synchronizedList(new ArrayList<>()))
+          .add(clock.instant());
+    }
+  }
+
+  public List<Instant> handshakes(String user) {
+    List<Instant> l = handshakes.get(user);
+    if (l == null) {
+      return List.of();
+    }
+    synchronized (l) {
+      return List.copyOf(l);
+    }
+  }
+
+  /**
+   * Checks an upgrade in protocol order (401, 403, 409, 429, 503, 429 per user) and reserves a
+   * connection when admitted. {@code grant} was looked up by the caller from the bearer token.
+   */
+  public synchronized Admission admit(String token, TokenStore.AccessGrant grant,
+      String userHeader) {
+    Instant now = clock.instant();
+    if (grant == null || !grant.validAt(now)) {
+      return refuse(401, "invalid_token",
+          grant == null ? "unknown or missing access token" : "access token expired or revoked",
+          0);
+    }
+    if (userHeader != null && !userHeader.equals(grant.user())) {
+      counters.inc("violations.tokenOtherUser");
+      LOG.warn("violation: token of {} presented for user {}", grant.user(), userHeader);
+      return refuse(403, "token_user_mismatch",
+          "the access token belongs to another user than Patchbay-User", 0);
+    }
+    if (byToken.containsKey(token)) {
+      counters.inc("violations.tokenTwoConnections");
+      LOG.warn("violation: access token of {} already in use on another live connection",
+          grant.user());
+      return refuse(409, "token_in_use",
+          "the access token is already in use on another live connection", 0);
+    }
+    TenantRuntime t = tenant(grant.tenant());
+    long wait = t.upgrades.tryAcquire();
+    if (wait > 0) {
+      return refuse(429, "rate_limited", "too many upgrades for tenant " + t.id,
+          Refusal.seconds(wait));
+    }
+    if (t.activeSockets >= t.limits.socketCap()) {
+      return refuse(503, "tenant_socket_cap", "tenant " + t.id + " has reached its cap of "
+          + t.limits.socketCap() + " sockets", Refusal.seconds(t.limits.retryAfter().toMillis()));
+    }
+    if (activeSocketsOf(grant.user()) >= t.limits.userSocketLimit()) {
+      return refuse(429, "user_socket_limit", "user " + grant.user() + " has reached its limit of "
+          + t.limits.userSocketLimit() + " sockets",
+          Refusal.seconds(t.limits.retryAfter().toMillis()));
+    }
+    String id = "c-" + connectionSeq.incrementAndGet() + "-" + Ids.shortId("");
+    EdgeConnection c = new EdgeConnection(this, id, grant.tenant(), grant.user(), token, grant);
+    connections.put(id, c);
+    byUser.computeIfAbsent(c.user, u -> new LinkedHashSet<>()).add(c);
+    byToken.put(token, c);
+    t.activeSockets++;
+    c.reservationTimeout = scheduler.schedule(() -> abandon(c), 15, TimeUnit.SECONDS);
+    return new Admission(null, c);
+  }
+
+  Admission refuse(int status, String error, String message, long retryAfterSeconds) {
+    counters.refusal(status);
+    return new Admission(new Refusal(status, error, message, retryAfterSeconds), null);
+  }
+
+  /** Counts a refusal decided outside {@link #admit} (scripted faults, bad requests). */
+  public void countRefusal(int status) {
+    counters.refusal(status);
+  }
+
+  private int activeSocketsOf(String user) {
+    int n = 0;
+    for (EdgeConnection c : byUser.getOrDefault(user, Set.of())) {
+      if (!c.draining) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** A reserved connection whose upgrade never completed. */
+  public synchronized void abandon(EdgeConnection c) {
+    if (!c.opened && !c.closed) {
+      LOG.debug("upgrade of {} did not complete; releasing its reservation", c);
+      release(c);
+    }
+  }
+
+  private void release(EdgeConnection c) {
+    c.closed = true;
+    connections.remove(c.id);
+    Set<EdgeConnection> set = byUser.get(c.user);
+    if (set != null) {
+      set.remove(c);
+      if (set.isEmpty()) {
+        byUser.remove(c.user);
+      }
+    }
+    if (byToken.get(c.token) == c) {
+      byToken.remove(c.token);
+    }
+    if (!c.draining) {
+      tenant(c.tenant).activeSockets--;
+    }
+    cancel(c.heartbeat);
+    cancel(c.expiry);
+    cancel(c.drainClose);
+    cancel(c.reservationTimeout);
+  }
+
+  private static void cancel(java.util.concurrent.Future<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  // ---- socket events ----------------------------------------------------------------------
+
+  synchronized void onOpen(EdgeConnection c) {
+    if (c.closed) {
+      c.close(StatusCode.SERVER_ERROR, "reservation expired");
+      return;
+    }
+    c.opened = true;
+    cancel(c.reservationTimeout);
+    counters.inc("upgrades");
+    TenantLimits l = tenant(c.tenant).limits;
+    c.send(new Frames.Hello(c.id, c.user, c.tenant, settings.heartbeat().toMillis(),
+        settings.resumeWindow().toMillis(), settings.iceServers(),
+        new Frames.Limits(settings.maxFrameChars(), null, l.socketCap(), l.mediaCapacity())));
+    long hb = settings.heartbeat().toMillis();
+    c.heartbeat = scheduler.scheduleAtFixedRate(() -> heartbeat(c), hb, hb, TimeUnit.MILLISECONDS);
+    scheduleExpiry(c);
+  }
+
+  private void heartbeat(EdgeConnection c) {
+    if (c.awaitingPong) {
+      synchronized (this) {
+        if (c.closed) {
+          return;
+        }
+        counters.inc("heartbeatTimeouts");
+        cancel(c.heartbeat);
+      }
+      LOG.debug("{} missed a pong: closing with 4008", c);
+      c.close(4008, "heartbeat timeout");
+      return;
+    }
+    c.sendPing();
+  }
+
+  private void scheduleExpiry(EdgeConnection c) {
+    cancel(c.expiry);
+    long ms = Math.max(0, Duration.between(clock.instant(), c.grant.expiresAt()).toMillis());
+    c.expiry = scheduler.schedule(() -> checkExpiry(c), ms, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkExpiry(EdgeConnection c) {
+    synchronized (this) {
+      if (c.closed) {
+        return;
+      }
+      if (c.grant.validAt(clock.instant())) {
+        scheduleExpiry(c);
+        return;
+      }
+      counters.inc("tokenExpiryCloses");
+    }
+    LOG.debug("token of {} expired: closing with 4001", c);
+    c.close(4001, "token expired");
+  }
+
+  synchronized void onClose(EdgeConnection c, int status) {
+    if (c.closed) {
+      return;
+    }
+    boolean wasOpen = c.opened;
+    release(c);
+    if (wasOpen) {
+      counters.inc("socketsClosed");
+      calls.onConnectionLost(c);
+    }
+  }
+
+  void onBinary(EdgeConnection c) {
+    counters.inc("badFrames");
+    synchronized (this) {
+      c.send(new Frames.Error(null, 400, "binary frames are not part of protocol v1", null));
+    }
+  }
+
+  void onText(EdgeConnection c, String text) {
+    counters.inc("framesIn");
+    Frame frame;
+    try {
+      frame = codec.decode(text);
+    } catch (FrameDecodingException e) {
+      counters.inc("badFrames");
+      logFrame(c, false, null);
+      countFrameForDrop(c);
+      switch (e.kind()) {
+        case MALFORMED -> c.close(StatusCode.BAD_PAYLOAD, "malformed frame");
+        case TOO_LARGE -> c.close(StatusCode.MESSAGE_TOO_LARGE, "frame too large");
+        default -> {
+          synchronized (this) {
+            c.send(new Frames.Error(null, 400, e.getMessage(), null));
+          }
+        }
+      }
+      return;
+    }
+    logFrame(c, false, frame);
+    countFrameForDrop(c);
+    synchronized (this) {
+      if (c.closed) {
+        return;
+      }
+      try {
+        dispatch(c, frame);
+      } catch (RuntimeException e) {
+        counters.inc("serverErrors");
+        LOG.error("fake edge failed on a {} frame from {}", frame.type(), c, e);
+        c.send(new Frames.Error(frame.callIdOrNull(), 500, "fake edge internal error", null));
+      }
+    }
+  }
+
+  private void dispatch(EdgeConnection c, Frame frame) {
+    if (frame instanceof Frames.Invite f) {
+      calls.invite(c, f);
+    } else if (frame instanceof Frames.Answer f) {
+      calls.answer(c, f);
+    } else if (frame instanceof Frames.Reject f) {
+      calls.reject(c, f);
+    } else if (frame instanceof Frames.Candidate f) {
+      calls.candidate(c, f);
+    } else if (frame instanceof Frames.Offer f) {
+      calls.offer(c, f);
+    } else if (frame instanceof Frames.Bye f) {
+      calls.bye(c, f);
+    } else if (frame instanceof Frames.Reauth f) {
+      reauth(c, f);
+    } else if (frame instanceof Frames.Resume f) {
+      calls.resume(c, f);
+    } else {
+      counters.inc("badFrames");
+      c.send(new Frames.Error(frame.callIdOrNull(), 400,
+          "frame type \"" + frame.type() + "\" is not accepted from clients", null));
+    }
+  }
+
+  private void reauth(EdgeConnection c, Frames.Reauth f) {
+    TokenStore.AccessGrant g = tokens.lookup(f.token());
+    if (g == null || !g.validAt(clock.instant()) || !g.user().equals(c.user)
+        || !g.tenant().equals(c.tenant)) {
+      counters.inc("reauthFailures");
+      c.send(new Frames.Error(null, 401,
+          "reauth token is invalid, expired or belongs to another user", null));
+      return;
+    }
+    EdgeConnection other = byToken.get(f.token());
+    if (other != null && other != c) {
+      counters.inc("violations.tokenTwoConnections");
+      counters.inc("reauthFailures");
+      c.send(new Frames.Error(null, 409, "reauth token is in use on another connection", null));
+      return;
+    }
+    if (!c.draining && byToken.get(c.token) == c) {
+      byToken.remove(c.token);
+      byToken.put(f.token(), c);
+    }
+    c.token = f.token();
+    c.grant = g;
+    counters.inc("reauths");
+    scheduleExpiry(c);
+  }
+
+  // ---- observation ------------------------------------------------------------------------
+
+  void logFrame(EdgeConnection c, boolean toClient, Frame frame) {
+    if (!frameLogEnabled) {
+      return;
+    }
+    frames(c.user).append(new LoggedFrame(
+        toClient ? LoggedFrame.Direction.TO_CLIENT : LoggedFrame.Direction.FROM_CLIENT,
+        c.id, frame == null ? "?" : frame.type(), frame, clock.instant()));
+  }
+
+  public FrameLog frames(String user) {
+    return logs.computeIfAbsent(user, u -> new FrameLog(u, settings.frameLogCapacity()));
+  }
+
+  public void frameLogEnabled(boolean enabled) {
+    this.frameLogEnabled = enabled;
+  }
+
+  void countFrameForDrop(EdgeConnection c) {
+    AtomicInteger left = faults.dropAfterFrames.get(c.user);
+    if (left != null && left.decrementAndGet() == 0) {
+      faults.dropAfterFrames.remove(c.user, left);
+      counters.inc("faultDrops");
+      LOG.debug("fault: dropping {} after its frame budget", c);
+      c.disconnect();
+    }
+  }
+
+  /** Open (upgraded, not yet closed) sockets, draining ones included. */
+  public synchronized int openSockets() {
+    int n = 0;
+    for (EdgeConnection c : connections.values()) {
+      if (c.opened) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  public synchronized int openCalls() {
+    return calls.size();
+  }
+
+  public synchronized int heldMediaSlots() {
+    int n = 0;
+    for (TenantRuntime t : tenants.values()) {
+      n += t.media.held();
+    }
+    return n;
+  }
+
+  public synchronized int queuedInvites() {
+    int n = 0;
+    for (TenantRuntime t : tenants.values()) {
+      n += t.media.queued();
+    }
+    return n;
+  }
+
+  /** Human-readable description of what is still open (for leak reports). */
+  public synchronized String describeOpen() {
+    StringBuilder sb = new StringBuilder();
+    connections.values().stream().filter(c -> c.opened)
+        .forEach(c -> sb.append("\n  open ").append(c));
+    calls.describe(sb);
+    for (TenantRuntime t : tenants.values()) {
+      if (t.media.held() > 0 || t.media.queued() > 0) {
+        sb.append("\n  tenant ").append(t.id).append(": ").append(t.media.held())
+            .append(" media slots held, ").append(t.media.queued()).append(" invites queued");
+      }
+    }
+    return sb.toString();
+  }
+
+  // ---- faults and admin -------------------------------------------------------------------
+
+  synchronized List<EdgeConnection> liveConnectionsOf(String user) {
+    List<EdgeConnection> out = new ArrayList<>();
+    for (EdgeConnection c : byUser.getOrDefault(user, Set.of())) {
+      if (c.opened && !c.closed) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** The newest open, non-draining connection of a user, or null. */
+  synchronized EdgeConnection primaryConnectionOf(String user) {
+    EdgeConnection last = null;
+    for (EdgeConnection c : byUser.getOrDefault(user, Set.of())) {
+      if (c.opened && !c.closed && !c.draining) {
+        last = c;
+      }
+    }
+    return last;
+  }
+
+  public int closeWith(String user, int code, String reason) {
+    List<EdgeConnection> live = liveConnectionsOf(user);
+    live.forEach(c -> c.close(code, reason));
+    return live.size();
+  }
+
+  public synchronized int sendClosing(String user, Duration reconnectWithin, String reason) {
+    int n = 0;
+    for (EdgeConnection c : liveConnectionsOf(user)) {
+      if (c.draining) {
+        continue;
+      }
+      c.send(new Frames.Closing(reconnectWithin.toMillis(), reason));
+      markDraining(c);
+      c.drainClose = scheduler.schedule(() -> c.close(StatusCode.SHUTDOWN, "closing"),
+          reconnectWithin.toMillis(), TimeUnit.MILLISECONDS);
+      counters.inc("closingsSent");
+      n++;
+    }
+    return n;
+  }
+
+  private void markDraining(EdgeConnection c) {
+    c.draining = true;
+    if (byToken.get(c.token) == c) {
+      byToken.remove(c.token);
+    }
+    tenant(c.tenant).activeSockets--;
+  }
+
+  public void releaseStalled(String user) {
+    liveConnectionsOf(user).forEach(EdgeConnection::releaseStalled);
+  }
+
+  /** Re-checks token expiry of the user's sockets now (after tokens were expired). */
+  public synchronized void recheckExpiry(String user) {
+    liveConnectionsOf(user).forEach(this::scheduleExpiry);
+  }
+
+  /** Closes every socket (1001) and forgets calls; counters and logs are kept. */
+  public void closeAll(int code, String reason) {
+    List<EdgeConnection> all;
+    synchronized (this) {
+      all = new ArrayList<>(connections.values());
+    }
+    all.forEach(c -> c.close(code, reason));
+  }
+
+  /** Admin reset: ends every call, frees every slot, clears logs and handshakes. */
+  public synchronized void resetState() {
+    calls.endAll("reset");
+    logs.clear();
+    handshakes.clear();
+  }
+
+  public synchronized void shutdown() {
+    calls.endAll("shutdown");
+    for (EdgeConnection c : new ArrayList<>(connections.values())) {
+      release(c);
+    }
+  }
+}

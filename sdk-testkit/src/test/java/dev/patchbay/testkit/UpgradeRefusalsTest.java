@@ -1,0 +1,158 @@
+package dev.patchbay.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.testkit.support.OAuthClient;
+import dev.patchbay.testkit.support.RawWebSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UpgradeRefusalsTest {
+  static final Duration T = Duration.ofSeconds(5);
+  FakeEdge edge;
+
+  @BeforeEach
+  void start() {
+    edge = FakeEdge.builder()
+        .tenant("acme", t -> t.socketCap(3).userSocketLimit(2).retryAfter(Duration.ofSeconds(7)))
+        .user("acme", "alice", "alice-secret")
+        .user("acme", "bob", "bob-secret")
+        .user("acme", "carol", "carol-secret")
+        .start();
+  }
+
+  @AfterEach
+  void stop() {
+    edge.close();
+  }
+
+  String token(String user) throws Exception {
+    return OAuthClient.accessToken(edge.uri(), user, user + "-secret");
+  }
+
+  static JsonNode body(RawWebSocket ws) throws Exception {
+    return OAuthClient.JSON.readTree(ws.handshake.body());
+  }
+
+  @Test
+  void missingOrUnknownTokenIs401WithJsonBody() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), null, null)) {
+      assertThat(ws.handshake.status()).isEqualTo(401);
+      assertThat(body(ws).get("status").asInt()).isEqualTo(401);
+      assertThat(body(ws).get("error").asText()).isEqualTo("invalid_token");
+    }
+    try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), "at-forged", null)) {
+      assertThat(ws.handshake.status()).isEqualTo(401);
+    }
+    assertThat(edge.counters().refusals(401)).isEqualTo(2);
+    assertThat(edge.counters().upgradeAttempts()).isEqualTo(2);
+  }
+
+  @Test
+  void tokenOfAnotherUserIs403AndACountedViolation() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), token("alice"), "bob")) {
+      assertThat(ws.handshake.status()).isEqualTo(403);
+      assertThat(body(ws).get("error").asText()).isEqualTo("token_user_mismatch");
+    }
+    assertThat(edge.counters().tokenOtherUserViolations()).isEqualTo(1);
+  }
+
+  @Test
+  void sameTokenOnTwoLiveConnectionsIs409AndACountedViolation() throws Exception {
+    String t = token("alice");
+    try (RawWebSocket first = RawWebSocket.connect(edge.signalingUri(), t, "alice");
+        RawWebSocket second = RawWebSocket.connect(edge.signalingUri(), t, "alice")) {
+      assertThat(first.upgraded()).isTrue();
+      assertThat(second.handshake.status()).isEqualTo(409);
+      assertThat(body(second).get("error").asText()).isEqualTo("token_in_use");
+    }
+    assertThat(edge.counters().tokenTwoConnectionsViolations()).isEqualTo(1);
+    edge.assertNoLeaks();
+    // once the first socket is closed the token is free again
+    try (RawWebSocket again = RawWebSocket.connect(edge.signalingUri(), t, "alice")) {
+      assertThat(again.upgraded()).isTrue();
+    }
+  }
+
+  @Test
+  void tenantCapIs503WithRetryAfterAndUserLimitIs429() throws Exception {
+    try (RawWebSocket a1 = RawWebSocket.connect(edge.signalingUri(), token("alice"), null);
+        RawWebSocket a2 = RawWebSocket.connect(edge.signalingUri(), token("alice"), null);
+        RawWebSocket a3 = RawWebSocket.connect(edge.signalingUri(), token("alice"), null);
+        RawWebSocket b1 = RawWebSocket.connect(edge.signalingUri(), token("bob"), null);
+        RawWebSocket c1 = RawWebSocket.connect(edge.signalingUri(), token("carol"), null)) {
+      assertThat(a1.upgraded()).isTrue();
+      assertThat(a2.upgraded()).isTrue();
+      assertThat(a3.handshake.status()).isEqualTo(429);
+      assertThat(body(a3).get("error").asText()).isEqualTo("user_socket_limit");
+      assertThat(a3.handshake.header("Retry-After")).isEqualTo("7");
+      assertThat(b1.upgraded()).isTrue();
+      assertThat(c1.handshake.status()).isEqualTo(503);
+      assertThat(c1.handshake.header("Retry-After")).isEqualTo("7");
+      assertThat(body(c1).get("error").asText()).isEqualTo("tenant_socket_cap");
+      assertThat(edge.openSockets()).isEqualTo(3);
+    }
+    assertThat(edge.counters().refusals(503)).isEqualTo(1);
+    assertThat(edge.counters().refusals(429)).isEqualTo(1);
+    edge.assertNoLeaks();
+  }
+
+  @Test
+  void upgradeRateLimitIs429WithRetryAfter() throws Exception {
+    try (FakeEdge limited = FakeEdge.builder()
+        .tenant("acme", t -> t.upgradeRateLimit(1, 1))
+        .user("acme", "alice", "alice-secret").start()) {
+      String t1 = OAuthClient.accessToken(limited.uri(), "alice", "alice-secret");
+      String t2 = OAuthClient.accessToken(limited.uri(), "alice", "alice-secret");
+      try (RawWebSocket ok = RawWebSocket.connect(limited.signalingUri(), t1, null);
+          RawWebSocket limitedWs = RawWebSocket.connect(limited.signalingUri(), t2, null)) {
+        assertThat(ok.upgraded()).isTrue();
+        assertThat(limitedWs.handshake.status()).isEqualTo(429);
+        assertThat(limitedWs.handshake.header("Retry-After")).isEqualTo("1");
+        assertThat(body(limitedWs).get("error").asText()).isEqualTo("rate_limited");
+      }
+      limited.assertNoLeaks();
+    }
+  }
+
+  @Test
+  void subprotocolIsRequired() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(),
+        Map.of("Authorization", "Bearer " + token("alice"), "Sec-WebSocket-Protocol", "x.v9"))) {
+      assertThat(ws.handshake.status()).isEqualTo(400);
+      assertThat(body(ws).get("error").asText()).isEqualTo("unsupported_subprotocol");
+    }
+  }
+
+  @Test
+  void plainGetWithoutUpgradeIs400() throws Exception {
+    var r = OAuthClient.get(edge.uri().resolve("/v1/signaling"));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("not_websocket");
+  }
+
+  @Test
+  void scriptedRefusalsAreCountedAndRecordedAsHandshakes() throws Exception {
+    edge.faults().refuseUpgrades(503, Duration.ofSeconds(3), 2);
+    String t = token("alice");
+    for (int i = 0; i < 2; i++) {
+      try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), t, null)) {
+        assertThat(ws.handshake.status()).isEqualTo(503);
+        assertThat(ws.handshake.header("Retry-After")).isEqualTo("3");
+      }
+    }
+    try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), t, null)) {
+      assertThat(ws.upgraded()).isTrue();
+      assertThat(ws.next(Frames.Hello.class, T).userId()).isEqualTo("alice");
+    }
+    assertThat(edge.handshakes("alice")).hasSize(3);
+    assertThat(edge.handshakes("alice").get(0)).isBeforeOrEqualTo(edge.handshakes("alice").get(2));
+    assertThat(edge.counters().refusals(503)).isEqualTo(2);
+    assertThat(edge.counters().upgrades()).isEqualTo(1);
+  }
+}
