@@ -240,6 +240,15 @@ public final class FakeEdge implements AutoCloseable {
       return;
     }
     model.closeAll(1001, "edge stopped");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5); // give clients the close handshake before the server goes away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     server.stop();
     model.shutdown();
     scheduler.shutdownNow();
