@@ -240,6 +240,15 @@ public final class FakeEdge implements AutoCloseable {
       return;
     }
     model.closeAll(1001, "edge stopped");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5); // give clients the close handshake before the server goes away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     server.stop();
     model.shutdown();
     scheduler.shutdownNow();
@@ -280,6 +289,7 @@ public final class FakeEdge implements AutoCloseable {
     private int frameLogCapacity = 10_000;
     private Duration leakGrace = Duration.ofSeconds(2);
     private int maxThreads = 64;
+    private boolean adminEndpoints;
 
     private Builder() {}
 
@@ -430,6 +440,16 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the admin endpoints under {@code /admin/} (counters, reset, users, faults,
+     * subject tokens, handshakes; see {@code docs/protocol.md}). Off by default; the
+     * standalone launcher turns them on.
+     */
+    public Builder adminEndpoints(boolean on) {
+      this.adminEndpoints = on;
+      return this;
+    }
+
     /** Starts the edge; it listens when this returns. */
     public FakeEdge start() {
       boolean field = profile == Profile.FIELD;
@@ -451,6 +471,9 @@ public final class FakeEdge implements AutoCloseable {
           seed, maxFrameChars, frameLogCapacity, leakGrace, List.copyOf(iceServers), frozen,
           t -> frozen.getOrDefault(t, fallback), List.copyOf(clients));
       FakeEdge edge = new FakeEdge(settings, maxThreads);
+      if (adminEndpoints) {
+        edge.server.routes(new AdminEndpoints(edge).routes());
+      }
       try {
         edge.server.start();
         edge.base = URI.create("http://" + host + ":" + edge.server.port());
