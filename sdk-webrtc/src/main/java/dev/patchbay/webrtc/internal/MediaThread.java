@@ -69,13 +69,23 @@ public final class MediaThread implements Executor {
     return result;
   }
 
+  /** Runs {@code task} after {@code delay}; null (nothing scheduled) once shut down. */
   public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-    return executor.schedule(wrap(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    try {
+      return executor.schedule(wrap(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
   }
 
+  /** Runs {@code task} every {@code period}; null (nothing scheduled) once shut down. */
   public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Duration period) {
     long p = period.toNanos();
-    return executor.scheduleAtFixedRate(wrap(task), p, p, TimeUnit.NANOSECONDS);
+    try {
+      return executor.scheduleAtFixedRate(wrap(task), p, p, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
   }
 
   /** Lets queued tasks finish, then stops the thread. */

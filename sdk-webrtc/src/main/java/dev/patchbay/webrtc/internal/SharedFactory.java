@@ -86,6 +86,9 @@ public final class SharedFactory {
       dispose();
     } else {
       pendingDispose = thread.schedule(this::disposeIfUnused, linger);
+      if (pendingDispose == null) {
+        dispose();
+      }
     }
   }
 
