@@ -40,6 +40,9 @@ public interface CallHost {
   /** Runs an app callback on the app's executor, in order; exceptions are caught and logged. */
   void toApp(Runnable callback);
 
+  /** The app's executor, for {@link dev.patchbay.internal.concurrent.AppFuture}s. */
+  Executor callbackExecutor();
+
   Backoff inviteBackoff();
 
   Events events();
