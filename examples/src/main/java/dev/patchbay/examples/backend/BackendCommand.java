@@ -33,6 +33,7 @@ public final class BackendCommand {
         --tenants N     tenants (default 2)
         --users N       users per tenant the backend acts for (default 25)
         --callers N     simulated customers per tenant calling the users (default 2)
+        --status-every D  print a status line this often (default 5s)
         --run-for D     stop after this (default: until SIGTERM / Ctrl-C)""";
 
   private BackendCommand() {}
@@ -46,8 +47,10 @@ public final class BackendCommand {
     int users;
     int callers;
     Duration runFor;
+    Duration statusEvery;
     try {
-      Args a = Args.parse(argv, Set.of("help"), Set.of("tenants", "users", "callers", "run-for"));
+      Args a = Args.parse(argv, Set.of("help"),
+          Set.of("tenants", "users", "callers", "run-for", "status-every"));
       if (a.flag("help")) {
         out.println(USAGE);
         return 0;
@@ -56,6 +59,7 @@ public final class BackendCommand {
       users = a.integer("users", 25);
       callers = a.integer("callers", 2);
       runFor = a.duration("run-for", null);
+      statusEvery = a.duration("status-every", Duration.ofSeconds(5));
       if (tenants < 1 || users < 1 || callers < 0) {
         throw new IllegalArgumentException("--tenants and --users must be >= 1, --callers >= 0");
       }
@@ -89,6 +93,8 @@ public final class BackendCommand {
     CountDownLatch done = new CountDownLatch(1);
     AtomicBoolean clean = new AtomicBoolean();
     Runnable shutdown = () -> {
+      out.println("shutting down: closing every user agent, then the SDK");
+      out.flush();
       customers.close();
       backend.close();
       try {
@@ -115,6 +121,9 @@ public final class BackendCommand {
       out.println("backend ready: " + backend.connectedUsers() + " users in " + tenants
           + " tenants connected, each with its own token (token exchange); edge " + edge.uri());
       customers.start();
+      customers.every(statusEvery, () -> out.println("status: " + backend.connectedUsers()
+          + " users connected, " + backend.callsAnswered() + " calls answered, "
+          + backend.liveCalls() + " in progress"));
       out.flush();
       if (runFor == null) {
         done.await();
@@ -172,6 +181,10 @@ public final class BackendCommand {
               .thenAccept(ua -> callLoop(ua, tenant));
         }
       }
+    }
+
+    void every(Duration period, Runnable task) {
+      timer.scheduleAtFixedRate(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void callLoop(UserAgent ua, int tenant) {
