@@ -176,6 +176,13 @@ public final class RealTokenManager implements TokenManager {
         shared = null;
         start = false;
       } else if (rejected.equals(forcedToken)) {
+        // never hand out a token known to be rejected: the next token() fetches a new one
+        // (forcedToken stays, so every other caller rejected with it gets this error too)
+        if (current != null) {
+          current = null;
+          refreshAt = null;
+          cancelTimerLocked();
+        }
         return CompletableFuture.failedFuture(new AuthenticationException(
             "the edge rejected the token obtained by a forced refresh: not refreshing again",
             null, null, false, 401, null));
@@ -414,7 +421,9 @@ public final class RealTokenManager implements TokenManager {
       pending.completeExceptionally(
           new ClosedException("the token manager was closed during the token request"));
     }
-    source.revoke(toRevoke).whenComplete((v, e) -> {
+    CompletableFuture<Void> revoked = config.revokeOnClose() ? source.revoke(toRevoke)
+        : CompletableFuture.completedFuture(null);
+    revoked.whenComplete((v, e) -> {
       log.debug("Token manager {} closed", id);
       done.complete(null);
     });

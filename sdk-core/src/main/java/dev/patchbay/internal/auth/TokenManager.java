@@ -43,9 +43,10 @@ public interface TokenManager extends AutoCloseable {
   /**
    * The edge rejected {@code rejected} (401): forces one refresh and returns the new token. If
    * the token obtained by that forced refresh is rejected again, fails with
-   * {@link dev.patchbay.AuthenticationException} instead of refreshing in a loop. A token that
-   * was already replaced returns the current one without a request, so many callers failing
-   * with the same token cause one refresh.
+   * {@link dev.patchbay.AuthenticationException} instead of refreshing in a loop (and that token
+   * is never handed out again: a later {@link #token()} fetches a new one). A token that was
+   * already replaced returns the current one without a request, so many callers failing with
+   * the same token cause one refresh.
    */
   CompletableFuture<AccessToken> invalidate(AccessToken rejected);
 

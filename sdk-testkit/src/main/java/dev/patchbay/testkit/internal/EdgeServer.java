@@ -41,6 +41,8 @@ public final class EdgeServer {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
+    http.setHeaderCacheSize(0); // the upgrade request (and its parser) stays referenced by the session
+    http.setRequestHeaderSize(8192);
     this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
