@@ -5,8 +5,7 @@
 #   MITIGATION=false sdk-webrtc/src/test/netns/run-figures.sh   # without it, to see the leak
 set -eu
 cd "$(dirname "$0")/../../../.."
-mvn -B -ntp -q -pl sdk-webrtc -am -DskipTests package
-mvn -B -ntp -q -pl sdk-webrtc -am -DskipTests dependency:build-classpath \
+mvn -B -ntp -q -pl sdk-webrtc -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/figures.classpath -Dmdep.includeScope=test
 cp="sdk-webrtc/target/test-classes:sdk-webrtc/target/classes:$(cat sdk-webrtc/target/figures.classpath)"
 : "${PATCHBAY_REAL_JAVA:=$(command -v java)}"

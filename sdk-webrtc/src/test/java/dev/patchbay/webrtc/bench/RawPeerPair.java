@@ -17,6 +17,7 @@ import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,9 +29,14 @@ final class RawPeerPair {
   private final Peer a;
   private final Peer b;
 
-  RawPeerPair(PeerConnectionFactory fa, PeerConnectionFactory fb) {
-    a = new Peer(fa);
-    b = new Peer(fb);
+  /**
+   * @param signaling carries trickled candidates between the peers, like a signaling channel
+   *     (calling the other peer directly from libwebrtc's callback thread deadlocks two
+   *     factories' signaling threads)
+   */
+  RawPeerPair(PeerConnectionFactory fa, PeerConnectionFactory fb, Executor signaling) {
+    a = new Peer(fa, signaling);
+    b = new Peer(fb, signaling);
     a.other = b;
     b.other = a;
   }
@@ -102,9 +108,11 @@ final class RawPeerPair {
     final CustomAudioSource source = new CustomAudioSource();
     final AudioTrack track;
     final RTCRtpSender sender;
+    final Executor signaling;
     Peer other;
 
-    Peer(PeerConnectionFactory f) {
+    Peer(PeerConnectionFactory f, Executor signaling) {
+      this.signaling = signaling;
       RTCConfiguration c = new RTCConfiguration();
       c.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
       pc = f.createPeerConnection(c, this);
@@ -114,7 +122,7 @@ final class RawPeerPair {
 
     @Override
     public void onIceCandidate(RTCIceCandidate candidate) {
-      other.pc.addIceCandidate(candidate);
+      signaling.execute(() -> other.pc.addIceCandidate(candidate));
     }
 
     @Override

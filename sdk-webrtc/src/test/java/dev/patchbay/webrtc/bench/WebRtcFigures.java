@@ -32,6 +32,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ol>
  */
 public final class WebRtcFigures {
+  private static final java.util.concurrent.ExecutorService SIGNALING =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "raw-signaling");
+        t.setDaemon(true);
+        return t;
+      });
+
   private WebRtcFigures() {}
 
   public static void main(String[] args) throws Exception {
@@ -64,11 +71,16 @@ public final class WebRtcFigures {
         sdkCall(alice, incoming);
         rawCall(fa, fb);
       }
+      for (int i = 0; i < 5; i++) {
+        engineCall(aliceEngine, bobEngine);
+      }
       List<Double> sdk = new ArrayList<>();
       List<Double> raw = new ArrayList<>();
+      List<Double> engineOnly = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
         sdk.add(sdkCall(alice, incoming));
         raw.add(rawCall(fa, fb));
+        engineOnly.add(engineCall(aliceEngine, bobEngine));
       }
       double sdkMedian = median(sdk);
       double rawMedian = median(raw);
@@ -76,6 +88,9 @@ public final class WebRtcFigures {
           + "webrtc-java pair %.1f ms, ratio %.2fx (p90 SDK %.1f ms, raw %.1f ms)%n", calls,
           sdkMedian, rawMedian, sdkMedian / rawMedian, percentile(sdk, 0.9),
           percentile(raw, 0.9));
+      System.out.printf("  of which the engine: two WebRtcMediaEngine sessions wired directly "
+          + "(no signaling) %.1f ms, ratio to raw %.2fx%n", median(engineOnly),
+          median(engineOnly) / rawMedian);
 
       int warm = Math.min(20, cycles / 5);
       long rssStart = 0;
@@ -126,10 +141,19 @@ public final class WebRtcFigures {
     return ms;
   }
 
+  private static double engineCall(WebRtcMediaEngine a, WebRtcMediaEngine b) throws Exception {
+    long t0 = System.nanoTime();
+    EnginePair pair = new EnginePair(a, b, SIGNALING);
+    pair.connect();
+    double ms = (System.nanoTime() - t0) / 1e6;
+    pair.close();
+    return ms;
+  }
+
   private static double rawCall(PeerConnectionFactory fa, PeerConnectionFactory fb)
       throws Exception {
     long t0 = System.nanoTime();
-    RawPeerPair pair = new RawPeerPair(fa, fb);
+    RawPeerPair pair = new RawPeerPair(fa, fb, SIGNALING);
     pair.connect();
     double ms = (System.nanoTime() - t0) / 1e6;
     pair.close();
