@@ -31,6 +31,7 @@ final class SignalingOnlySession implements MediaSession {
   private long version;
   private SignalingOnlySdp.IceCredentials ice = SignalingOnlySdp.IceCredentials.random();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  private final Object emitLock = new Object();
 
   SignalingOnlySession(SignalingOnlyMediaEngine engine, String callId, Listener listener) {
     this.engine = engine;
@@ -138,9 +139,7 @@ final class SignalingOnlySession implements MediaSession {
       closed = true;
       state = MediaState.CLOSED;
     }
-    // Complete on the engine thread, after every task queued before: once the future is done no
-    // listener call of this session can follow.
-    if (!engine.execute(this::released)) {
+    synchronized (emitLock) { // waits for a listener call in progress; none can start now
       released();
     }
     return closeFuture;
@@ -164,30 +163,28 @@ final class SignalingOnlySession implements MediaSession {
     }
   }
 
+  /**
+   * Runs {@code step} at once on the caller's thread (there is no media stack to wait for) and
+   * returns a completed future; listener calls it causes go to the engine thread.
+   */
   private <T> CompletableFuture<T> onEngine(Supplier<T> step, boolean trickle) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    boolean queued = engine.execute(() -> {
-      if (isClosed()) {
-        f.completeExceptionally(new ClosedException("media session of call " + callId + " is closed"));
-        return;
-      }
-      T value;
-      try {
-        value = step.get();
-      } catch (RuntimeException e) {
-        f.completeExceptionally(e);
-        return;
-      }
-      f.complete(value);
-      if (trickle) {
+    if (isClosed()) {
+      return CompletableFuture.failedFuture(
+          new ClosedException("media session of call " + callId + " is closed"));
+    }
+    T value;
+    try {
+      value = step.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (trickle) {
+      engine.execute(() -> {
         emit(() -> listener.onLocalCandidate(new IceCandidate("0", 0, HOST_CANDIDATE)));
         emit(listener::onLocalCandidatesComplete);
-      }
-    });
-    if (!queued) {
-      return engine.closedFuture();
+      });
     }
-    return f;
+    return CompletableFuture.completedFuture(value);
   }
 
   private void setState(MediaState next) {
@@ -197,17 +194,23 @@ final class SignalingOnlySession implements MediaSession {
       }
       state = next;
     }
-    emit(() -> listener.onStateChange(next));
+    engine.execute(() -> emit(() -> listener.onStateChange(next)));
   }
 
+  /**
+   * Calls the listener unless closed, holding the emit lock so that once {@link #close()} has
+   * taken it no listener call can follow. Listeners must not block (MediaSession contract).
+   */
   private void emit(Runnable call) {
-    if (isClosed()) {
-      return;
-    }
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("media listener of call {} threw; ignored", callId, e);
+    synchronized (emitLock) {
+      if (isClosed()) {
+        return;
+      }
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        LOG.warn("media listener of call {} threw; ignored", callId, e);
+      }
     }
   }
 
