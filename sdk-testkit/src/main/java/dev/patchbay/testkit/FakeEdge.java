@@ -75,6 +75,9 @@ public final class FakeEdge implements AutoCloseable {
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.directory = new Directory(settings.clients());
     this.tokens = new TokenStore(clock);
+    TokenStore store = tokens;
+    scheduler.scheduleWithFixedDelay(() -> store.purgeExpired(Duration.ofMinutes(10)), 1, 1,
+        TimeUnit.MINUTES);
     this.counters = new CounterSet();
     this.faultState = new FaultState(settings.seed());
     this.model = new EdgeModel(settings, directory, tokens, counters, faultState, scheduler,
@@ -165,6 +168,28 @@ public final class FakeEdge implements AutoCloseable {
       throw new IllegalArgumentException("user must be configured, but was " + user);
     }
     return tokens.mintSubjectToken(u.tenant(), u.clientId());
+  }
+
+  /**
+   * The edge itself calls a connected user: the user gets {@code incoming} from {@code from}
+   * with a valid generated SDP offer. If the user answers, the edge trickles one host candidate
+   * and end-of-candidates and answers renegotiation offers; a {@code reject} or {@code bye}
+   * ends the call; an unanswered call is retracted with {@code cancel} after the incoming
+   * timeout. Edge-originated calls take no media slot.
+   *
+   * @return the callId
+   * @throws IllegalStateException if the user has no open socket
+   */
+  public String placeCall(String from, String toUser) {
+    return model.placeCall(from, toUser);
+  }
+
+  /**
+   * Hangs up an edge-originated call: {@code cancel} while it rings, {@code bye} once
+   * answered. Returns false if the call is already gone.
+   */
+  public boolean hangUp(String callId) {
+    return model.hangUp(callId, "remote-hangup");
   }
 
   /** Adds a user at run time (e.g. from a load test). */
