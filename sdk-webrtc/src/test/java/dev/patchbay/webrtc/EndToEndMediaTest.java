@@ -43,10 +43,10 @@ class EndToEndMediaTest {
   @BeforeEach
   void engines() {
     Netns.require();
-    aliceEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3))
-        .factoryLinger(Duration.ZERO).build();
-    bobEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3))
-        .factoryLinger(Duration.ZERO).build();
+    // Default factory linger (2 s): after the last call the shared factory and audio module
+    // stay briefly for the next call, then go too.
+    aliceEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3)).build();
+    bobEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3)).build();
   }
 
   @AfterEach
@@ -107,7 +107,9 @@ class EndToEndMediaTest {
 
     call.hangUp().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     answered.ended().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(alicePatchbay.diagnostics().liveNativeObjects()).isLessThanOrEqualTo(2);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(alicePatchbay.diagnostics().liveNativeObjects()).isZero();
       assertThat(aliceEngine.openSessions()).isZero();
       assertThat(bobEngine.openSessions()).isZero();
       assertThat(aliceEngine.liveNativeObjects()).isZero();
