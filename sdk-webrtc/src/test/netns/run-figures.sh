@@ -12,6 +12,6 @@ cp="sdk-webrtc/target/test-classes:sdk-webrtc/target/classes:$(cat sdk-webrtc/ta
 export PATCHBAY_REAL_JAVA
 exec sdk-webrtc/src/test/netns/bin/java -Xmx512m \
   -Dpatchbay.webrtc.pcLeakMitigation="${MITIGATION:-true}" \
-  -Dcalls="${CALLS:-40}" -Dcycles="${CYCLES:-200}" \
+  -Dcalls="${CALLS:-40}" -Dcycles="${CYCLES:-200}" -Dtimeline="${TIMELINE:-false}" \
   -Dlogback.configurationFile=sdk-webrtc/src/test/netns/figures-logback.xml \
   -cp "$cp" dev.patchbay.webrtc.bench.WebRtcFigures

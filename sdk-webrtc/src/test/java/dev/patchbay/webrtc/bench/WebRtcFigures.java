@@ -92,6 +92,9 @@ public final class WebRtcFigures {
           + "(no signaling) %.1f ms, ratio to raw %.2fx%n", median(engineOnly),
           median(engineOnly) / rawMedian);
 
+      if (Boolean.getBoolean("timeline")) {
+        timeline(edge, alice, incoming);
+      }
       int warm = Math.min(20, cycles / 5);
       long rssStart = 0;
       for (int i = 0; i < cycles; i++) {
@@ -139,6 +142,28 @@ public final class WebRtcFigures {
     call.hangUp().get(30, TimeUnit.SECONDS);
     other.ended().get(30, TimeUnit.SECONDS);
     return ms;
+  }
+
+  /** Where the time of one SDK call goes: the edge's frame log, relative to dial(). */
+  private static void timeline(FakeEdge edge, UserAgent alice,
+      AtomicReference<CompletableFuture<Call>> incoming) throws Exception {
+    edge.frames("alice").clear();
+    edge.frames("bob").clear();
+    java.time.Instant t0 = java.time.Instant.now();
+    double ms = sdkCall(alice, incoming);
+    System.out.printf("timeline of one SDK call (dial -> ACTIVE %.1f ms), edge clock:%n", ms);
+    List<String> lines = new ArrayList<>();
+    for (String user : List.of("alice", "bob")) {
+      for (dev.patchbay.testkit.LoggedFrame f : edge.frames(user).snapshot()) {
+        lines.add(String.format("%8.1f ms  %-5s %-11s %s",
+            java.time.Duration.between(t0, f.at()).toNanos() / 1e6, user,
+            f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.FROM_CLIENT ? "->edge"
+                : "edge->", f.type()));
+      }
+    }
+    Collections.sort(lines, (x, y) -> Double.compare(Double.parseDouble(x.substring(0, 8).trim()),
+        Double.parseDouble(y.substring(0, 8).trim())));
+    lines.forEach(System.out::println);
   }
 
   private static double engineCall(WebRtcMediaEngine a, WebRtcMediaEngine b) throws Exception {
