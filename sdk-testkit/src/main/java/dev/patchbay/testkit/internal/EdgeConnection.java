@@ -39,6 +39,8 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   boolean draining;
   ScheduledFuture<?> heartbeat;
   ScheduledFuture<?> expiry;
+  /** Set once the edge has closed this socket for an expired token (counted once). */
+  boolean expiryClosing;
   ScheduledFuture<?> drainClose;
   ScheduledFuture<?> reservationTimeout;
   volatile boolean awaitingPong;
