@@ -161,7 +161,7 @@ public final class Patchbay implements AutoCloseable {
   /** What this instance holds right now. */
   public Diagnostics diagnostics() {
     return new Diagnostics(rt.openSockets.get(), rt.agents.size(), rt.liveCalls.get(),
-        rt.media.openSessions(), threads.live(), rt.scheduler.getQueue().size(),
+        rt.media.openSessions(), threads.live(), rt.pendingTimers(),
         rt.media.liveNativeObjects());
   }
 
@@ -193,6 +193,7 @@ public final class Patchbay implements AutoCloseable {
       LOG.warn("media engine {} failed to close", rt.media.name(), e);
     }
     rt.admission.close();
+    rt.deadlines.close();
     rt.scheduler.shutdownNow();
     shutdown(workers);
     if (ownedCallbacks != null) {

@@ -253,6 +253,7 @@ public final class FakeEdge implements AutoCloseable {
    */
   public void reset() {
     model.closeAll(1001, "edge reset");
+    awaitSocketsClosed(1000);
     model.resetState();
     faults.clear();
     counters.reset();
@@ -265,15 +266,7 @@ public final class FakeEdge implements AutoCloseable {
       return;
     }
     model.closeAll(1001, "edge stopped");
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5); // give clients the close handshake before the server goes away
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    awaitSocketsClosed(300); // give clients the close handshake before the server goes away
     server.stop();
     model.shutdown();
     scheduler.shutdownNow();
@@ -283,6 +276,18 @@ public final class FakeEdge implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     LOG.debug("fake edge on {} stopped", base);
+  }
+
+  private void awaitSocketsClosed(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   EdgeModel model() {

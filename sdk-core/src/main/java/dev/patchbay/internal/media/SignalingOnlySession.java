@@ -6,6 +6,8 @@ import dev.patchbay.MediaSession;
 import dev.patchbay.MediaState;
 import dev.patchbay.ProtocolException;
 import dev.patchbay.SessionDescription;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ final class SignalingOnlySession implements MediaSession {
   private SignalingOnlySdp.IceCredentials ice = SignalingOnlySdp.IceCredentials.random();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
   private final Object emitLock = new Object();
+  private final List<MediaState> stateBatch = new ArrayList<>();
 
   SignalingOnlySession(SignalingOnlyMediaEngine engine, String callId, Listener listener) {
     this.engine = engine;
@@ -178,23 +181,32 @@ final class SignalingOnlySession implements MediaSession {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (trickle) {
+    List<MediaState> states;
+    synchronized (this) {
+      states = new ArrayList<>(stateBatch);
+      stateBatch.clear();
+    }
+    if (trickle || !states.isEmpty()) { // one engine task for everything this step caused
       engine.execute(() -> {
-        emit(() -> listener.onLocalCandidate(new IceCandidate("0", 0, HOST_CANDIDATE)));
-        emit(listener::onLocalCandidatesComplete);
+        for (MediaState st : states) {
+          emit(() -> listener.onStateChange(st));
+        }
+        if (trickle) {
+          emit(() -> listener.onLocalCandidate(new IceCandidate("0", 0, HOST_CANDIDATE)));
+          emit(listener::onLocalCandidatesComplete);
+        }
       });
     }
     return CompletableFuture.completedFuture(value);
   }
 
-  private void setState(MediaState next) {
-    synchronized (this) {
-      if (closed || state == next) {
-        return;
-      }
-      state = next;
+  /** Called inside a step; the listener hears of it with the step's other events. */
+  private synchronized void setState(MediaState next) {
+    if (closed || state == next) {
+      return;
     }
-    engine.execute(() -> emit(() -> listener.onStateChange(next)));
+    state = next;
+    stateBatch.add(next);
   }
 
   /**

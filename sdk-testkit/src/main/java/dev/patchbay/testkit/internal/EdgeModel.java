@@ -272,13 +272,14 @@ public final class EdgeModel {
 
   private void checkExpiry(EdgeConnection c) {
     synchronized (this) {
-      if (c.closed) {
+      if (c.closed || c.expiryClosing) {
         return;
       }
       if (c.grant.validAt(clock.instant())) {
         scheduleExpiry(c);
         return;
       }
+      c.expiryClosing = true; // the close handshake is asynchronous: never count it twice
       counters.inc("tokenExpiryCloses");
     }
     LOG.debug("token of {} expired: closing with 4001", c);
