@@ -37,8 +37,10 @@ public final class LoadTestCommand {
         --callee NAME        who to call: auto-answer, slow-answer, busy, no-answer (default auto-answer)
         --nodes N            Patchbay instances (simulated app nodes) sharing the edge (default 8)
         --media signaling    media engine: signaling (default; no native media). Real audio: see softphone
-        --edge URL           target a running edge instead of the embedded one (users agent-<i>
-                             with secret agent-<i>-secret in tenant-<i mod tenants> must exist)
+        --edge URL           target a running edge instead of the embedded one: a fake edge with
+                             admin endpoints gets the users provisioned and reports its counters;
+                             on a real edge users agent-<i> (secret agent-<i>-secret, tenant
+                             tenant-<i mod tenants>) must exist
         --seed N             seed of arrivals, hold times and the edge's faults (default 42)
         --compare            also run the hand-rolled client (shared token; and with own tokens)
                              against a fresh edge each, same scenario; side by side
