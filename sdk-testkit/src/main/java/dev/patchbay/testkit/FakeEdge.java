@@ -280,8 +280,19 @@ public final class FakeEdge implements AutoCloseable {
     private int frameLogCapacity = 10_000;
     private Duration leakGrace = Duration.ofSeconds(2);
     private int maxThreads = 64;
+    private Consumer<String> secretListener;
 
     private Builder() {}
+
+    /**
+     * Told every secret the edge mints (access and refresh tokens, authorization codes, subject
+     * tokens), e.g. to register them with a log-capture check. Called on server threads; must be
+     * cheap and thread-safe.
+     */
+    public Builder secretListener(Consumer<String> listener) {
+      this.secretListener = Objects.requireNonNull(listener, "secretListener");
+      return this;
+    }
 
     /** Declares a tenant with profile defaults. */
     public Builder tenant(String id) {
@@ -451,6 +462,9 @@ public final class FakeEdge implements AutoCloseable {
           seed, maxFrameChars, frameLogCapacity, leakGrace, List.copyOf(iceServers), frozen,
           t -> frozen.getOrDefault(t, fallback), List.copyOf(clients));
       FakeEdge edge = new FakeEdge(settings, maxThreads);
+      if (secretListener != null) {
+        edge.tokens.secretSink(secretListener);
+      }
       try {
         edge.server.start();
         edge.base = URI.create("http://" + host + ":" + edge.server.port());

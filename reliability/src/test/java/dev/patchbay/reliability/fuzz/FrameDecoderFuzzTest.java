@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.reliability.figures.Figures;
 import dev.patchbay.internal.protocol.FrameCodec;
 import dev.patchbay.internal.protocol.FrameDecodingException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ class FrameDecoderFuzzTest {
 
   @FuzzTest(maxDuration = "20s")
   void decodeEitherSucceedsOrFailsTyped(byte[] input) {
-    FuzzFigures.count("frame-decoder");
+    Figures.fuzzInput("frame-decoder");
     String text = new String(input, StandardCharsets.UTF_8);
     Frame frame;
     try {

@@ -364,7 +364,9 @@ public final class RealUserAgent implements UserAgent, CallHost {
     if (closing) {
       return;
     }
-    PatchbayException cause = asPatchbay(Retrier.unwrap(e));
+    Throwable failure = Retrier.unwrap(e);
+    PatchbayException cause = asPatchbay(failure instanceof TokenUnavailable t
+        ? t.getCause() : failure);
     rt.events.connectFailed(tenant, userId, cause);
     if (current != null) { // a make-before-break attempt failed; the old socket still serves
       LOG.warn("could not open a replacement socket: {}", cause.getMessage());
@@ -382,7 +384,9 @@ public final class RealUserAgent implements UserAgent, CallHost {
     CompletableFuture<Connection> result = new CompletableFuture<>();
     tokens.token().whenCompleteAsync((tok, err) -> {
       if (err != null) {
-        result.completeExceptionally(Retrier.unwrap(err));
+        // the token manager already retried with its own budget: retrying it again here would
+        // multiply the token requests (attempts x attempts) in a 429 storm
+        result.completeExceptionally(new TokenUnavailable(Retrier.unwrap(err)));
       } else {
         openWith(tok, overdraft, false, result);
       }
@@ -842,6 +846,13 @@ public final class RealUserAgent implements UserAgent, CallHost {
   private static void cancel(Future<?> f) {
     if (f != null) {
       f.cancel(false);
+    }
+  }
+
+  /** A token failure, final for the connect retrier (the token manager did the retries). */
+  private static final class TokenUnavailable extends PatchbayException {
+    TokenUnavailable(Throwable cause) {
+      super("no access token: " + cause.getMessage(), cause, false, 0, null);
     }
   }
 

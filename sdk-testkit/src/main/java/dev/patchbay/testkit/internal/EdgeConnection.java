@@ -180,6 +180,15 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
     model.countFrameForDrop(this);
   }
 
+  /** Writes {@code text} as one text frame as is: no encoding, no fault pipeline, not logged. */
+  void sendRaw(String text) {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      s.sendText(text, Callback.NOOP);
+      model.counters.inc("rawFramesOut");
+    }
+  }
+
   void sendPing() {
     Session s = session;
     if (s != null && s.isOpen()) {
@@ -189,6 +198,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   }
 
   void close(int code, String reason) {
+    model.unbindToken(this); // a connection the edge is closing is no longer live (409)
     Session s = session;
     if (s != null) {
       s.close(code, reason, Callback.NOOP);
@@ -196,6 +206,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   }
 
   void disconnect() {
+    model.unbindToken(this);
     Session s = session;
     if (s != null) {
       s.disconnect();
