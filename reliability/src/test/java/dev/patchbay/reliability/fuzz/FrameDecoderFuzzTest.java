@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 class FrameDecoderFuzzTest {
   private static final FrameCodec CODEC = new FrameCodec(4096);
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "5m")
   void decodeEitherSucceedsOrFailsTyped(byte[] input) {
     Figures.fuzzInput("frame-decoder");
     String text = new String(input, StandardCharsets.UTF_8);

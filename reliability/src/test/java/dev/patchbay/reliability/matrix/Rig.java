@@ -42,6 +42,8 @@ public final class Rig implements AutoCloseable {
   public final Patchbay patchbay;
   public final Ledger ledger;
   public final String icePassword;
+  /** The TCP proxy between SDK and edge, or null when the SDK talks to the edge directly. */
+  final ChaosProxy proxy;
   private final Map<String, String> secrets;
   private final List<UserAgent> agents = new CopyOnWriteArrayList<>();
   private long expectedEdgeViolations;
@@ -64,13 +66,19 @@ public final class Rig implements AutoCloseable {
     });
     this.edge = b.edge.apply(eb).start();
     Patchbay pb;
+    ChaosProxy px = null;
     try {
-      pb = b.sdk.apply(Patchbay.builder().edge(edge.uri())
+      px = b.proxied ? new ChaosProxy(edge.uri()) : null;
+      pb = b.sdk.apply(Patchbay.builder().edge(px != null ? px.uri() : edge.uri())
           .mediaEngine(MediaEngines.signalingOnly())).build();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | java.io.IOException e) {
+      if (px != null) {
+        px.close();
+      }
       edge.close();
-      throw e;
+      throw new IllegalStateException("rig could not start", e);
     }
+    this.proxy = px;
     this.patchbay = pb;
     Figures.repetition(caseName);
   }
@@ -108,8 +116,11 @@ public final class Rig implements AutoCloseable {
   }
 
   public CompletableFuture<UserAgent> connect(UserAgentOptions options) {
-    CompletableFuture<UserAgent> f = patchbay.connect(
-        credentials(options.tenant(), options.userId()), options);
+    return connect(options, credentials(options.tenant(), options.userId()));
+  }
+
+  public CompletableFuture<UserAgent> connect(UserAgentOptions options, Credentials creds) {
+    CompletableFuture<UserAgent> f = patchbay.connect(creds, options);
     f.thenAccept(agents::add);
     return ledger.track("connect " + options.tenant() + "/" + options.userId(), f);
   }
@@ -212,6 +223,9 @@ public final class Rig implements AutoCloseable {
         leaks += threads;
         problems.add(threads + " patchbay- thread(s) still alive after close");
       }
+      if (proxy != null) {
+        proxy.close(); // connections the SDK gave up on end here, as on a real network
+      }
       // 3. the edge: nothing left open, no violation
       try {
         edge.assertNoLeaks(Duration.ofSeconds(3));
@@ -231,6 +245,9 @@ public final class Rig implements AutoCloseable {
       Figures.add(Figures.Count.LEAKED_RESOURCES, leaks);
       ledger.publish();
     } finally {
+      if (proxy != null) {
+        proxy.close();
+      }
       edge.close();
     }
     if (!problems.isEmpty()) {
@@ -280,6 +297,7 @@ public final class Rig implements AutoCloseable {
     private final Map<String, String> users = new LinkedHashMap<>();
     private UnaryOperator<FakeEdge.Builder> edge = b -> b;
     private UnaryOperator<Patchbay.Builder> sdk = b -> b;
+    private boolean proxied;
 
     private Builder(String caseName, long seed) {
       this.caseName = caseName;
@@ -303,6 +321,12 @@ public final class Rig implements AutoCloseable {
 
     public Builder sdk(UnaryOperator<Patchbay.Builder> config) {
       this.sdk = config;
+      return this;
+    }
+
+    /** The SDK reaches the edge through a {@link ChaosProxy} ({@code rig.proxy}). */
+    public Builder viaProxy() {
+      this.proxied = true;
       return this;
     }
 

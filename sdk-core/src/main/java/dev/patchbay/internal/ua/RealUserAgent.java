@@ -90,6 +90,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
   private long connectStartNanos;
   private boolean closing;
   private PatchbayException closeCause;
+  /** The last socket died without a close from the edge: the edge may still bind its token. */
+  private boolean freshTokenForReconnect;
 
   public RealUserAgent(SdkRuntime rt, TokenManager tokens, UserAgentOptions options) {
     this.rt = rt;
@@ -382,7 +384,16 @@ public final class RealUserAgent implements UserAgent, CallHost {
    */
   private CompletableFuture<Connection> attempt(boolean overdraft) {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    tokens.token().whenCompleteAsync((tok, err) -> {
+    CompletableFuture<AccessToken> next;
+    if (freshTokenForReconnect && token != null) {
+      // the edge may not have noticed yet that the old socket died: presenting its token again
+      // would be "one token on two live connections" (409, a counted violation)
+      freshTokenForReconnect = false;
+      next = tokens.invalidate(token);
+    } else {
+      next = tokens.token();
+    }
+    next.whenCompleteAsync((tok, err) -> {
       if (err != null) {
         // the token manager already retried with its own budget: retrying it again here would
         // multiply the token requests (attempts x attempts) in a 429 storm
@@ -644,10 +655,14 @@ public final class RealUserAgent implements UserAgent, CallHost {
       return;
     }
     onConnectionLost(c, new PatchbayException("the edge closed the connection (" + code + ")",
-        null, true, 0, null));
+        null, true, 0, null), false);
   }
 
   void onConnectionLost(Connection c, PatchbayException cause) {
+    onConnectionLost(c, cause, true);
+  }
+
+  private void onConnectionLost(Connection c, PatchbayException cause, boolean unclean) {
     if (c.lost) {
       return;
     }
@@ -664,6 +679,10 @@ public final class RealUserAgent implements UserAgent, CallHost {
     }
     cancel(reauthTimer);
     reauthTimer = null;
+    freshTokenForReconnect = unclean;
+    if (unclean) { // idle pooled connections to the edge likely share the dead path
+      rt.http.connectionPool().evictAll();
+    }
     setState(State.RECONNECTING);
     if (connecting == null) {
       connect(true);

@@ -93,6 +93,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketError(Throwable cause) {
+    model.unbindToken(this); // the socket is failing (e.g. 1009): no longer live for 409
     LOG.debug("socket {} of {} failed: {}", id, user, cause.toString());
   }
 
