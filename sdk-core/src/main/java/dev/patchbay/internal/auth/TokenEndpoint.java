@@ -135,7 +135,10 @@ final class TokenEndpoint {
     call.enqueue(new Callback() {
       @Override
       public void onFailure(Call c, IOException e) {
-        boolean retryable = !c.isCanceled()
+        // an untrusted certificate or a wrong host name does not heal by retrying
+        boolean tlsRefused = e instanceof javax.net.ssl.SSLHandshakeException
+            || e instanceof javax.net.ssl.SSLPeerUnverifiedException;
+        boolean retryable = !c.isCanceled() && !tlsRefused
             && (replaySafe || e instanceof ConnectException || e instanceof UnknownHostException);
         log.debug("{} to {} failed after {} ms: {}", what, where, millisSince(started),
             e.getClass().getSimpleName());
