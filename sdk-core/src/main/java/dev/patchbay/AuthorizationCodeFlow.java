@@ -149,10 +149,12 @@ public final class AuthorizationCodeFlow {
     return new Credentials.AuthorizationCode(clientId, clientSecret, code, verifier, redirectUri);
   }
 
-  private static String printable(String s) {
+  /** Server text fit for a message: this flow's state and verifier masked, no control chars. */
+  private String printable(String s) {
+    String masked = s.replace(state, Credentials.REDACTED).replace(verifier, Credentials.REDACTED);
     StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && b.length() < 200; i++) {
-      char c = s.charAt(i);
+    for (int i = 0; i < masked.length() && b.length() < 200; i++) {
+      char c = masked.charAt(i);
       b.append(Character.isISOControl(c) ? ' ' : c);
     }
     return b.toString();

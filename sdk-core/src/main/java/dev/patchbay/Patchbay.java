@@ -60,7 +60,7 @@ public final class Patchbay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Patchbay.class);
 
   /** Ping interval of the first socket, until the edge's {@code hello} says otherwise. */
-  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
   /** How long {@link #close()} waits for user agents to finish closing. */
   public static final Duration CLOSE_BOUND = Duration.ofSeconds(30);
 

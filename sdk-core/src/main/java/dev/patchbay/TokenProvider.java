@@ -1,6 +1,11 @@
 package dev.patchbay;
 
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Access tokens the app obtains itself (from its own identity provider or token broker). The
@@ -24,5 +29,24 @@ public interface TokenProvider {
    */
   default CompletionStage<AccessToken> refresh(AccessToken rejected) {
     return token();
+  }
+
+  /**
+   * Adapts a blocking token source (for example a synchronous HTTP client of the app's identity
+   * provider): {@code fetch} runs on {@code executor}, never on an SDK thread. A rejected token
+   * is answered by calling {@code fetch} again.
+   */
+  static TokenProvider fromBlocking(Callable<AccessToken> fetch, Executor executor) {
+    Objects.requireNonNull(fetch, "fetch must not be null");
+    Objects.requireNonNull(executor, "executor must not be null");
+    return () -> CompletableFuture.supplyAsync(() -> {
+      try {
+        return fetch.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, executor);
   }
 }

@@ -150,6 +150,17 @@ class AuthorizationCodeFlowTest {
   }
 
   @Test
+  void anErrorDescriptionEchoingTheStateDoesNotLeakIt() {
+    AuthorizationCodeFlow flow = flow();
+    String state = query(flow.authorizationUri()).get("state");
+    assertThatThrownBy(() -> flow.complete(redirect("error=invalid_request&error_description="
+        + "bad%20state%20" + state + "%0Anext&state=" + state)))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageNotContaining(state).hasMessageNotContaining("\n")
+        .hasMessageContaining("bad state ██");
+  }
+
+  @Test
   void anErrorRedirectWithAForgedStateIsReportedAsTheStateMismatch() {
     assertThatThrownBy(() -> flow().complete(redirect("error=access_denied&state=forged")))
         .isInstanceOf(AuthenticationException.class).hasMessageContaining("state");

@@ -1,5 +1,6 @@
 package dev.patchbay.examples;
 
+import dev.patchbay.examples.loadtest.LoadTestCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,15 +13,18 @@ public final class Main {
   /** The runnable programs by name; each returns the process exit code. */
   static Map<String, Function<String[], Integer>> programs() {
     Map<String, Function<String[], Integer>> programs = new TreeMap<>();
-    programs.put("codec", CodecDemo::run);
+    programs.put("loadtest", LoadTestCommand::run);
     return programs;
   }
 
   public static void main(String[] args) {
+    if (System.getProperty("patchbay.log.file") == null) {
+      System.setProperty("patchbay.log.file", "reports/patchbay-examples.log");
+    }
     Map<String, Function<String[], Integer>> programs = programs();
     if (args.length == 0 || !programs.containsKey(args[0])) {
       System.err.println("usage: java -jar patchbay-examples.jar <" + String.join("|",
-          programs.keySet()) + "> [options]");
+          programs.keySet()) + "> [options]   (--help for a program's options)");
       System.exit(2);
     }
     System.exit(programs.get(args[0]).apply(Arrays.copyOfRange(args, 1, args.length)));

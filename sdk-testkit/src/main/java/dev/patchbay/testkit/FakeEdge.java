@@ -242,6 +242,15 @@ public final class FakeEdge implements AutoCloseable {
       return;
     }
     model.closeAll(1001, "edge stopped");
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5); // give clients the close handshake before the server goes away
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     server.stop();
     model.shutdown();
     scheduler.shutdownNow();
@@ -285,6 +294,7 @@ public final class FakeEdge implements AutoCloseable {
     private Consumer<String> secretListener;
     private java.security.KeyStore tlsKeyStore;
     private char[] tlsPassword;
+    private boolean adminEndpoints;
 
     private Builder() {}
 
@@ -455,6 +465,16 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves the admin endpoints under {@code /admin/} (counters, reset, users, faults,
+     * subject tokens, handshakes; see {@code docs/protocol.md}). Off by default; the
+     * standalone launcher turns them on.
+     */
+    public Builder adminEndpoints(boolean on) {
+      this.adminEndpoints = on;
+      return this;
+    }
+
     /** Starts the edge; it listens when this returns. */
     public FakeEdge start() {
       boolean field = profile == Profile.FIELD;
@@ -484,6 +504,9 @@ public final class FakeEdge implements AutoCloseable {
       FakeEdge edge = new FakeEdge(settings, maxThreads, tls);
       if (secretListener != null) {
         edge.tokens.secretSink(secretListener);
+      }
+      if (adminEndpoints) {
+        edge.server.routes(new AdminEndpoints(edge).routes());
       }
       try {
         edge.server.start();

@@ -12,12 +12,22 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 class FakeEdgeExtensionTest {
+  static final String FIXTURES = "patchbay.testkit.fixtures";
   static FakeEdge lastEdge;
+
+  static Events run(Class<?> fixture) {
+    System.setProperty(FIXTURES, "on");
+    try {
+      return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute()
+          .testEvents();
+    } finally {
+      System.clearProperty(FIXTURES);
+    }
+  }
 
   @Test
   void injectsAConfiguredEdgeAndPassesWhenNothingLeaks() {
-    Events events = EngineTestKit.engine("junit-jupiter")
-        .selectors(selectClass(CleanFixture.class)).execute().testEvents();
+    Events events = run(CleanFixture.class);
     events.assertStatistics(s -> s.succeeded(1).failed(0));
     assertThat(lastEdge.openSockets()).isZero();
     // closed by JUnit: the port no longer answers
@@ -26,8 +36,7 @@ class FakeEdgeExtensionTest {
 
   @Test
   void failsTheTestThatLeavesASocketOpen() {
-    Events events = EngineTestKit.engine("junit-jupiter")
-        .selectors(selectClass(LeakyFixture.class)).execute().testEvents();
+    Events events = run(LeakyFixture.class);
     events.assertStatistics(s -> s.failed(1));
     Throwable failure = events.failed().list().get(0).getPayload(
         org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable()
@@ -44,6 +53,7 @@ class FakeEdgeExtensionTest {
   }
 
   @FakeEdgeTest
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = FIXTURES, matches = "on")
   static class CleanFixture {
     @FakeEdgeConfig
     static FakeEdge.Builder config() {
@@ -61,7 +71,9 @@ class FakeEdgeExtensionTest {
     }
   }
 
+  /** Runs only inside {@link #failsTheTestThatLeavesASocketOpen} (it fails on purpose). */
   @FakeEdgeTest
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = FIXTURES, matches = "on")
   static class LeakyFixture {
     @FakeEdgeConfig
     static FakeEdge.Builder config() {

@@ -95,7 +95,7 @@ class UpgradeRefusalsTest {
       assertThat(c1.handshake.status()).isEqualTo(503);
       assertThat(c1.handshake.header("Retry-After")).isEqualTo("7");
       assertThat(body(c1).get("error").asText()).isEqualTo("tenant_socket_cap");
-      assertThat(edge.openSockets()).isEqualTo(3);
+      org.awaitility.Awaitility.await().atMost(T).until(() -> edge.openSockets() == 3);
     }
     assertThat(edge.counters().refusals(503)).isEqualTo(1);
     assertThat(edge.counters().refusals(429)).isEqualTo(1);

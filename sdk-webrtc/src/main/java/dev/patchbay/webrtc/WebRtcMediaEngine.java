@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  *
- * <p>One engine owns one peer connection factory (created with the first call, disposed at
- * {@link #close()} after the last call released it) and one media thread on which every native
- * call runs. Without {@link Builder#microphone(String)} audio is headless: nothing touches the
+ * <p>One engine owns one peer connection factory, shared by its calls and reference counted
+ * (created with the first call, disposed when the last call released it and
+ * {@link Builder#factoryLinger(Duration)} passed without a new one, or at {@link #close()}), and
+ * one media thread on which every native call runs. Without {@link Builder#microphone(String)} audio is headless: nothing touches the
  * machine's sound devices, calls send their {@link AudioInput} and the remote audio reaches
  * {@link AudioSink}s. Per-call controls: {@code session.unwrap(WebRtcMediaSession.class)}.
  */
@@ -43,6 +44,8 @@ public final class WebRtcMediaEngine implements MediaEngine {
   private static final Logger log = LoggerFactory.getLogger(WebRtcMediaEngine.class);
   private static final AtomicInteger ENGINES = new AtomicInteger();
 
+  /** How long an unused factory is kept for the next call. */
+  public static final Duration DEFAULT_FACTORY_LINGER = Duration.ofSeconds(2);
   /** How long {@link #close()} waits for calls and native teardown. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -55,10 +58,9 @@ public final class WebRtcMediaEngine implements MediaEngine {
 
   private WebRtcMediaEngine(Builder b) {
     this.thread = new MediaThread("patchbay-media-" + ENGINES.incrementAndGet());
-    SharedFactory factory = new SharedFactory(b.microphone, live);
+    SharedFactory factory = new SharedFactory(b.microphone, live, thread, b.factoryLinger);
     this.ctx = new EngineContext(thread, factory, live, b.inputs, sessions::remove);
     this.closeTimeout = b.closeTimeout;
-    thread.execute(() -> thread.afterEachTask(factory::quiesceCapture));
   }
 
   /** An engine with headless audio that sends silence. */
@@ -121,7 +123,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
       closing.add(s.close());
     }
     try {
-      thread.execute(ctx::releaseEngineReference);
+      thread.execute(ctx::disposeFactoryIfUnused);
     } catch (RejectedExecutionException ignored) {
       // already stopped
     }
@@ -153,6 +155,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
     private String microphone;
     private Function<String, AudioInput> inputs = callId -> AudioInput.silence();
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private Duration factoryLinger = DEFAULT_FACTORY_LINGER;
 
     private Builder() {}
 
@@ -178,6 +181,19 @@ public final class WebRtcMediaEngine implements MediaEngine {
     /** The audio each call sends, by call id (headless mode); called once per call. */
     public Builder audioInput(Function<String, AudioInput> inputs) {
       this.inputs = Objects.requireNonNull(inputs, "inputs");
+      return this;
+    }
+
+    /**
+     * How long the peer connection factory outlives its last call, waiting for the next one
+     * ({@link Duration#ZERO}: disposed with the last call). Default 2 s.
+     */
+    public Builder factoryLinger(Duration linger) {
+      Objects.requireNonNull(linger, "linger");
+      if (linger.isNegative()) {
+        throw new IllegalArgumentException("factoryLinger must be >= 0, but was " + linger);
+      }
+      this.factoryLinger = linger;
       return this;
     }
 

@@ -27,8 +27,12 @@ class TwoSessionMediaTest {
   @BeforeAll
   static void engines() {
     Netns.require();
-    alice = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3)).build();
-    bob = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3)).build();
+    // A long factory linger keeps each engine's factory + audio module (2 native objects) alive
+    // between calls, so the per-call count is exact.
+    alice = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3))
+        .factoryLinger(Duration.ofMinutes(5)).build();
+    bob = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3))
+        .factoryLinger(Duration.ofMinutes(5)).build();
   }
 
   @AfterEach

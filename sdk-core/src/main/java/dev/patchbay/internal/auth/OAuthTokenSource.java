@@ -3,7 +3,7 @@ package dev.patchbay.internal.auth;
 import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.Credentials;
-import dev.patchbay.EdgeRejectedException;
+import dev.patchbay.PatchbayException;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,9 +70,11 @@ final class OAuthTokenSource implements TokenSource {
         endpoint.token(auth, grant.params, grant.secrets, grant.replaySafe);
     return answer.handle((r, error) -> {
       synchronized (lock) {
-        if (grant.usesCode && !(Retrier.unwrap(error) instanceof EdgeRejectedException e
+        // A retryable failure of a code exchange means the server did not take the code (a
+        // 429/503 answer, or no connection at all); anything else may have consumed it.
+        if (grant.usesCode && !(Retrier.unwrap(error) instanceof PatchbayException e
             && e.retryable())) {
-          codeConsumed = true; // the server may have seen it: never send it again
+          codeConsumed = true; // never send it again
         }
         if (r != null && r.refreshToken() != null && !cleared) {
           refreshToken = r.refreshToken();

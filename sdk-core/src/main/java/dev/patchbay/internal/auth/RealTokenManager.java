@@ -176,6 +176,13 @@ public final class RealTokenManager implements TokenManager {
         shared = null;
         start = false;
       } else if (rejected.equals(forcedToken)) {
+        // never hand out a token known to be rejected: the next token() fetches a new one
+        // (forcedToken stays, so every other caller rejected with it gets this error too)
+        if (current != null) {
+          current = null;
+          refreshAt = null;
+          cancelTimerLocked();
+        }
         return CompletableFuture.failedFuture(new AuthenticationException(
             "the edge rejected the token obtained by a forced refresh: not refreshing again",
             null, null, false, 401, null));

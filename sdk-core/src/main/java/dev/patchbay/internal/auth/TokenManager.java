@@ -4,19 +4,36 @@ import dev.patchbay.AccessToken;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The tokens of exactly one user (one per user agent; never shared, never static).
+ * The tokens of exactly one user (one per user agent; never shared, never static). Make one with
+ * {@link RealTokenManager#create}.
  *
  * <p>{@link #token()} returns a token valid for at least the refresh margin, refreshing ahead
- * of expiry; concurrent callers share one in-flight request (single flight).
+ * of expiry; concurrent callers share one in-flight request (single flight). Every method is
+ * thread-safe and non-blocking except {@link #close()}; every future fails with a typed
+ * {@link dev.patchbay.PatchbayException}: {@link dev.patchbay.AuthenticationException} (OAuth
+ * error, grant gone, token rejected twice), {@link dev.patchbay.EdgeRejectedException} (a status
+ * that outlived the retries), {@link dev.patchbay.ProtocolException} (unreadable answer),
+ * {@link dev.patchbay.ClosedException} (after {@link #closeAsync()}).
  */
 public interface TokenManager extends AutoCloseable {
 
-  /** What a token manager tells its owner. Called on an SDK thread; must not block. */
+  /**
+   * What a token manager tells its owner. Called on an SDK thread (an OkHttp or scheduler
+   * thread), outside the manager's lock, before the waiting futures complete; must not block.
+   * An exception thrown here is logged and ignored.
+   */
   interface Listener {
-    /** A new access token replaced the previous one (send {@code reauth} on the open socket). */
+    /**
+     * A new access token replaced the previous one (send {@code reauth} on the open socket).
+     * Not called for the first token.
+     */
     default void onTokenRefreshed(AccessToken token) {}
 
-    /** The grant is gone ({@code invalid_grant}); the app must authenticate the user again. */
+    /**
+     * The grant is gone ({@code invalid_grant}, or a used authorization code without refresh
+     * token); the app must authenticate the user again. Called exactly once per manager; every
+     * later {@link #token()} fails at once with the same exception.
+     */
     default void onReauthenticationRequired(dev.patchbay.AuthenticationException cause) {}
   }
 
@@ -26,15 +43,23 @@ public interface TokenManager extends AutoCloseable {
   /**
    * The edge rejected {@code rejected} (401): forces one refresh and returns the new token. If
    * the token obtained by that forced refresh is rejected again, fails with
-   * {@link dev.patchbay.AuthenticationException} instead of refreshing in a loop.
+   * {@link dev.patchbay.AuthenticationException} instead of refreshing in a loop (and that token
+   * is never handed out again: a later {@link #token()} fetches a new one). A token that was
+   * already replaced returns the current one without a request, so many callers failing with
+   * the same token cause one refresh.
    */
   CompletableFuture<AccessToken> invalidate(AccessToken rejected);
 
   void addListener(Listener listener);
 
-  /** Revokes the tokens (bounded retries on 503), then releases everything. Idempotent. */
+  /**
+   * Fails waiting callers with {@link dev.patchbay.ClosedException}, cancels HTTP calls and
+   * timers, revokes the refresh and access tokens (RFC 7009, bounded retries on 503), then
+   * completes, normally even when revocation failed (logged). Idempotent.
+   */
   CompletableFuture<Void> closeAsync();
 
+  /** Blocking {@link #closeAsync()}; bounded by the revocation deadline plus one request timeout. */
   @Override
   default void close() {
     closeAsync().join();

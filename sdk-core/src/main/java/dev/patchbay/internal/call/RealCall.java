@@ -66,6 +66,7 @@ public final class RealCall implements IncomingCall {
   private boolean renegotiating;
   private boolean releasing;
   private boolean edgeKnowsCall;
+  private boolean retryPending;
 
   private RealCall(CallHost host, String id, Direction direction, String remote, CallState initial) {
     this.host = host;
@@ -231,10 +232,12 @@ public final class RealCall implements IncomingCall {
     setState(CallState.DIALING);
     startPhase(host.options().inviteTimeout(), "waiting for the edge to answer the invite");
     edgeKnowsCall = true;
+    retryPending = false;
     if (!host.send(new Frames.Invite(id, remote, offerSdp))) {
       LOG.debug("invite {} not sent: signaling is down; waiting for the reconnect", inviteAttempts);
     }
-    startSignaling();
+    // Local candidates wait for ringing/answer: the edge drops candidates of an invite that is
+    // still queued for a media slot, and progress proves the slot.
   }
 
   private void onEdgeError(Frames.Error error) {
@@ -243,10 +246,15 @@ public final class RealCall implements IncomingCall {
         || state == CallState.NEW;
     if (!setupPhase) {
       LOG.warn("edge reported {} for call in state {}: {}", status, state, safe(error.message()));
-      if (state == CallState.CONNECTING || state == CallState.ACTIVE) {
-        fail(EndReason.EDGE_ERROR, callFailed("the edge ended the call with " + status, status,
-            false, null), true);
+      if (status == 404 && (state == CallState.CONNECTING || state == CallState.ACTIVE)) {
+        edgeKnowsCall = false; // the edge no longer has this call: it is over
+        fail(EndReason.EDGE_ERROR, callFailed("the edge no longer knows call " + id + " (404)",
+            status, false, null), false);
       }
+      return;
+    }
+    if (retryPending) {
+      LOG.debug("ignoring error {} while the invite waits for its retry", status);
       return;
     }
     Optional<Duration> retryAfter = RetryAfter.ofMillis(error.retryAfterMs());
@@ -259,6 +267,8 @@ public final class RealCall implements IncomingCall {
             status, delay.toMillis(), inviteAttempts + 1);
         host.events().retryScheduledForCall(host.tenant(), host.userId(), inviteAttempts, delay,
             callFailed("invite answered with " + status, status, true, retryAfter.orElse(null)));
+        edgeKnowsCall = false; // the error ended the call on the edge
+        retryPending = true;
         int gen = ++phase;
         cancelPhaseTimer();
         phaseTimer = host.schedule(delay, () -> inCall(() -> {
@@ -351,7 +361,8 @@ public final class RealCall implements IncomingCall {
         return;
       }
       if (frame instanceof Frames.Ringing) {
-        if (state == CallState.DIALING) {
+        if (state == CallState.DIALING && !retryPending) {
+          startSignaling();
           setState(CallState.RINGING);
           startPhase(host.options().ringTimeout(), "waiting for the callee to answer");
         }
@@ -384,7 +395,8 @@ public final class RealCall implements IncomingCall {
     if (direction != Direction.OUTBOUND && !renegotiating) {
       return;
     }
-    if (state == CallState.DIALING || state == CallState.RINGING) {
+    if ((state == CallState.DIALING && !retryPending) || state == CallState.RINGING) {
+      startSignaling();
       negotiation.release();
       negotiation = Permit.NONE;
       setState(CallState.CONNECTING);
@@ -486,6 +498,9 @@ public final class RealCall implements IncomingCall {
   }
 
   private void startSignaling() {
+    if (signalingStarted) {
+      return;
+    }
     signalingStarted = true;
     for (Frame f : pendingLocalCandidates) {
       host.send(f);

@@ -350,7 +350,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     rt.events.connectStart(tenant, userId, reconnect);
     Retrier retrier = reconnect ? reconnectRetrier : connectRetrier;
     CompletableFuture<Connection> attempt =
-        retrier.execute(reconnect ? "reconnect" : "connect", () -> attempt(false));
+        retrier.execute(reconnect ? "reconnect" : "connect", () -> attempt(false, reconnect));
     connecting = attempt;
     attempt.whenCompleteAsync((c, e) -> onAttemptDone(attempt, c, e), actor);
   }
@@ -382,7 +382,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
    * One attempt: token → socket permit → upgrade → hello. A 401 forces one token refresh and a
    * second upgrade inside the same attempt; another 401 fails with the typed error.
    */
-  private CompletableFuture<Connection> attempt(boolean overdraft) {
+  private CompletableFuture<Connection> attempt(boolean overdraft, boolean reconnect) {
     CompletableFuture<Connection> result = new CompletableFuture<>();
     CompletableFuture<AccessToken> next;
     if (freshTokenForReconnect && token != null) {
@@ -399,13 +399,18 @@ public final class RealUserAgent implements UserAgent, CallHost {
         // multiply the token requests (attempts x attempts) in a 429 storm
         result.completeExceptionally(new TokenUnavailable(Retrier.unwrap(err)));
       } else {
-        openWith(tok, overdraft, false, result);
+        openWith(tok, overdraft, reconnect, false, result);
       }
     }, actor);
     return result;
   }
 
-  private void openWith(AccessToken tok, boolean overdraft, boolean refreshed,
+  /**
+   * @param reconnect on a reconnect a 409 most likely means the edge has not yet noticed our
+   *     own lost socket: the token is refreshed once (protocol: "do not retry with that token")
+   *     instead of failing; on a first connect a 409 is a shared-token bug and fails at once
+   */
+  private void openWith(AccessToken tok, boolean overdraft, boolean reconnect, boolean refreshed,
       CompletableFuture<Connection> result) {
     if (result.isDone() || closing) {
       result.completeExceptionally(new ClosedException("user agent is closing"));
@@ -458,6 +463,18 @@ public final class RealUserAgent implements UserAgent, CallHost {
         }
         c.socket.cancel();
         Throwable cause = Retrier.unwrap(e2);
+        if (reconnect && !refreshed && cause instanceof EdgeRejectedException er
+            && er.status().orElse(0) == 409) {
+          LOG.info("token still bound to the lost connection (409); refreshing it once");
+          tokens.invalidate(tok).whenCompleteAsync((fresh, e3) -> {
+            if (e3 != null) {
+              result.completeExceptionally(Retrier.unwrap(e3));
+            } else {
+              openWith(fresh, overdraft, reconnect, true, result);
+            }
+          }, actor);
+          return;
+        }
         if (cause instanceof AuthenticationException ae && ae.status().orElse(0) == 401) {
           if (refreshed) {
             result.completeExceptionally(new AuthenticationException("the edge refused the "
@@ -470,7 +487,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
             if (e3 != null) {
               result.completeExceptionally(Retrier.unwrap(e3));
             } else {
-              openWith(fresh, overdraft, true, result);
+              openWith(fresh, overdraft, reconnect, true, result);
             }
           }, actor);
           return;
@@ -623,7 +640,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     connectStartNanos = System.nanoTime();
     rt.events.connectStart(tenant, userId, true);
     CompletableFuture<Connection> attempt =
-        reconnectRetrier.execute("reconnect", () -> attempt(true));
+        reconnectRetrier.execute("reconnect", () -> attempt(true, true));
     connecting = attempt;
     attempt.whenCompleteAsync((c, e) -> onAttemptDone(attempt, c, e), actor);
     long within = notice.reconnectWithinMs();

@@ -103,6 +103,24 @@ class AuthorizationCodeGrantTest {
   }
 
   @Test
+  void aCodeThatNeverReachedTheServerIsRetriedNotDeclaredUsed() throws Exception {
+    AtomicInteger reauth = new AtomicInteger();
+    f.server.close(); // connection refused
+    RealTokenManager m = f.manager(complete(), f.config().listener(new TokenManager.Listener() {
+      @Override
+      public void onReauthenticationRequired(AuthenticationException cause) {
+        reauth.incrementAndGet();
+      }
+    }).build());
+
+    assertThatThrownBy(() -> m.token().get(10, TimeUnit.SECONDS)).cause()
+        .isNotInstanceOf(AuthenticationException.class)
+        .isInstanceOf(dev.patchbay.PatchbayException.class)
+        .hasMessageContaining("ConnectException");
+    assertThat(reauth).hasValue(0);
+  }
+
+  @Test
   void stateAndIssuerProblemsStopBeforeAnyTokenRequest() {
     assertThatThrownBy(() -> flow.complete("auth-code-1", "forged", null))
         .isInstanceOf(AuthenticationException.class);

@@ -45,6 +45,13 @@ class InvalidateTest {
         .hasMessageContaining("forced refresh")
         .satisfies(e -> assertThat(((AuthenticationException) e).status()).hasValue(401));
     assertThat(f.server.tokenRequests()).hasSize(2);
+    assertThatThrownBy(() -> m.invalidate(second).get(5, TimeUnit.SECONDS))
+        .as("every caller rejected with that token gets the error").cause()
+        .isInstanceOf(AuthenticationException.class);
+    assertThat(f.server.tokenRequests()).hasSize(2);
+
+    // the rejected token is never handed out again: a later attempt starts from a new token
+    assertThat(m.token().get(5, TimeUnit.SECONDS).value()).isEqualTo("access-token-3");
   }
 
   @Test

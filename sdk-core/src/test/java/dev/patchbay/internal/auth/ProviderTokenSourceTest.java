@@ -94,6 +94,31 @@ class ProviderTokenSourceTest {
   }
 
   @Test
+  void aBlockingProviderRunsOnTheAppsExecutorAndItsCheckedExceptionsAreTyped() throws Exception {
+    java.util.concurrent.ExecutorService app = java.util.concurrent.Executors
+        .newSingleThreadExecutor(r -> new Thread(r, "app-token-thread"));
+    try {
+      AtomicInteger n = new AtomicInteger();
+      java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+      RealTokenManager m = f.manager(Credentials.provider(TokenProvider.fromBlocking(() -> {
+        threads.add(Thread.currentThread().getName());
+        if (n.incrementAndGet() == 2) {
+          throw new java.io.IOException("idp unreachable");
+        }
+        return new AccessToken("blocking-token-" + n.get(), f.clock.instant().plusSeconds(600),
+            null);
+      }, app)));
+      AccessToken first = m.token().get(5, TimeUnit.SECONDS);
+      assertThat(first.value()).isEqualTo("blocking-token-1");
+      assertThatThrownBy(() -> m.invalidate(first).get(5, TimeUnit.SECONDS)).cause()
+          .isInstanceOf(AuthenticationException.class).hasMessageContaining("IOException");
+      assertThat(threads).containsOnly("app-token-thread");
+    } finally {
+      app.shutdownNow();
+    }
+  }
+
+  @Test
   void anAlreadyExpiredTokenIsNeverHandedOut() {
     RealTokenManager m = manager(() -> CompletableFuture.completedFuture(tokenFor(-1)));
     assertThatThrownBy(() -> m.token().get(5, TimeUnit.SECONDS)).cause()

@@ -65,7 +65,8 @@ public final class EdgeServer {
     container.setInputBufferSize(4096);
     container.setOutputBufferSize(4096);
     server.setHandler(new Root());
-    server.setStopTimeout(2000);
+    server.setStopTimeout(0);
+    pool.setStopTimeout(200);
     this.signaling = new SignalingHandler(model, container);
   }
 

@@ -7,8 +7,8 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * Pushes app-fed audio into the sending sessions every 10 ms, on the media thread, so that
- * pushes never overlap another native call of the engine (see
- * {@link SharedFactory#quiesceCapture()}). Media thread only.
+ * pushes never overlap another native call of the engine, nor the moments when the headless
+ * capture path runs (see {@link SharedFactory#quiesceCapture()}). Media thread only.
  */
 final class AudioPump {
   private static final Duration PERIOD = Duration.ofMillis(10);
@@ -39,7 +39,6 @@ final class AudioPump {
   }
 
   private void tick() {
-    factory.quiesceCapture();
     for (RealWebRtcMediaSession s : sending.toArray(new RealWebRtcMediaSession[0])) {
       s.pushAudioFrame();
     }

@@ -13,7 +13,6 @@ public final class EngineContext {
   final AudioPump pump;
   final Function<String, AudioInput> inputs;
   final Consumer<RealWebRtcMediaSession> onSessionClosed;
-  private boolean factoryHeld;
 
   public EngineContext(MediaThread thread, SharedFactory factory, LiveObjects live,
       Function<String, AudioInput> inputs, Consumer<RealWebRtcMediaSession> onSessionClosed) {
@@ -25,24 +24,13 @@ public final class EngineContext {
     this.onSessionClosed = onSessionClosed;
   }
 
-  /**
-   * The factory for a new session: the engine itself keeps one reference from the first
-   * session until {@link #releaseEngineReference()}, so back-to-back calls reuse one factory.
-   * Media thread only.
-   */
+  /** A factory reference for a new session. Media thread only. */
   PeerConnectionFactory factoryForSession() {
-    if (!factoryHeld) {
-      factory.acquire();
-      factoryHeld = true;
-    }
     return factory.acquire();
   }
 
-  /** Drops the engine's own factory reference (engine close). Media thread only. */
-  public void releaseEngineReference() {
-    if (factoryHeld) {
-      factoryHeld = false;
-      factory.release();
-    }
+  /** Engine close: disposes the factory now if no session holds it. Media thread only. */
+  public void disposeFactoryIfUnused() {
+    factory.disposeIfUnused();
   }
 }

@@ -14,16 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread on which an engine makes every native call. Tasks run in submission order; an
- * exception in one is logged and does not stop the thread. After each task the
- * {@linkplain #afterEachTask(Runnable) after-task hook} runs (the engine uses it to keep the
- * headless capture path stopped, see {@link SharedFactory#quiesceCapture()}).
+ * exception in one is logged and does not stop the thread.
  */
 public final class MediaThread implements Executor {
   private static final Logger log = LoggerFactory.getLogger(MediaThread.class);
 
   private final ScheduledThreadPoolExecutor executor;
   private volatile Thread thread;
-  private volatile Runnable afterTask = () -> {};
 
   public MediaThread(String name) {
     executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -35,11 +32,6 @@ public final class MediaThread implements Executor {
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     executor.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
-  }
-
-  /** Sets the hook that runs after every task; call once, from the media thread. */
-  public void afterEachTask(Runnable hook) {
-    this.afterTask = hook;
   }
 
   public boolean isCurrent() {
@@ -77,13 +69,23 @@ public final class MediaThread implements Executor {
     return result;
   }
 
+  /** Runs {@code task} after {@code delay}; null (nothing scheduled) once shut down. */
   public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
-    return executor.schedule(wrap(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    try {
+      return executor.schedule(wrap(task), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
   }
 
+  /** Runs {@code task} every {@code period}; null (nothing scheduled) once shut down. */
   public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, Duration period) {
     long p = period.toNanos();
-    return executor.scheduleAtFixedRate(wrap(task), p, p, TimeUnit.NANOSECONDS);
+    try {
+      return executor.scheduleAtFixedRate(wrap(task), p, p, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
   }
 
   /** Lets queued tasks finish, then stops the thread. */
@@ -101,12 +103,6 @@ public final class MediaThread implements Executor {
         task.run();
       } catch (Throwable t) {
         log.warn("media task failed", t);
-      } finally {
-        try {
-          afterTask.run();
-        } catch (Throwable t) {
-          log.warn("media after-task hook failed", t);
-        }
       }
     };
   }

@@ -208,7 +208,9 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     if (newGeneration) {
       localUfrag = ufrag;
     }
-    return SdpOps.setLocal(pc, desc).thenApplyAsync(v -> {
+    CompletableFuture<Void> applied = SdpOps.setLocal(pc, desc);
+    quiesceIfSending();
+    return applied.thenApplyAsync(v -> {
       checkOpen();
       if (newGeneration) {
         startGathering();
@@ -221,7 +223,9 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     checkOpen();
     remoteReady = false;
     String ufrag = Sdp.iceUfrag(sdp);
-    return SdpOps.setRemote(pc, new RTCSessionDescription(type, sdp))
+    CompletableFuture<Void> applied = SdpOps.setRemote(pc, new RTCSessionDescription(type, sdp));
+    quiesceIfSending();
+    return applied
         .whenCompleteAsync((v, e) -> {
           if (closed.get()) {
             return;
@@ -376,9 +380,17 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     }
     sender.replaceTrack(track);
     trackAttached = true;
+    quiesceIfSending();
     if (appSource != null) {
       pumping = true;
       ctx.pump.add(this);
+    }
+  }
+
+  /** See {@link SharedFactory#quiesceCapture()}: only after our own synchronous starts. */
+  private void quiesceIfSending() {
+    if (trackAttached && appSource != null) {
+      ctx.factory.quiesceCapture();
     }
   }
 
@@ -440,6 +452,7 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     return op(() -> {
       muted = mute;
       track.setEnabled(!mute);
+      quiesceIfSending();
       return CompletableFuture.completedFuture(null);
     });
   }
@@ -591,6 +604,11 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
       quietly("remove remote sink", () -> remoteTrack.removeSink(remoteSink));
     }
     if (pc != null) {
+      if (sender != null && trackAttached && appSource != null) {
+        // Stops our send stream now, synchronously, so that libwebrtc's own stop of the capture
+        // path happens inside this call and never overlaps a later quiesceCapture().
+        quietly("detach track", () -> sender.replaceTrack(null));
+      }
       if (sender != null) {
         quietly("removeTrack", () -> pc.removeTrack(sender));
       }

@@ -7,7 +7,9 @@ import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
 import dev.patchbay.webrtc.AudioDeviceException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine's one {@link PeerConnectionFactory} and its audio device module, reference
  * counted: created by the first {@link #acquire()}, disposed (factory first, then the audio
- * module) by the {@link #release()} that drops the last reference. Media thread only.
+ * module) once the last reference is released and the linger period has passed without a new
+ * user (so back-to-back calls do not pay for a new factory), or at once by
+ * {@link #disposeIfUnused()} when the engine closes. Media thread only.
  *
  * <p>Never the default {@code new PeerConnectionFactory()}: it opens the platform audio layer
  * and aborts the JVM on a machine without audio. Without a configured microphone we use the
@@ -27,14 +31,19 @@ public final class SharedFactory {
 
   private final String microphone;
   private final LiveObjects live;
+  private final MediaThread thread;
+  private final Duration linger;
+  private ScheduledFuture<?> pendingDispose;
   private PeerConnectionFactory factory;
   private AudioDeviceModuleBase audioModule;
   private int references;
 
   /** @param microphone the recording device name to use, or null for headless audio */
-  public SharedFactory(String microphone, LiveObjects live) {
+  public SharedFactory(String microphone, LiveObjects live, MediaThread thread, Duration linger) {
     this.microphone = microphone;
     this.live = live;
+    this.thread = thread;
+    this.linger = linger;
   }
 
   /** True when audio is app-fed (headless module), false with a real microphone. */
@@ -48,6 +57,10 @@ public final class SharedFactory {
    * @throws AudioDeviceException when the configured microphone does not exist
    */
   public PeerConnectionFactory acquire() {
+    if (pendingDispose != null) {
+      pendingDispose.cancel(false);
+      pendingDispose = null;
+    }
     if (factory == null) {
       audioModule = headless() ? new HeadlessAudioDeviceModule() : deviceModule(microphone);
       live.created();
@@ -64,14 +77,33 @@ public final class SharedFactory {
     return factory;
   }
 
-  /** Drops a reference; the last one disposes the factory, then the audio module. */
+  /** Drops a reference; after the last one the factory is disposed once the linger passed. */
   public void release() {
-    if (references == 0) {
+    if (references == 0 || --references > 0) {
       return;
     }
-    if (--references > 0) {
-      return;
+    if (linger.isZero() || thread.isShutdown()) {
+      dispose();
+    } else {
+      pendingDispose = thread.schedule(this::disposeIfUnused, linger);
+      if (pendingDispose == null) {
+        dispose();
+      }
     }
+  }
+
+  /** Disposes the factory now if nobody holds a reference (engine close). */
+  public void disposeIfUnused() {
+    if (pendingDispose != null) {
+      pendingDispose.cancel(false);
+      pendingDispose = null;
+    }
+    if (references == 0 && factory != null) {
+      dispose();
+    }
+  }
+
+  private void dispose() {
     try {
       factory.dispose();
     } catch (Throwable t) {
@@ -86,12 +118,17 @@ public final class SharedFactory {
   }
 
   /**
-   * Keeps the headless module's capture path stopped. libwebrtc starts it whenever a send
-   * stream starts; it then feeds the playout mix (the remote party's own audio) into every send
-   * stream, interleaved with the app-fed source, and the two producers racing into one send
-   * stream abort the process (a race check in {@code audio_send_stream.cc}). App-fed audio
-   * comes from {@code CustomAudioSource} instead. Runs after every media-thread task, so the
-   * capture thread never runs while the media thread pushes audio.
+   * Stops the headless module's capture path, which libwebrtc starts whenever a send stream
+   * starts. Left running, it feeds the playout mix (the remote party's own audio) into every
+   * send stream, interleaved with the app-fed source, and the two producers racing into one send
+   * stream abort the process (a race check in {@code audio_send_stream.cc}). App-fed audio comes
+   * from {@code CustomAudioSource} pushed on the media thread instead.
+   *
+   * <p>Call only right after a media-thread native call that can start a send stream
+   * synchronously (attaching the track, unmuting, a renegotiation of a sending call): libwebrtc
+   * itself starts and stops recording on its worker thread, and two concurrent stops join the
+   * same capture thread twice, which hangs. Sessions therefore detach their track before
+   * closing, so that no stop of libwebrtc's can overlap one of ours.
    */
   public void quiesceCapture() {
     if (headless() && audioModule != null) {
