@@ -395,9 +395,12 @@ public final class RealUserAgent implements UserAgent, CallHost {
     }
     next.whenCompleteAsync((tok, err) -> {
       if (err != null) {
-        // the token manager already retried with its own budget: retrying it again here would
-        // multiply the token requests (attempts x attempts) in a 429 storm
-        result.completeExceptionally(new TokenUnavailable(Retrier.unwrap(err)));
+        Throwable cause = Retrier.unwrap(err);
+        // the token endpoint refused (429/503...) and the token manager already retried that
+        // with its own budget: retrying again here would multiply the token requests (attempts
+        // x attempts) in a 429 storm. A network failure stays retryable: the edge may be down.
+        boolean refusedByServer = cause instanceof PatchbayException p && p.status().isPresent();
+        result.completeExceptionally(refusedByServer ? new TokenUnavailable(cause) : cause);
       } else {
         openWith(tok, overdraft, reconnect, false, result);
       }
