@@ -7,6 +7,7 @@ import dev.patchbay.internal.auth.TokenConfig;
 import dev.patchbay.internal.auth.TokenManager;
 import dev.patchbay.internal.concurrent.SdkThreads;
 import dev.patchbay.internal.media.MediaEngineLoader;
+import dev.patchbay.internal.signaling.NoDelaySocketFactory;
 import dev.patchbay.internal.ua.Events;
 import dev.patchbay.internal.ua.RealUserAgent;
 import dev.patchbay.internal.ua.SdkRuntime;
@@ -70,6 +71,8 @@ public final class Patchbay implements AutoCloseable {
   private final ExecutorService workers;
   private final ExecutorService ownedCallbacks;
   private final ExecutorService okhttpThreads;
+  private final ExecutorService tokenThreads;
+  private final OkHttpClient tokenHttp;
   private final TokenConfig tokenConfig;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -81,7 +84,7 @@ public final class Patchbay implements AutoCloseable {
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     int cpus = Math.max(2, Runtime.getRuntime().availableProcessors());
-    this.workers = threads.taskExecutor("worker", cpus);
+    this.workers = threads.computeExecutor("worker", cpus);
     this.ownedCallbacks = b.callbackExecutor == null ? threads.taskExecutor("callback", cpus) : null;
     Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : ownedCallbacks;
     this.okhttpThreads = threads.blockingExecutor("okhttp");
@@ -99,7 +102,16 @@ public final class Patchbay implements AutoCloseable {
         .readTimeout(Duration.ofSeconds(10))
         .writeTimeout(Duration.ofSeconds(10))
         .webSocketCloseTimeout(b.closeHandshakeTimeout)
+        .socketFactory(new NoDelaySocketFactory())
         .build();
+    // Token requests get their own small dispatcher: the JSON parsing of token responses then
+    // runs on a few threads instead of leaving per-thread parser buffers on every WebSocket
+    // reader thread (a dispatcher thread that served a token request may become one).
+    this.tokenThreads = threads.blockingExecutor("okhttp-token");
+    Dispatcher tokenDispatcher = new Dispatcher(tokenThreads);
+    tokenDispatcher.setMaxRequests(64);
+    tokenDispatcher.setMaxRequestsPerHost(64);
+    this.tokenHttp = http.newBuilder().dispatcher(tokenDispatcher).build();
     MediaEngine media = b.mediaEngine != null ? b.mediaEngine
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
     this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
@@ -130,7 +142,7 @@ public final class Patchbay implements AutoCloseable {
     Objects.requireNonNull(options, "options must not be null");
     checkOpen();
     TokenManager tokens = RealTokenManager.create(credentials, OAuthEndpoints.forEdge(edge),
-        rt.http, rt.scheduler, tokenConfig);
+        tokenHttp, rt.scheduler, tokenConfig);
     return connect(tokens, options);
   }
 
@@ -153,7 +165,7 @@ public final class Patchbay implements AutoCloseable {
   /** What this instance holds right now. */
   public Diagnostics diagnostics() {
     return new Diagnostics(rt.openSockets.get(), rt.agents.size(), rt.liveCalls.get(),
-        rt.media.openSessions(), threads.live(), rt.scheduler.getQueue().size(),
+        rt.media.openSessions(), threads.live(), rt.pendingTimers(),
         rt.media.liveNativeObjects());
   }
 
@@ -185,16 +197,29 @@ public final class Patchbay implements AutoCloseable {
       LOG.warn("media engine {} failed to close", rt.media.name(), e);
     }
     rt.admission.close();
+    rt.deadlines.close();
     rt.scheduler.shutdownNow();
     shutdown(workers);
     if (ownedCallbacks != null) {
       shutdown(ownedCallbacks);
     }
     rt.http.dispatcher().cancelAll();
+    tokenHttp.dispatcher().cancelAll();
     shutdown(okhttpThreads);
+    shutdown(tokenThreads);
     rt.http.connectionPool().evictAll();
     await(rt.scheduler);
+    awaitThreadsGone();
     LOG.info("Patchbay closed");
+  }
+
+  /** Executors report termination just before their last thread exits: wait for the exit. */
+  private void awaitThreadsGone() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (threads.live() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+      Thread.yield();
+    }
   }
 
   private static void shutdown(ExecutorService e) {

@@ -1,6 +1,9 @@
 package dev.patchbay.examples;
 
+import dev.patchbay.examples.backend.BackendCommand;
+import dev.patchbay.examples.edge.EdgeCommand;
 import dev.patchbay.examples.loadtest.LoadTestCommand;
+import dev.patchbay.examples.softphone.SoftphoneCommand;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +17,22 @@ public final class Main {
   static Map<String, Function<String[], Integer>> programs() {
     Map<String, Function<String[], Integer>> programs = new TreeMap<>();
     programs.put("loadtest", LoadTestCommand::run);
+    programs.put("softphone", SoftphoneCommand::run);
+    programs.put("backend", BackendCommand::run);
+    programs.put("edge", EdgeCommand::run);
+    programs.put("jmh", Main::jmh);
     return programs;
+  }
+
+  /** JMH benchmarks of the hot paths (frame codec, call state machine), with JMH's options. */
+  static int jmh(String[] args) {
+    try {
+      org.openjdk.jmh.Main.main(args);
+      return 0;
+    } catch (Exception e) {
+      System.err.println("jmh: " + e);
+      return 1;
+    }
   }
 
   public static void main(String[] args) {

@@ -76,6 +76,9 @@ public final class FakeEdge implements AutoCloseable {
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     this.directory = new Directory(settings.clients());
     this.tokens = new TokenStore(clock);
+    TokenStore store = tokens;
+    scheduler.scheduleWithFixedDelay(() -> store.purgeExpired(Duration.ofMinutes(10)), 1, 1,
+        TimeUnit.MINUTES);
     this.counters = new CounterSet();
     this.faultState = new FaultState(settings.seed());
     this.model = new EdgeModel(settings, directory, tokens, counters, faultState, scheduler,
@@ -169,6 +172,28 @@ public final class FakeEdge implements AutoCloseable {
     return tokens.mintSubjectToken(u.tenant(), u.clientId());
   }
 
+  /**
+   * The edge itself calls a connected user: the user gets {@code incoming} from {@code from}
+   * with a valid generated SDP offer. If the user answers, the edge trickles one host candidate
+   * and end-of-candidates and answers renegotiation offers; a {@code reject} or {@code bye}
+   * ends the call; an unanswered call is retracted with {@code cancel} after the incoming
+   * timeout. Edge-originated calls take no media slot.
+   *
+   * @return the callId
+   * @throws IllegalStateException if the user has no open socket
+   */
+  public String placeCall(String from, String toUser) {
+    return model.placeCall(from, toUser);
+  }
+
+  /**
+   * Hangs up an edge-originated call: {@code cancel} while it rings, {@code bye} once
+   * answered. Returns false if the call is already gone.
+   */
+  public boolean hangUp(String callId) {
+    return model.hangUp(callId, "remote-hangup");
+  }
+
   /** Adds a user at run time (e.g. from a load test). */
   public FakeEdge addUser(String tenant, String user, String secret) {
     directory.add(new EdgeSettings.Client(tenant, user, secret, false));
@@ -230,6 +255,7 @@ public final class FakeEdge implements AutoCloseable {
    */
   public void reset() {
     model.closeAll(1001, "edge reset");
+    awaitSocketsClosed(1000);
     model.resetState();
     faults.clear();
     counters.reset();
@@ -242,15 +268,7 @@ public final class FakeEdge implements AutoCloseable {
       return;
     }
     model.closeAll(1001, "edge stopped");
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5); // give clients the close handshake before the server goes away
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    awaitSocketsClosed(300); // give clients the close handshake before the server goes away
     server.stop();
     model.shutdown();
     scheduler.shutdownNow();
@@ -260,6 +278,18 @@ public final class FakeEdge implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     LOG.debug("fake edge on {} stopped", base);
+  }
+
+  private void awaitSocketsClosed(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (model.openSockets() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   EdgeModel model() {

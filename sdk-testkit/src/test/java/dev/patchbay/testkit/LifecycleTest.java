@@ -45,7 +45,7 @@ class LifecycleTest {
   }
 
   @Test
-  void manyEdgesRunInParallelOnDistinctPorts() {
+  void manyEdgesRunInParallelOnDistinctPortsAndLeaveNoThreadsBehind() {
     List<FakeEdge> edges = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {
@@ -55,5 +55,8 @@ class LifecycleTest {
     } finally {
       edges.forEach(FakeEdge::close);
     }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+        Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.isAlive() && t.getName().startsWith("fake-edge")));
   }
 }

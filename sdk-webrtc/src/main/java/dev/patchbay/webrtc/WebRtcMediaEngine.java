@@ -16,8 +16,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -61,6 +63,32 @@ public final class WebRtcMediaEngine implements MediaEngine {
     SharedFactory factory = new SharedFactory(b.microphone, live, thread, b.factoryLinger);
     this.ctx = new EngineContext(thread, factory, live, b.inputs, sessions::remove);
     this.closeTimeout = b.closeTimeout;
+    if (b.microphone != null) {
+      checkMicrophone(b.microphone);
+    }
+  }
+
+  private void checkMicrophone(String microphone) {
+    try {
+      thread.call(() -> {
+        SharedFactory.probe(microphone);
+        return null;
+      }).get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      thread.shutdown();
+      if (e.getCause() instanceof AudioDeviceException ade) {
+        throw ade;
+      }
+      throw new AudioDeviceException("microphone '" + microphone + "' check failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      thread.shutdown();
+      Thread.currentThread().interrupt();
+      throw new AudioDeviceException("interrupted while checking microphone '" + microphone + "'");
+    } catch (TimeoutException e) {
+      thread.shutdown();
+      throw new AudioDeviceException("microphone '" + microphone + "' check did not finish within "
+          + closeTimeout);
+    }
   }
 
   /** An engine with headless audio that sends silence. */
@@ -160,8 +188,9 @@ public final class WebRtcMediaEngine implements MediaEngine {
     private Builder() {}
 
     /**
-     * Uses this recording device (by name or descriptor) instead of headless audio. The
-     * engine's first call fails with {@link AudioDeviceException} when it does not exist.
+     * Uses this recording device (by name or descriptor) instead of headless audio.
+     * {@link #build()} fails with {@link AudioDeviceException} (naming the devices that do
+     * exist) when it does not exist or the machine has no audio layer; it never aborts the JVM.
      */
     public Builder microphone(String deviceName) {
       Objects.requireNonNull(deviceName, "deviceName");

@@ -43,10 +43,10 @@ class EndToEndMediaTest {
   @BeforeEach
   void engines() {
     Netns.require();
-    aliceEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3))
-        .factoryLinger(Duration.ZERO).build();
-    bobEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3))
-        .factoryLinger(Duration.ZERO).build();
+    // Default factory linger (2 s): after the last call the shared factory and audio module
+    // stay briefly for the next call, then go too.
+    aliceEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3)).build();
+    bobEngine = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3)).build();
   }
 
   @AfterEach
@@ -107,7 +107,9 @@ class EndToEndMediaTest {
 
     call.hangUp().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     answered.ended().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(alicePatchbay.diagnostics().liveNativeObjects()).isLessThanOrEqualTo(2);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(alicePatchbay.diagnostics().liveNativeObjects()).isZero();
       assertThat(aliceEngine.openSessions()).isZero();
       assertThat(bobEngine.openSessions()).isZero();
       assertThat(aliceEngine.liveNativeObjects()).isZero();
@@ -148,6 +150,75 @@ class EndToEndMediaTest {
     }
     System.out.println("RELAY call connected through coturn in " + connectedMillis + " ms");
     call.hangUp().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Alice dials Bob (who accepts); returns both ends of the ACTIVE call. */
+  private Call[] activeCall(IcePolicy policy) throws Exception {
+    UserAgent alice = connect(alicePatchbay, "alice", policy);
+    UserAgent bob = connect(bobPatchbay, "bob", policy);
+    CompletableFuture<Call> bobsCall = new CompletableFuture<>();
+    bob.onIncomingCall(in -> in.accept().thenAccept(bobsCall::complete));
+    Call call = alice.dial("bob").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    return new Call[] {call, bobsCall.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)};
+  }
+
+  private List<Frames.Offer> offersSentBy(String user) {
+    return edge.frames(user).snapshot().stream()
+        .filter(f -> f.direction() == LoggedFrame.Direction.FROM_CLIENT)
+        .filter(f -> f.frame() instanceof Frames.Offer)
+        .map(f -> (Frames.Offer) f.frame())
+        .toList();
+  }
+
+  @Test
+  void holdRenegotiatesThroughTheEdgeAndTheCallStaysActive() throws Exception {
+    start(b -> b);
+    Call[] calls = activeCall(IcePolicy.defaults());
+    WebRtcMediaSession aliceMedia = calls[0].unwrapMedia(WebRtcMediaSession.class).orElseThrow();
+    ToneDetector bobHears440 = new ToneDetector(440);
+    calls[1].unwrapMedia(WebRtcMediaSession.class).orElseThrow().addAudioSink(bobHears440);
+
+    aliceMedia.hold(true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> offersSentBy("alice").size() == 1);
+    assertThat(offersSentBy("alice").get(0).sdp()).contains("a=sendonly");
+    assertThat(offersSentBy("alice").get(0).iceRestart()).isNotEqualTo(Boolean.TRUE);
+    bobHears440.reset();
+    await().atMost(Duration.ofSeconds(10)).until(() -> bobHears440.frames() >= 100);
+    assertThat(bobHears440.dominance()).as("on hold, alice still sends: %s", bobHears440)
+        .isGreaterThan(20);
+
+    aliceMedia.hold(false).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> offersSentBy("alice").size() == 2);
+    assertThat(offersSentBy("alice").get(1).sdp()).contains("a=sendrecv");
+    assertThat(calls[0].state()).isEqualTo(CallState.ACTIVE);
+    assertThat(calls[1].state()).isEqualTo(CallState.ACTIVE);
+    calls[0].hangUp().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void brokenMediaPathRecoversThroughAnIceRestartSignalledByTheSdk() throws Exception {
+    start(b -> b);
+    IcePolicy fast = IcePolicy.builder().disconnectedGrace(Duration.ofMillis(500))
+        .gatheringTimeout(Duration.ofSeconds(2)).maxIceRestarts(3).build();
+    Call[] calls = activeCall(fast);
+    WebRtcMediaSession aliceMedia = calls[0].unwrapMedia(WebRtcMediaSession.class).orElseThrow();
+    ToneDetector bobHears440 = new ToneDetector(440);
+    calls[1].unwrapMedia(WebRtcMediaSession.class).orElseThrow().addAudioSink(bobHears440);
+    try {
+      Netns.breakPath(); // the veth pair only: signaling stays up on loopback
+      await().atMost(Duration.ofSeconds(15)).until(() -> aliceMedia.iceRestarts() >= 1);
+    } finally {
+      Netns.restorePath();
+    }
+    await().atMost(Duration.ofSeconds(25)).until(() ->
+        aliceMedia.state() == dev.patchbay.MediaState.CONNECTED);
+    assertThat(offersSentBy("alice")).anySatisfy(o ->
+        assertThat(o.iceRestart()).isEqualTo(Boolean.TRUE));
+    bobHears440.reset();
+    await().atMost(Duration.ofSeconds(10)).until(() -> bobHears440.frames() >= 100);
+    assertThat(bobHears440.dominance()).as("%s", bobHears440).isGreaterThan(20);
+    assertThat(calls[0].state()).isEqualTo(CallState.ACTIVE);
+    calls[0].hangUp().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
   private void start(UnaryOperator<FakeEdge.Builder> config) {

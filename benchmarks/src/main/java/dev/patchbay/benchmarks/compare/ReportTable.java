@@ -51,7 +51,7 @@ public final class ReportTable {
     row("p99", r -> ms(r.setup().p99()) + " ms");
     row("max", r -> ms(r.setup().max()) + " ms");
     section("retries (client)");
-    mapRows("", RunReport::retries);
+    mapRows("", RunReport::retries); // Patchbay re-sends an invite with the same call id
     section("edge counters");
     edgeRow("token requests", e -> e.tokenRequests());
     edgeRow("tokens issued", e -> e.tokensIssued());
@@ -70,7 +70,6 @@ public final class ReportTable {
     }
     edgeRow("invite errors 504 (media timeout)", e -> e.errors504());
     edgeRow("invite errors 503 (media queue full)", e -> e.errors503());
-    edgeRow("duplicate invites (same callId, no-op at the edge)", e -> e.invitesResent());
     edgeRow("edge server errors", e -> e.serverErrors());
     section("must be zero");
     edgeRow("token reuse violations", e -> e.violations());

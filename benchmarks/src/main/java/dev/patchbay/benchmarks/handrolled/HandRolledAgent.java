@@ -44,6 +44,7 @@ final class HandRolledAgent extends WebSocketListener {
   private WebSocket ws;
   private boolean connected;
   private boolean finished;
+  private boolean abandoned;
   private int call;
   private String callId;
   private int inviteAttempts;
@@ -93,6 +94,10 @@ final class HandRolledAgent extends WebSocketListener {
           .header("Sec-WebSocket-Protocol", "patchbay.v1").build();
       ws = driver.http().newWebSocket(req, this);
     }
+  }
+
+  synchronized boolean abandonedSocket() {
+    return abandoned;
   }
 
   synchronized int callsWithoutOutcome() {
@@ -203,6 +208,7 @@ final class HandRolledAgent extends WebSocketListener {
 
   /** The field bug: after a failed negotiation the socket is dropped on the floor, not closed. */
   private void abandon() {
+    abandoned = true;
     rec.agentDone();
     finish();
   }

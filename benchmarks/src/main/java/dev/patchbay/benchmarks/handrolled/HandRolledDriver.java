@@ -22,6 +22,10 @@ import okhttp3.WebSocket;
  * shared frame model): one token shared across all users, fixed-interval retries without jitter
  * or {@code Retry-After}, invites retried with a new call id, and the socket abandoned (never
  * closed) after a failed negotiation. Used by {@code loadtest --compare} as the "before" column.
+ *
+ * <p>With {@link #ownTokens()} every agent fetches its own token instead (the one bug fixed), so
+ * the run gets far enough to show the other field failures: retry storms that ignore
+ * {@code Retry-After}, and sockets leaked after failed negotiations filling the tenant's cap.
  */
 public final class HandRolledDriver implements LoadDriver {
   /** Fixed retry interval of everything (no backoff, no jitter). */
@@ -30,14 +34,29 @@ public final class HandRolledDriver implements LoadDriver {
   static final int INVITE_ATTEMPTS = 3;
   static final long ANSWER_TIMEOUT_MS = 30_000;
 
+  private final boolean sharedToken;
   private final Set<WebSocket> live = ConcurrentHashMap.newKeySet();
   private final AtomicInteger openCalls = new AtomicInteger();
   private OkHttpClient http;
   private ExecutorService blocking;
 
+  private HandRolledDriver(boolean sharedToken) {
+    this.sharedToken = sharedToken;
+  }
+
+  /** The field client: one token shared by every user. */
+  public static HandRolledDriver sharedToken() {
+    return new HandRolledDriver(true);
+  }
+
+  /** The field client with one bug fixed: each user fetches its own token. */
+  public static HandRolledDriver ownTokens() {
+    return new HandRolledDriver(false);
+  }
+
   @Override
   public String name() {
-    return "hand-rolled";
+    return sharedToken ? "hand-rolled" : "hand-rolled, own tokens";
   }
 
   @Override
@@ -50,12 +69,14 @@ public final class HandRolledDriver implements LoadDriver {
     http = new OkHttpClient.Builder().dispatcher(dispatcher).build();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
         daemon("handrolled-timer"));
-    SharedToken token = new SharedToken(http, edge, s.user(0), s.secret(0), RETRY_MS, 10);
+    SharedToken shared = new SharedToken(http, edge, s.user(0), s.secret(0), RETRY_MS, 10);
     CountDownLatch agentsLeft = new CountDownLatch(s.agents());
     long[] offsets = s.startOffsetsMs();
     long[][] holds = s.holdsMs();
     HandRolledAgent[] agents = new HandRolledAgent[s.agents()];
     for (int i = 0; i < s.agents(); i++) {
+      SharedToken token = sharedToken ? shared
+          : new SharedToken(http, edge, s.user(i), s.secret(i), RETRY_MS, 10);
       agents[i] = new HandRolledAgent(this, s, i, holds[i], rec, token, edge, timer,
           agentsLeft);
       HandRolledAgent a = agents[i];
@@ -64,8 +85,15 @@ public final class HandRolledDriver implements LoadDriver {
     agentsLeft.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
     timer.shutdownNow();
     long lost = 0;
+    int abandoned = 0;
     for (HandRolledAgent a : agents) {
       lost += a.callsWithoutOutcome();
+      abandoned += a.abandonedSocket() ? 1 : 0;
+    }
+    // closes it started are allowed to finish before counting what is still open
+    long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (live.size() > abandoned && System.nanoTime() < settle) {
+      Thread.sleep(50);
     }
     return new ClientResult(lost, live.size(), openCalls.get(), 0);
   }

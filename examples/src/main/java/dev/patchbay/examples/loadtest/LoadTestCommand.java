@@ -40,7 +40,8 @@ public final class LoadTestCommand {
         --edge URL           target a running edge instead of the embedded one (users agent-<i>
                              with secret agent-<i>-secret in tenant-<i mod tenants> must exist)
         --seed N             seed of arrivals, hold times and the edge's faults (default 42)
-        --compare            also run the hand-rolled client against a fresh edge; side by side
+        --compare            also run the hand-rolled client (shared token; and with own tokens)
+                             against a fresh edge each, same scenario; side by side
         --html FILE          HTML report path (default reports/loadtest-<time>.html)
         --deadline D         give up waiting for agents after this (default window + 120s)
       durations: 30s, 500ms, 2m""";
@@ -95,7 +96,8 @@ public final class LoadTestCommand {
     List<LoadDriver> drivers = new ArrayList<>();
     drivers.add(new PatchbayLoadDriver(nodes));
     if (a.flag("compare")) {
-      drivers.add(new HandRolledDriver());
+      drivers.add(HandRolledDriver.sharedToken());
+      drivers.add(HandRolledDriver.ownTokens());
     }
     List<RunReport> reports = new ArrayList<>();
     LoadHarness harness = new LoadHarness(err, tty, Duration.ofSeconds(5));

@@ -421,7 +421,9 @@ public final class RealTokenManager implements TokenManager {
       pending.completeExceptionally(
           new ClosedException("the token manager was closed during the token request"));
     }
-    source.revoke(toRevoke).whenComplete((v, e) -> {
+    CompletableFuture<Void> revoked = config.revokeOnClose() ? source.revoke(toRevoke)
+        : CompletableFuture.completedFuture(null);
+    revoked.whenComplete((v, e) -> {
       log.debug("Token manager {} closed", id);
       done.complete(null);
     });

@@ -45,6 +45,7 @@ public final class TokenConfig {
   private final TokenManager.Listener listener;
   private final Retrier.Listener retryListener;
   private final boolean proactiveRefresh;
+  private final boolean revokeOnClose;
 
   private TokenConfig(Builder b) {
     this.refreshMargin = b.refreshMargin;
@@ -56,6 +57,7 @@ public final class TokenConfig {
     this.listener = b.listener;
     this.retryListener = b.retryListener;
     this.proactiveRefresh = b.proactiveRefresh;
+    this.revokeOnClose = b.revokeOnClose;
   }
 
   public static TokenConfig defaults() {
@@ -108,11 +110,19 @@ public final class TokenConfig {
     return proactiveRefresh;
   }
 
+  /**
+   * Whether close revokes the tokens (default true). An app that keeps its refresh token across
+   * restarts turns this off, or every restart needs a new login.
+   */
+  public boolean revokeOnClose() {
+    return revokeOnClose;
+  }
+
   @Override
   public String toString() {
     return "TokenConfig{refreshMargin=" + refreshMargin + ", requestTimeout=" + requestTimeout
         + ", clock=" + clock + ", retryPolicy=" + retryPolicy + ", revokePolicy=" + revokePolicy
-        + ", proactiveRefresh=" + proactiveRefresh + '}';
+        + ", proactiveRefresh=" + proactiveRefresh + ", revokeOnClose=" + revokeOnClose + '}';
   }
 
   /** Validating builder. */
@@ -126,6 +136,7 @@ public final class TokenConfig {
     private TokenManager.Listener listener;
     private Retrier.Listener retryListener = Retrier.Listener.NONE;
     private boolean proactiveRefresh = true;
+    private boolean revokeOnClose = true;
 
     private Builder() {}
 
@@ -181,6 +192,11 @@ public final class TokenConfig {
 
     public Builder proactiveRefresh(boolean proactiveRefresh) {
       this.proactiveRefresh = proactiveRefresh;
+      return this;
+    }
+
+    public Builder revokeOnClose(boolean revokeOnClose) {
+      this.revokeOnClose = revokeOnClose;
       return this;
     }
 

@@ -40,6 +40,14 @@ public interface CallHost {
   /** Runs an app callback on the app's executor, in order; exceptions are caught and logged. */
   void toApp(Runnable callback);
 
+  /**
+   * The app's executor, where dependents of the futures a call hands out run. Default: inline,
+   * for hosts without an app executor (benchmarks, tests).
+   */
+  default Executor callbackExecutor() {
+    return Runnable::run;
+  }
+
   Backoff inviteBackoff();
 
   Events events();

@@ -12,6 +12,7 @@ import dev.patchbay.MediaState;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.SessionDescription;
 import dev.patchbay.internal.admission.Permit;
+import dev.patchbay.internal.concurrent.AppFuture;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.RetryAfter;
@@ -45,7 +46,7 @@ public final class RealCall implements IncomingCall {
   /** Completes on the actor once released; the agent's close waits on it. */
   private final CompletableFuture<Void> releasedInternal = new CompletableFuture<>();
   /** The app's view of {@link #releasedInternal}, completed on the app executor. */
-  private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private final CompletableFuture<Void> ended;
   /** dial() (outbound) or accept() (inbound); completed on the app executor. */
   private CompletableFuture<Call> setup;
 
@@ -74,6 +75,7 @@ public final class RealCall implements IncomingCall {
     this.direction = direction;
     this.remote = remote;
     this.state = initial;
+    this.ended = new AppFuture<>(host.callbackExecutor());
   }
 
   /** A new outbound call; {@link #dial} starts it. */
@@ -151,7 +153,7 @@ public final class RealCall implements IncomingCall {
 
   @Override
   public CompletableFuture<Call> accept() {
-    CompletableFuture<Call> f = new CompletableFuture<>();
+    CompletableFuture<Call> f = new AppFuture<>(host.callbackExecutor());
     if (direction != Direction.INBOUND) {
       f.completeExceptionally(new IllegalStateException("only an incoming call can be accepted"));
       return f;
@@ -547,7 +549,7 @@ public final class RealCall implements IncomingCall {
         Duration.ofNanos(System.nanoTime() - startNanos));
     CompletableFuture<Call> f = setup;
     if (f != null) {
-      host.toApp(() -> f.complete(this));
+      f.complete(this); // an AppFuture: wakes a blocked app thread, dependents run on the app's
     }
   }
 
@@ -653,12 +655,10 @@ public final class RealCall implements IncomingCall {
       PatchbayException err = cause != null ? cause
           : callFailed("call " + id + " ended (" + reason + ") before it was connected", 0, false,
               null);
-      host.toApp(() -> {
-        if (f != null) {
-          f.completeExceptionally(err);
-        }
-        ended.complete(null);
-      });
+      if (f != null) {
+        f.completeExceptionally(err);
+      }
+      ended.complete(null);
       releasedInternal.complete(null);
     }), host.actor());
   }

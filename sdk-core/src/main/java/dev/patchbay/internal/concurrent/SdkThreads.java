@@ -53,8 +53,21 @@ public final class SdkThreads {
   }
 
   /**
-   * An executor for short tasks: a virtual thread per task when available, else a pool of up
-   * to {@code maxPlatformThreads} that shrinks to zero when idle.
+   * An executor for short non-blocking tasks (the user agents' actors): always a pool of up to
+   * {@code threads} platform threads that shrinks to zero when idle. Virtual threads bring
+   * nothing to code that never blocks, and a few long-lived threads keep per-thread caches
+   * (Jackson's buffers) few.
+   */
+  public ExecutorService computeExecutor(String role, int threads) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), platform(role));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /**
+   * An executor for tasks that may block (app callbacks): a virtual thread per task when
+   * available, else a pool of up to {@code maxPlatformThreads} that shrinks to zero when idle.
    */
   public ExecutorService taskExecutor(String role, int maxPlatformThreads) {
     if (useVirtual) {

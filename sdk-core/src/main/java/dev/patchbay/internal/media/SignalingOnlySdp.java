@@ -72,9 +72,11 @@ final class SignalingOnlySdp {
   }
 
   private static String randomIce(int length) {
+    byte[] b = new byte[length];
+    RANDOM.nextBytes(b); // one call: per-call SecureRandom.nextInt is slow on NativePRNG
     StringBuilder sb = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
-      sb.append(ICE_CHARS.charAt(RANDOM.nextInt(ICE_CHARS.length())));
+      sb.append(ICE_CHARS.charAt((b[i] & 0xff) % ICE_CHARS.length())); // 64 chars: no bias
     }
     return sb.toString();
   }

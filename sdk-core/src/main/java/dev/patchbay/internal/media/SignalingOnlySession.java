@@ -6,6 +6,8 @@ import dev.patchbay.MediaSession;
 import dev.patchbay.MediaState;
 import dev.patchbay.ProtocolException;
 import dev.patchbay.SessionDescription;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,6 +33,8 @@ final class SignalingOnlySession implements MediaSession {
   private long version;
   private SignalingOnlySdp.IceCredentials ice = SignalingOnlySdp.IceCredentials.random();
   private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+  private final Object emitLock = new Object();
+  private final List<MediaState> stateBatch = new ArrayList<>();
 
   SignalingOnlySession(SignalingOnlyMediaEngine engine, String callId, Listener listener) {
     this.engine = engine;
@@ -138,9 +142,7 @@ final class SignalingOnlySession implements MediaSession {
       closed = true;
       state = MediaState.CLOSED;
     }
-    // Complete on the engine thread, after every task queued before: once the future is done no
-    // listener call of this session can follow.
-    if (!engine.execute(this::released)) {
+    synchronized (emitLock) { // waits for a listener call in progress; none can start now
       released();
     }
     return closeFuture;
@@ -164,50 +166,63 @@ final class SignalingOnlySession implements MediaSession {
     }
   }
 
+  /**
+   * Runs {@code step} at once on the caller's thread (there is no media stack to wait for) and
+   * returns a completed future; listener calls it causes go to the engine thread.
+   */
   private <T> CompletableFuture<T> onEngine(Supplier<T> step, boolean trickle) {
-    CompletableFuture<T> f = new CompletableFuture<>();
-    boolean queued = engine.execute(() -> {
-      if (isClosed()) {
-        f.completeExceptionally(new ClosedException("media session of call " + callId + " is closed"));
-        return;
-      }
-      T value;
-      try {
-        value = step.get();
-      } catch (RuntimeException e) {
-        f.completeExceptionally(e);
-        return;
-      }
-      f.complete(value);
-      if (trickle) {
-        emit(() -> listener.onLocalCandidate(new IceCandidate("0", 0, HOST_CANDIDATE)));
-        emit(listener::onLocalCandidatesComplete);
-      }
-    });
-    if (!queued) {
-      return engine.closedFuture();
-    }
-    return f;
-  }
-
-  private void setState(MediaState next) {
-    synchronized (this) {
-      if (closed || state == next) {
-        return;
-      }
-      state = next;
-    }
-    emit(() -> listener.onStateChange(next));
-  }
-
-  private void emit(Runnable call) {
     if (isClosed()) {
+      return CompletableFuture.failedFuture(
+          new ClosedException("media session of call " + callId + " is closed"));
+    }
+    T value;
+    try {
+      value = step.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    List<MediaState> states;
+    synchronized (this) {
+      states = new ArrayList<>(stateBatch);
+      stateBatch.clear();
+    }
+    if (trickle || !states.isEmpty()) { // one engine task for everything this step caused
+      engine.execute(() -> {
+        for (MediaState st : states) {
+          emit(() -> listener.onStateChange(st));
+        }
+        if (trickle) {
+          emit(() -> listener.onLocalCandidate(new IceCandidate("0", 0, HOST_CANDIDATE)));
+          emit(listener::onLocalCandidatesComplete);
+        }
+      });
+    }
+    return CompletableFuture.completedFuture(value);
+  }
+
+  /** Called inside a step; the listener hears of it with the step's other events. */
+  private synchronized void setState(MediaState next) {
+    if (closed || state == next) {
       return;
     }
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      LOG.warn("media listener of call {} threw; ignored", callId, e);
+    state = next;
+    stateBatch.add(next);
+  }
+
+  /**
+   * Calls the listener unless closed, holding the emit lock so that once {@link #close()} has
+   * taken it no listener call can follow. Listeners must not block (MediaSession contract).
+   */
+  private void emit(Runnable call) {
+    synchronized (emitLock) {
+      if (isClosed()) {
+        return;
+      }
+      try {
+        call.run();
+      } catch (RuntimeException e) {
+        LOG.warn("media listener of call {} threw; ignored", callId, e);
+      }
     }
   }
 

@@ -178,14 +178,18 @@ public final class SignalingSocket {
 
     @Override
     public void onMessage(WebSocket webSocket, String text) {
-      Frame frame;
-      try {
-        frame = codec.decode(text);
-      } catch (FrameDecodingException e) {
-        owner.execute(() -> handler.onBadFrame(SignalingSocket.this, e));
-        return;
-      }
-      owner.execute(() -> handler.onFrame(SignalingSocket.this, frame));
+      // Decoded on the owner's executor, not here: Jackson keeps its buffers per thread, and
+      // there is one reader thread per socket but only a few worker threads.
+      owner.execute(() -> {
+        Frame frame;
+        try {
+          frame = codec.decode(text);
+        } catch (FrameDecodingException e) {
+          handler.onBadFrame(SignalingSocket.this, e);
+          return;
+        }
+        handler.onFrame(SignalingSocket.this, frame);
+      });
     }
 
     @Override

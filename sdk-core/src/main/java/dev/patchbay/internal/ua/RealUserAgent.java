@@ -17,6 +17,7 @@ import dev.patchbay.internal.admission.TenantAdmission;
 import dev.patchbay.internal.auth.TokenManager;
 import dev.patchbay.internal.call.CallHost;
 import dev.patchbay.internal.call.RealCall;
+import dev.patchbay.internal.concurrent.AppFuture;
 import dev.patchbay.internal.concurrent.SerialExecutor;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
@@ -67,9 +68,9 @@ public final class RealUserAgent implements UserAgent, CallHost {
   private final Retrier reconnectRetrier;
   private final String tenant;
   private final List<Consumer<State>> stateListeners = new CopyOnWriteArrayList<>();
-  private final CompletableFuture<UserAgent> firstConnect = new CompletableFuture<>();
+  private final CompletableFuture<UserAgent> firstConnect;
   private final CompletableFuture<Void> closedInternal = new CompletableFuture<>();
-  private final CompletableFuture<Void> closedApp = new CompletableFuture<>();
+  private final CompletableFuture<Void> closedApp;
 
   private volatile String userId;
   private volatile State state = State.CONNECTING;
@@ -103,6 +104,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
     this.serial = new SerialExecutor(rt.workers, "agent " + tenant + "/" + userId);
     this.actor = this::execute;
     this.appCallbacks = new SerialExecutor(rt.callbacks, "callbacks " + tenant + "/" + userId);
+    this.firstConnect = new AppFuture<>(rt.callbacks);
+    this.closedApp = new AppFuture<>(rt.callbacks);
     this.inviteBackoff = new Backoff(options.inviteRetry(), rt.random);
     Retrier.Listener retries = (what, retry, delay, cause) -> {
       LOG.info("{} failed ({}); retry {} in {} ms", what, cause.getMessage(), retry,
@@ -166,11 +169,11 @@ public final class RealUserAgent implements UserAgent, CallHost {
     if (to.isBlank() || to.length() > 256) {
       throw new IllegalArgumentException("to must be 1-256 characters, but was \"" + to + '"');
     }
-    CompletableFuture<Call> result = new CompletableFuture<>();
+    CompletableFuture<Call> result = new AppFuture<>(rt.callbacks);
     String callId = UUID.randomUUID().toString();
     execute(() -> {
       if (closing) {
-        toApp(() -> result.completeExceptionally(new ClosedException("user agent is closed")));
+        result.completeExceptionally(new ClosedException("user agent is closed"));
         return;
       }
       RealCall c = RealCall.outbound(this, callId, to);
@@ -282,13 +285,23 @@ public final class RealUserAgent implements UserAgent, CallHost {
         listener);
   }
 
+  /** A deadline (call phase, upgrade, hello, close): cheap to arm and cancel, ≤ 50 ms late. */
   @Override
   public Future<?> schedule(Duration delay, Runnable task) {
     try {
-      return rt.scheduler.schedule(() -> execute(task), Math.max(0, delay.toNanos()),
-          TimeUnit.NANOSECONDS);
+      return rt.deadlines.schedule(delay, () -> execute(task));
     } catch (RuntimeException rejected) { // SDK closing: run now so release paths complete
       execute(task);
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** A precise timer on the scheduler (token refresh ahead of expiry). */
+  private Future<?> scheduleExact(Duration delay, Runnable task) {
+    try {
+      return rt.scheduler.schedule(() -> execute(task), Math.max(0, delay.toNanos()),
+          TimeUnit.NANOSECONDS);
+    } catch (RuntimeException rejected) {
       return CompletableFuture.completedFuture(null);
     }
   }
@@ -302,6 +315,11 @@ public final class RealUserAgent implements UserAgent, CallHost {
         LOG.warn("an application callback threw; ignored", t);
       }
     });
+  }
+
+  @Override
+  public Executor callbackExecutor() {
+    return rt.callbacks;
   }
 
   @Override
@@ -546,9 +564,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
       previous.socket.close(1000, "replaced");
     }
     connectedSignal.complete(null);
-    if (!firstConnect.isDone()) {
-      toApp(() -> firstConnect.complete(this));
-    }
+    firstConnect.complete(this); // wakes a blocked app thread; dependents run on the app executor
   }
 
   private List<String> liveCallIds() {
@@ -727,7 +743,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
     }
     long remaining = Duration.between(rt.clock.instant(), t.expiresAt()).toMillis();
     long lead = Math.max(500, Math.min(60_000, remaining / 5));
-    reauthTimer = schedule(Duration.ofMillis(Math.max(0, remaining - lead)), this::refreshForReauth);
+    reauthTimer = scheduleExact(Duration.ofMillis(Math.max(0, remaining - lead)),
+        this::refreshForReauth);
   }
 
   private void refreshForReauth() {
@@ -750,7 +767,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
       Instant exp = t.expiresAt();
       long remaining = exp == null ? 0 : Duration.between(rt.clock.instant(), exp).toMillis();
       if (remaining > 0) {
-        reauthTimer = schedule(Duration.ofMillis(Math.max(200, remaining / 2)),
+        reauthTimer = scheduleExact(Duration.ofMillis(Math.max(200, remaining / 2)),
             this::refreshForReauth);
       }
     }, actor);
@@ -785,10 +802,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     ClosedException closed = new ClosedException("user agent " + tenant + "/" + userId
         + " is closed");
     connectedSignal.completeExceptionally(cause != null ? cause : closed);
-    if (!firstConnect.isDone()) {
-      PatchbayException err = cause != null ? cause : closed;
-      toApp(() -> firstConnect.completeExceptionally(err));
-    }
+    firstConnect.completeExceptionally(cause != null ? cause : closed);
     List<CompletableFuture<Void>> released = new ArrayList<>();
     for (RealCall call : new ArrayList<>(calls.values())) {
       if (cause == null && current != null) {
@@ -848,7 +862,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     CompletableFuture<Void> done = new CompletableFuture<>();
     Future<?> force = schedule(options.closeTimeout(), () -> {
       if (done.complete(null)) {
-        LOG.warn("token revocation did not finish within {}", options.closeTimeout());
+        LOG.info("token revocation did not finish within {}", options.closeTimeout());
       }
     });
     revoke.whenComplete((v, e) -> {
@@ -867,7 +881,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     rt.events.userAgentClosed(tenant, userId);
     LOG.info("user agent closed{}", closeCause == null ? "" : " (" + closeCause.getMessage() + ")");
     closedInternal.complete(null);
-    toApp(() -> closedApp.complete(null));
+    closedApp.complete(null);
   }
 
   // ------------------------------------------------------------------ helpers

@@ -2,6 +2,7 @@ package dev.patchbay.internal.ua;
 
 import dev.patchbay.MediaEngine;
 import dev.patchbay.internal.admission.AdmissionControl;
+import dev.patchbay.internal.concurrent.DeadlineTimer;
 import dev.patchbay.internal.concurrent.SdkThreads;
 import dev.patchbay.internal.protocol.FrameCodec;
 import java.time.Clock;
@@ -26,6 +27,8 @@ public final class SdkRuntime {
   public final HttpUrl signalingUrl;
   public final OkHttpClient http;
   public final ScheduledThreadPoolExecutor scheduler;
+  /** Call-phase and connect deadlines: armed and cancelled without waking a thread. */
+  public final DeadlineTimer deadlines;
   public final Executor workers;
   public final Executor callbacks;
   public final AdmissionControl admission;
@@ -49,6 +52,7 @@ public final class SdkRuntime {
     this.signalingUrl = edge.newBuilder().addPathSegments("v1/signaling").build();
     this.http = http;
     this.scheduler = scheduler;
+    this.deadlines = new DeadlineTimer(scheduler, java.time.Duration.ofMillis(50));
     this.workers = workers;
     this.callbacks = callbacks;
     this.admission = admission;
@@ -69,6 +73,15 @@ public final class SdkRuntime {
     long ping = heartbeatMillis.get();
     return clientsByPing.computeIfAbsent(ping,
         p -> http.newBuilder().pingInterval(p, TimeUnit.MILLISECONDS).build());
+  }
+
+  /** Timers pending: scheduler tasks (without the deadline ticker) plus armed deadlines. */
+  public int pendingTimers() {
+    int queued = scheduler.getQueue().size();
+    if (deadlines.tickerActive()) {
+      queued = Math.max(0, queued - 1);
+    }
+    return queued + deadlines.pending();
   }
 
   long heartbeatMillis() {

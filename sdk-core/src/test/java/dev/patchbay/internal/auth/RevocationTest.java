@@ -43,6 +43,15 @@ class RevocationTest {
   }
 
   @Test
+  void revocationCanBeTurnedOffForAnAppThatKeepsItsRefreshToken() throws Exception {
+    RealTokenManager m = f.manager(Credentials.refreshToken("app", null, "refresh-token-0"),
+        f.config().revokeOnClose(false).build());
+    m.token().get(5, TimeUnit.SECONDS);
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+    assertThat(f.server.revokeRequests()).isEmpty();
+  }
+
+  @Test
   void aPublicClientSendsItsClientIdInTheForm() throws Exception {
     RealTokenManager m = f.manager(Credentials.refreshToken("app", null, "refresh-token-0"));
     m.token().get(5, TimeUnit.SECONDS);

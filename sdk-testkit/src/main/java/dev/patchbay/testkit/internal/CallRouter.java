@@ -90,6 +90,11 @@ final class CallRouter {
       call.cancelTimer();
       call.state = EdgeCall.State.ACTIVE;
       sendTo(call.callerConn, f);
+      if (call.fromEdge) {
+        String mid = Sdp.midOf(call.offerSdp);
+        c.send(new Frames.Candidate(call.id, Sdp.hostCandidate(random), mid, 0, null));
+        c.send(new Frames.Candidate(call.id, null, mid, 0, true));
+      }
       becameActive(call);
     } else if (call.state == EdgeCall.State.ACTIVE) {
       if (call.builtIn == null) {
@@ -133,7 +138,7 @@ final class CallRouter {
           + call.state, null);
       return;
     }
-    if (call.builtIn != null) {
+    if (call.builtIn != null || call.fromEdge) {
       c.send(new Frames.Answer(call.id, Sdp.answerTo(f.sdp(), random)));
     } else {
       sendTo(call.peerConn(c.user), f);
@@ -181,6 +186,49 @@ final class CallRouter {
       model.detached.remove(old.id);
     }
     c.send(new Frames.Resumed(resumed, ended));
+  }
+
+  // ---- edge-originated calls --------------------------------------------------------------
+
+  private long edgeCallSeq;
+
+  /** The edge calls a connected user as {@code from}; returns the callId. */
+  String placeCall(String from, String toUser) {
+    EdgeConnection callee = model.primaryConnectionOf(toUser);
+    if (callee == null) {
+      throw new IllegalStateException("user must be connected, but " + toUser + " is not");
+    }
+    String id = "edge-call-" + (++edgeCallSeq);
+    EdgeCall call = new EdgeCall(id, callee.tenant, from, toUser, null, Sdp.offer(random), null);
+    call.fromEdge = true;
+    call.calleeConn = callee;
+    call.state = EdgeCall.State.RINGING;
+    calls.put(id, call);
+    model.counters.inc("calls");
+    model.counters.inc("callsFromEdge");
+    callee.send(new Frames.Incoming(id, from, call.offerSdp));
+    call.timer = schedule(model.settings.incomingTimeout(), () -> {
+      if (call.state == EdgeCall.State.RINGING) {
+        sendTo(call.calleeConn, new Frames.Cancel(call.id, "timeout"));
+        end(call);
+      }
+    });
+    return id;
+  }
+
+  /** The edge's side of an edge-originated call hangs up; false if the call is gone. */
+  boolean hangUp(String callId, String reason) {
+    EdgeCall call = calls.get(callId);
+    if (call == null || !call.fromEdge) {
+      return false;
+    }
+    if (call.state == EdgeCall.State.RINGING) {
+      sendTo(call.calleeConn, new Frames.Cancel(call.id, reason));
+    } else {
+      sendTo(call.calleeConn, new Frames.Bye(call.id, reason));
+    }
+    end(call);
+    return true;
   }
 
   // ---- lifecycle --------------------------------------------------------------------------

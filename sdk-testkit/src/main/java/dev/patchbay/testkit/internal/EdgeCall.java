@@ -16,6 +16,8 @@ final class EdgeCall {
   EdgeConnection calleeConn;
   State state = State.QUEUED;
   boolean holdsSlot;
+  /** Placed by the edge itself ({@code FakeEdge.placeCall}): only the callee is a user. */
+  boolean fromEdge;
   ScheduledFuture<?> timer;
 
   EdgeCall(String id, String tenant, String caller, String callee, BuiltInParty builtIn,
@@ -30,20 +32,23 @@ final class EdgeCall {
   }
 
   boolean isParty(String user) {
+    if (fromEdge) {
+      return callee.equals(user);
+    }
     return caller.equals(user) || (builtIn == null && callee.equals(user));
   }
 
   boolean isCaller(String user) {
-    return caller.equals(user);
+    return !fromEdge && caller.equals(user);
   }
 
   EdgeConnection connOf(String user) {
-    return caller.equals(user) ? callerConn : calleeConn;
+    return isCaller(user) ? callerConn : calleeConn;
   }
 
-  /** The other party's connection (null for a built-in party or a detached peer). */
+  /** The other party's connection (null for a built-in party, the edge, or a detached peer). */
   EdgeConnection peerConn(String user) {
-    return caller.equals(user) ? calleeConn : callerConn;
+    return isCaller(user) ? calleeConn : callerConn;
   }
 
   void cancelTimer() {

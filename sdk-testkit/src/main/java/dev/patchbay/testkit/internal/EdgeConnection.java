@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeConnection implements Session.Listener.AutoDemanding {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeConnection.class);
+  /**
+   * A frame held back for reordering goes out after the next call frame, or after this delay
+   * if none follows (long enough that a busy machine does not change the seeded order).
+   */
+  static final long REORDER_FLUSH_MS = 150;
 
   final EdgeModel model;
   final String id;
@@ -34,6 +39,8 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   boolean draining;
   ScheduledFuture<?> heartbeat;
   ScheduledFuture<?> expiry;
+  /** Set once the edge has closed this socket for an expired token (counted once). */
+  boolean expiryClosing;
   ScheduledFuture<?> drainClose;
   ScheduledFuture<?> reservationTimeout;
   volatile boolean awaitingPong;
@@ -140,7 +147,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
         if (heldForReorder == null && f.nextBoolean()) {
           heldForReorder = text;
           heldFrame = frame;
-          model.scheduler.schedule(this::flushReordered, 30, TimeUnit.MILLISECONDS);
+          model.scheduler.schedule(this::flushReordered, REORDER_FLUSH_MS, TimeUnit.MILLISECONDS);
           return;
         }
         write(frame, text);

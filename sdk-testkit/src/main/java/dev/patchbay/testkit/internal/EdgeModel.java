@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeModel {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeModel.class);
+  private static final int MAX_HANDSHAKES_PER_USER = 10_000;
 
   final EdgeSettings settings;
   final TokenStore tokens;
@@ -101,8 +102,14 @@ public final class EdgeModel {
 
   public void recordHandshake(String user) {
     if (user != null) {
-      handshakes.computeIfAbsent(user, u -> Collections.synchronizedList(new ArrayList<>()))
-          .add(clock.instant());
+      List<Instant> l = handshakes.computeIfAbsent(user,
+          u -> Collections.synchronizedList(new ArrayList<>()));
+      synchronized (l) {
+        if (l.size() >= MAX_HANDSHAKES_PER_USER) {
+          l.remove(0);
+        }
+        l.add(clock.instant());
+      }
     }
   }
 
@@ -275,13 +282,14 @@ public final class EdgeModel {
 
   private void checkExpiry(EdgeConnection c) {
     synchronized (this) {
-      if (c.closed) {
+      if (c.closed || c.expiryClosing) {
         return;
       }
       if (c.grant.validAt(clock.instant())) {
         scheduleExpiry(c);
         return;
       }
+      c.expiryClosing = true; // the close handshake is asynchronous: never count it twice
       counters.inc("tokenExpiryCloses");
     }
     LOG.debug("token of {} expired: closing with 4001", c);
@@ -480,15 +488,28 @@ public final class EdgeModel {
     return out;
   }
 
-  /** The newest open, non-draining connection of a user, or null. */
+  /** The newest open non-draining connection of a user, else the newest draining one, or null. */
   synchronized EdgeConnection primaryConnectionOf(String user) {
     EdgeConnection last = null;
+    EdgeConnection lastDraining = null;
     for (EdgeConnection c : byUser.getOrDefault(user, Set.of())) {
-      if (c.opened && !c.closed && !c.draining) {
-        last = c;
+      if (c.opened && !c.closed) {
+        if (c.draining) {
+          lastDraining = c;
+        } else {
+          last = c;
+        }
       }
     }
-    return last;
+    return last != null ? last : lastDraining;
+  }
+
+  public synchronized String placeCall(String from, String toUser) {
+    return calls.placeCall(from, toUser);
+  }
+
+  public synchronized boolean hangUp(String callId, String reason) {
+    return calls.hangUp(callId, reason);
   }
 
   /** Sends {@code text} unchanged to the user's live sockets; returns how many. */

@@ -49,6 +49,8 @@ public final class EdgeServer {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
+    http.setHeaderCacheSize(0); // the upgrade request (and its parser) stays referenced by the session
+    http.setRequestHeaderSize(8192);
     this.connector = tls == null
         ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
         : new ServerConnector(server, 1, 1,

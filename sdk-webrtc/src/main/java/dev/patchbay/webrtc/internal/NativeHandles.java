@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only ever called once per peer connection, after {@code close()}, on the media thread. If
  * the handle field cannot be read (a different library version), the mitigation switches
- * itself off and the leak stays (measured and documented in the README).
+ * itself off and the leak stays (measured and documented in the README). The system property
+ * {@code patchbay.webrtc.pcLeakMitigation=false} switches it off on purpose (to measure it).
  */
 public final class NativeHandles {
   private static final Logger log = LoggerFactory.getLogger(NativeHandles.class);
@@ -55,6 +56,11 @@ public final class NativeHandles {
   }
 
   private static Field handleField() {
+    if (!Boolean.parseBoolean(System.getProperty("patchbay.webrtc.pcLeakMitigation", "true"))) {
+      LoggerFactory.getLogger(NativeHandles.class)
+          .warn("webrtc-java peer connection leak mitigation disabled by system property");
+      return null;
+    }
     try {
       Field f = NativeObject.class.getDeclaredField("nativeHandle");
       f.setAccessible(true);

@@ -160,8 +160,23 @@ public final class SharedFactory {
     }
   }
 
+  /**
+   * Checks that the recording device exists (opens and closes the platform audio layer).
+   *
+   * @throws AudioDeviceException when it does not, or when there is no audio layer at all
+   */
+  public static void probe(String microphone) {
+    deviceModule(microphone).dispose();
+  }
+
   private static AudioDeviceModuleBase deviceModule(String name) {
-    AudioDeviceModule module = new AudioDeviceModule(AudioLayer.kPlatformDefaultAudio);
+    AudioDeviceModule module;
+    try {
+      module = new AudioDeviceModule(AudioLayer.kPlatformDefaultAudio);
+    } catch (RuntimeException | Error e) {
+      throw new AudioDeviceException("microphone '" + name + "' is not available: the platform "
+          + "audio layer failed to start (" + e.getMessage() + ")");
+    }
     try {
       List<AudioDevice> devices = module.getRecordingDevices();
       AudioDevice match = devices.stream()

@@ -1,0 +1,48 @@
+package dev.patchbay.internal.concurrent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AppFutureTest {
+  private final ExecutorService app = Executors.newSingleThreadExecutor(r -> new Thread(r, "app"));
+
+  @AfterEach
+  void stop() {
+    app.shutdownNow();
+  }
+
+  @Test
+  void dependentStagesNeverRunOnTheCompletingThread() throws Exception {
+    AppFuture<String> f = new AppFuture<>(app);
+    List<String> threads = new CopyOnWriteArrayList<>();
+    CompletableFuture<?> chain = f.thenApply(s -> {
+      threads.add(Thread.currentThread().getName());
+      return s + "!";
+    }).thenAccept(s -> threads.add(Thread.currentThread().getName()))
+        .whenComplete((v, e) -> threads.add(Thread.currentThread().getName()));
+    CompletableFuture<?> handled = f.handle((v, e) -> threads.add(Thread.currentThread().getName()));
+
+    Thread sdk = new Thread(() -> f.complete("ok"), "sdk");
+    sdk.start();
+    sdk.join();
+    chain.get(5, TimeUnit.SECONDS);
+    handled.get(5, TimeUnit.SECONDS);
+
+    assertThat(threads).hasSize(4).allSatisfy(t -> assertThat(t).isEqualTo("app"));
+  }
+
+  @Test
+  void aBlockedGetIsWokenByTheCompletion() throws Exception {
+    AppFuture<String> f = new AppFuture<>(app);
+    new Thread(() -> f.complete("done"), "sdk").start();
+    assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+  }
+}

@@ -1,0 +1,75 @@
+package dev.patchbay.internal.concurrent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DeadlineTimerTest {
+  private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+  private final DeadlineTimer timer = new DeadlineTimer(scheduler, Duration.ofMillis(10));
+
+  @AfterEach
+  void stop() {
+    timer.close();
+    scheduler.shutdownNow();
+  }
+
+  @Test
+  void firesNoEarlierThanTheDeadlineAndAtMostAboutOneTickLate() throws Exception {
+    CountDownLatch fired = new CountDownLatch(1);
+    long start = System.nanoTime();
+    timer.schedule(Duration.ofMillis(100), fired::countDown);
+
+    assertThat(fired.await(2, TimeUnit.SECONDS)).isTrue();
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(tookMs).isBetween(100L, 1_000L);
+    assertThat(timer.pending()).isZero();
+  }
+
+  @Test
+  void cancelledDeadlineNeverFiresAndIsNotPending() throws Exception {
+    AtomicInteger fired = new AtomicInteger();
+    ScheduledFuture<?> f = timer.schedule(Duration.ofMillis(50), fired::incrementAndGet);
+    assertThat(timer.pending()).isEqualTo(1);
+
+    assertThat(f.cancel(false)).isTrue();
+    assertThat(f.cancel(false)).isFalse();
+
+    assertThat(timer.pending()).isZero();
+    Thread.sleep(150); // proving a negative
+    assertThat(fired.get()).isZero();
+  }
+
+  @Test
+  void deadlinesFireInOrder() throws Exception {
+    StringBuffer order = new StringBuffer();
+    CountDownLatch done = new CountDownLatch(3);
+    timer.schedule(Duration.ofMillis(90), () -> { order.append('c'); done.countDown(); });
+    timer.schedule(Duration.ofMillis(10), () -> { order.append('a'); done.countDown(); });
+    timer.schedule(Duration.ofMillis(50), () -> { order.append('b'); done.countDown(); });
+
+    assertThat(done.await(2, TimeUnit.SECONDS)).isTrue();
+    assertThat(order.toString()).isEqualTo("abc");
+  }
+
+  @Test
+  void tickerStopsWhenIdleAndCloseLeavesNothingScheduled() {
+    timer.schedule(Duration.ofMillis(5), () -> {});
+    assertThat(timer.tickerActive()).isTrue();
+
+    await().atMost(Duration.ofSeconds(3)).until(() -> !timer.tickerActive());
+    assertThat(scheduler.getQueue()).isEmpty();
+    timer.schedule(Duration.ofHours(1), () -> {});
+    timer.close();
+    assertThat(timer.pending()).isZero();
+    assertThat(timer.tickerActive()).isFalse();
+  }
+}

@@ -1,0 +1,206 @@
+package dev.patchbay.webrtc.bench;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.patchbay.Call;
+import dev.patchbay.Credentials;
+import dev.patchbay.Patchbay;
+import dev.patchbay.UserAgent;
+import dev.patchbay.UserAgentOptions;
+import dev.patchbay.testkit.FakeEdge;
+import dev.patchbay.webrtc.AudioInput;
+import dev.patchbay.webrtc.WebRtcMediaEngine;
+import dev.patchbay.webrtc.internal.NativeHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Figures for the WebRTC engine (printed; not a timed test). Run inside the test network
+ * namespace with {@code sdk-webrtc/src/test/netns/run-figures.sh}.
+ *
+ * <ol>
+ *   <li>Call → media connected: Patchbay (user agent → fake edge → user agent, WebRTC engines)
+ *       against a raw webrtc-java peer pair doing the same exchange in the same process;
+ *       interleaved, medians and their ratio.
+ *   <li>Resident memory growth per call cycle over N cycles through the SDK (VmRSS).
+ * </ol>
+ */
+public final class WebRtcFigures {
+  private static final java.util.concurrent.ExecutorService SIGNALING =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "raw-signaling");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private WebRtcFigures() {}
+
+  public static void main(String[] args) throws Exception {
+    int calls = Integer.getInteger("calls", 40);
+    int cycles = Integer.getInteger("cycles", 200);
+    System.out.printf("webrtc figures: %d latency samples, %d memory cycles, pc leak mitigation "
+        + "%s%n", calls, cycles, NativeHandles.available() ? "ON" : "OFF");
+
+    FakeEdge edge = FakeEdge.builder().user("acme", "alice", "a-secret")
+        .user("acme", "bob", "b-secret").start();
+    WebRtcMediaEngine aliceEngine = WebRtcMediaEngine.builder()
+        .audioInput(AudioInput.tone(440, 0.3)).build();
+    WebRtcMediaEngine bobEngine = WebRtcMediaEngine.builder().build();
+    Patchbay alicePb = Patchbay.builder().edge(edge.uri()).mediaEngine(aliceEngine).build();
+    Patchbay bobPb = Patchbay.builder().edge(edge.uri()).mediaEngine(bobEngine).build();
+    HeadlessAudioDeviceModule admA = new HeadlessAudioDeviceModule();
+    HeadlessAudioDeviceModule admB = new HeadlessAudioDeviceModule();
+    PeerConnectionFactory fa = new PeerConnectionFactory(admA);
+    PeerConnectionFactory fb = new PeerConnectionFactory(admB);
+    try {
+      UserAgent alice = alicePb.connect(Credentials.clientCredentials("alice", "a-secret"),
+          UserAgentOptions.builder("acme").userId("alice").build()).get(20, TimeUnit.SECONDS);
+      UserAgent bob = bobPb.connect(Credentials.clientCredentials("bob", "b-secret"),
+          UserAgentOptions.builder("acme").userId("bob").build()).get(20, TimeUnit.SECONDS);
+      AtomicReference<CompletableFuture<Call>> incoming = new AtomicReference<>();
+      bob.onIncomingCall(in -> in.accept().thenAccept(c -> incoming.get().complete(c)));
+
+      // Warm-up: JIT, factories, sockets.
+      for (int i = 0; i < 5; i++) {
+        sdkCall(alice, incoming);
+        rawCall(fa, fb);
+      }
+      for (int i = 0; i < 5; i++) {
+        engineCall(aliceEngine, bobEngine);
+      }
+      List<Double> sdk = new ArrayList<>();
+      List<Double> raw = new ArrayList<>();
+      List<Double> engineOnly = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        sdk.add(sdkCall(alice, incoming));
+        raw.add(rawCall(fa, fb));
+        engineOnly.add(engineCall(aliceEngine, bobEngine));
+      }
+      double sdkMedian = median(sdk);
+      double rawMedian = median(raw);
+      System.out.printf("call -> media connected, median of %d: SDK+fake edge %.1f ms, raw "
+          + "webrtc-java pair %.1f ms, ratio %.2fx (p90 SDK %.1f ms, raw %.1f ms)%n", calls,
+          sdkMedian, rawMedian, sdkMedian / rawMedian, percentile(sdk, 0.9),
+          percentile(raw, 0.9));
+      System.out.printf("  of which the engine: two WebRtcMediaEngine sessions wired directly "
+          + "(no signaling) %.1f ms, ratio to raw %.2fx%n", median(engineOnly),
+          median(engineOnly) / rawMedian);
+
+      if (Boolean.getBoolean("timeline")) {
+        timeline(edge, alice, incoming);
+      }
+      int warm = Math.min(20, cycles / 5);
+      long rssStart = 0;
+      for (int i = 0; i < cycles; i++) {
+        if (i == warm) {
+          System.gc();
+          rssStart = rssKib();
+        }
+        sdkCall(alice, incoming);
+      }
+      System.gc();
+      Thread.sleep(200);
+      long growth = rssKib() - rssStart;
+      System.out.printf("RSS growth over %d SDK call cycles: %d KiB = %.1f KiB per cycle "
+          + "(two peer connections per cycle, one per side); live native objects now: alice %d, "
+          + "bob %d%n", cycles - warm, growth, growth / (double) (cycles - warm),
+          aliceEngine.liveNativeObjects(), bobEngine.liveNativeObjects());
+      alice.close();
+      bob.close();
+    } finally {
+      alicePb.close();
+      bobPb.close();
+      edge.close();
+      try {
+        fa.dispose();
+        fb.dispose();
+      } catch (Throwable t) {
+        System.out.println("raw factory dispose: " + t.getMessage() + " (the upstream leak)");
+      }
+      admA.dispose();
+      admB.dispose();
+    }
+    System.out.printf("after close: live native objects alice %d, bob %d%n",
+        aliceEngine.liveNativeObjects(), bobEngine.liveNativeObjects());
+    System.exit(0);
+  }
+
+  private static double sdkCall(UserAgent alice, AtomicReference<CompletableFuture<Call>> incoming)
+      throws Exception {
+    CompletableFuture<Call> answered = new CompletableFuture<>();
+    incoming.set(answered);
+    long t0 = System.nanoTime();
+    Call call = alice.dial("bob").get(30, TimeUnit.SECONDS);
+    double ms = (System.nanoTime() - t0) / 1e6;
+    Call other = answered.get(30, TimeUnit.SECONDS);
+    call.hangUp().get(30, TimeUnit.SECONDS);
+    other.ended().get(30, TimeUnit.SECONDS);
+    return ms;
+  }
+
+  /** Where the time of one SDK call goes: the edge's frame log, relative to dial(). */
+  private static void timeline(FakeEdge edge, UserAgent alice,
+      AtomicReference<CompletableFuture<Call>> incoming) throws Exception {
+    edge.frames("alice").clear();
+    edge.frames("bob").clear();
+    java.time.Instant t0 = java.time.Instant.now();
+    double ms = sdkCall(alice, incoming);
+    System.out.printf("timeline of one SDK call (dial -> ACTIVE %.1f ms), edge clock:%n", ms);
+    List<String> lines = new ArrayList<>();
+    for (String user : List.of("alice", "bob")) {
+      for (dev.patchbay.testkit.LoggedFrame f : edge.frames(user).snapshot()) {
+        lines.add(String.format("%8.1f ms  %-5s %-11s %s",
+            java.time.Duration.between(t0, f.at()).toNanos() / 1e6, user,
+            f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.FROM_CLIENT ? "->edge"
+                : "edge->", f.type()));
+      }
+    }
+    Collections.sort(lines, (x, y) -> Double.compare(Double.parseDouble(x.substring(0, 8).trim()),
+        Double.parseDouble(y.substring(0, 8).trim())));
+    lines.forEach(System.out::println);
+  }
+
+  private static double engineCall(WebRtcMediaEngine a, WebRtcMediaEngine b) throws Exception {
+    long t0 = System.nanoTime();
+    EnginePair pair = new EnginePair(a, b, SIGNALING);
+    pair.connect();
+    double ms = (System.nanoTime() - t0) / 1e6;
+    pair.close();
+    return ms;
+  }
+
+  private static double rawCall(PeerConnectionFactory fa, PeerConnectionFactory fb)
+      throws Exception {
+    long t0 = System.nanoTime();
+    RawPeerPair pair = new RawPeerPair(fa, fb, SIGNALING);
+    pair.connect();
+    double ms = (System.nanoTime() - t0) / 1e6;
+    pair.close();
+    return ms;
+  }
+
+  private static double median(List<Double> v) {
+    return percentile(v, 0.5);
+  }
+
+  private static double percentile(List<Double> v, double p) {
+    List<Double> s = new ArrayList<>(v);
+    Collections.sort(s);
+    return s.get(Math.min(s.size() - 1, (int) Math.floor(p * s.size())));
+  }
+
+  private static long rssKib() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Prints the WebRTC engine's figures (call -> media connected vs a raw webrtc-java pair; RSS
+# growth per call cycle), inside a private network namespace like the tests. Needs root.
+#   sdk-webrtc/src/test/netns/run-figures.sh            # with the peer connection leak mitigation
+#   MITIGATION=false sdk-webrtc/src/test/netns/run-figures.sh   # without it, to see the leak
+set -eu
+cd "$(dirname "$0")/../../../.."
+mvn -B -ntp -q -pl sdk-webrtc -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile=target/figures.classpath -Dmdep.includeScope=test
+cp="sdk-webrtc/target/test-classes:sdk-webrtc/target/classes:$(cat sdk-webrtc/target/figures.classpath)"
+: "${PATCHBAY_REAL_JAVA:=$(command -v java)}"
+export PATCHBAY_REAL_JAVA
+exec sdk-webrtc/src/test/netns/bin/java -Xmx512m \
+  -Dpatchbay.webrtc.pcLeakMitigation="${MITIGATION:-true}" \
+  -Dcalls="${CALLS:-40}" -Dcycles="${CYCLES:-200}" -Dtimeline="${TIMELINE:-false}" \
+  -Dlogback.configurationFile=sdk-webrtc/src/test/netns/figures-logback.xml \
+  -cp "$cp" dev.patchbay.webrtc.bench.WebRtcFigures
