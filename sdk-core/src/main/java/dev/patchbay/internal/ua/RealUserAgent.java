@@ -87,6 +87,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
   private CompletableFuture<Void> connectedSignal = new CompletableFuture<>();
   private Future<?> reauthTimer;
   private Future<?> resumeTimer;
+  /** The calls named in the outstanding {@code resume}; calls dialled later are not in it. */
+  private Set<String> resumeRequested = Set.of();
   private AccessToken token;
   private long connectStartNanos;
   private boolean closing;
@@ -546,13 +548,17 @@ public final class RealUserAgent implements UserAgent, CallHost {
     if (resumeFrom != null && !live.isEmpty()) {
       resumeSent = c.socket.send(new Frames.Resume(resumeFrom, live));
       LOG.info("resuming {} call(s) of connection {}", live.size(), resumeFrom);
+      resumeRequested = Set.copyOf(live);
       cancel(resumeTimer);
       resumeTimer = schedule(options.helloTimeout(), () -> {
         LOG.warn("no resumed within {}; ending the calls", options.helloTimeout());
         resumeTimer = null;
         for (RealCall call : new ArrayList<>(calls.values())) {
-          call.notResumed();
+          if (resumeRequested.contains(call.id())) {
+            call.notResumed();
+          }
         }
+        resumeRequested = Set.of();
         closeDraining();
       });
     }
@@ -639,8 +645,11 @@ public final class RealUserAgent implements UserAgent, CallHost {
     cancel(resumeTimer);
     resumeTimer = null;
     Set<String> kept = new HashSet<>(r.resumed());
+    Set<String> asked = resumeRequested;
+    resumeRequested = Set.of();
     for (RealCall call : new ArrayList<>(calls.values())) {
-      if (!kept.contains(call.id()) && call.isLive()) {
+      // only calls named in the resume: a call dialled on the new socket meanwhile is fine
+      if (asked.contains(call.id()) && !kept.contains(call.id()) && call.isLive()) {
         LOG.info("call {} was not resumed", call.id());
         call.notResumed();
       }
