@@ -356,7 +356,8 @@ public final class FakeEdge implements AutoCloseable {
     /** Declares a tenant and sets its limits. */
     public Builder tenant(String id, Consumer<TenantSpec> spec) {
       requireName("tenant", id);
-      tenants.computeIfAbsent(id, k -> new ArrayList<>()).add(Objects.requireNonNull(spec));
+      Objects.requireNonNull(spec, "spec").accept(new TenantSpec()); // validate now, not at start
+      tenants.computeIfAbsent(id, k -> new ArrayList<>()).add(spec);
       return this;
     }
 

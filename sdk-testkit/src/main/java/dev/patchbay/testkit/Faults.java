@@ -84,8 +84,17 @@ public final class Faults {
     return this;
   }
 
-  /** Closes the user's live sockets now with {@code code}. */
+  /**
+   * Closes the user's live sockets now with {@code code} (a code that may be sent on the wire:
+   * 1000–1003, 1007–1014 or 3000–4999; use {@link #dropAfterFrames} for an abrupt 1006).
+   */
   public Faults closeWith(String user, int code) {
+    boolean sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
+        || (code >= 3000 && code <= 4999);
+    if (!sendable) {
+      throw new IllegalArgumentException("code must be a sendable close code (1000-1003, "
+          + "1007-1014, 3000-4999), but was " + code);
+    }
     model.closeWith(user, code, "scripted close");
     return this;
   }

@@ -165,6 +165,21 @@ class TwoSessionMediaTest {
     assertThat(answer.sdp()).contains("a=sendrecv");
   }
 
+  @Test
+  void offerCollisionRollsBackOurOfferAndAnswersTheRemoteOne() {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "glare").connect();
+
+    join(pair.caller.hold(true));
+    SessionDescription callerOffer = join(pair.caller.createOffer(false));
+    SessionDescription calleeOffer = join(pair.callee.createOffer(false)); // both offer at once
+    SessionDescription answer = join(pair.callee.acceptOffer(callerOffer)); // callee rolls back
+    join(pair.caller.acceptAnswer(answer));
+
+    assertThat(calleeOffer.type()).isEqualTo(SessionDescription.Type.OFFER);
+    assertThat(answer.sdp()).contains("a=recvonly");
+    pair.awaitState(dev.patchbay.MediaState.CONNECTED);
+  }
+
   private static double windowPower(ToneDetector d) {
     await().atMost(Duration.ofSeconds(5)).until(() -> d.frames() >= 50);
     return d.targetPowerPerFrame();

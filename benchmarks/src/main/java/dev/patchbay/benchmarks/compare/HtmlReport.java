@@ -122,9 +122,9 @@ public final class HtmlReport {
       sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(COLORS[k])
           .append(k >= 3 ? "\" stroke-dasharray=\"4 2" : "").append("\" points=\"")
           .append(pts.toString().trim()).append("\"/>");
-      sb.append("<rect x=\"").append(PAD + 10 + k * 135).append("\" y=\"8\" width=\"10\" "
+      sb.append("<rect x=\"").append(PAD + 4 + k * 128).append("\" y=\"8\" width=\"10\" "
           + "height=\"10\" fill=\"").append(COLORS[k]).append("\"/>");
-      sb.append(text(PAD + 24 + k * 135, 17, names[k]));
+      sb.append(text(PAD + 18 + k * 128, 17, names[k]));
     }
     for (int i = 0; i < t.size(); i += Math.max(1, t.size() / 10)) {
       sb.append(text(PAD + i * dx - 4, H - PAD + 14, i + "s"));

@@ -36,7 +36,22 @@ public final class LoadHarness {
   public RunReport run(Scenario s, LoadDriver driver, FieldEdge field, URI external,
       Duration deadline) throws InterruptedException {
     FakeEdge edge = field != null ? field.start(s) : null;
+    RemoteEdge remote = edge == null ? RemoteEdge.probe(external) : null;
+    RemoteEdge.State before = null;
     try {
+      if (remote != null) {
+        try {
+          remote.provision(s);
+          before = remote.state();
+          progress.println("edge " + external + " has admin endpoints: users provisioned, its"
+              + " counters go into the report");
+        } catch (java.io.IOException e) {
+          progress.println("edge " + external + ": admin endpoints failed (" + e.getMessage()
+              + "); edge rows will read n/a");
+          remote.close();
+          remote = null;
+        }
+      }
       URI uri = edge != null ? edge.uri() : external;
       LoadRecorder rec = new LoadRecorder(s.agents());
       ProgressBar bar = new ProgressBar(progress, driver.name(), rec, tty);
@@ -69,6 +84,17 @@ public final class LoadHarness {
         leaks = new RunReport.Leaks(edge.openSockets(), edge.openCalls(), edge.heldMediaSlots(),
             edge.queuedInvites(), client.openSockets(), client.liveCalls(), client.other());
         figures = RunReport.EdgeFigures.of(edge.counters());
+      } else if (remote != null) {
+        RemoteEdge.State after;
+        try {
+          after = remote.settled(leakGrace);
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException("edge admin endpoints failed after the run", e);
+        }
+        leaks = new RunReport.Leaks(after.openSockets(), after.openCalls(),
+            after.heldMediaSlots(), after.queuedInvites(), client.openSockets(),
+            client.liveCalls(), client.other());
+        figures = RunReport.EdgeFigures.of(after.since(before));
       } else {
         leaks = new RunReport.Leaks(0, 0, 0, 0, client.openSockets(), client.liveCalls(),
             client.other());
@@ -82,6 +108,9 @@ public final class LoadHarness {
     } finally {
       if (edge != null) {
         edge.close();
+      }
+      if (remote != null) {
+        remote.close();
       }
     }
   }

@@ -44,7 +44,8 @@ public final class EdgeCommand {
       }
       String profile = a.string("profile", "lenient").toUpperCase(Locale.ROOT);
       FakeEdge.Builder b = FakeEdge.builder().port(a.integer("port", 8080))
-          .profile(Profile.valueOf(profile)).seed(a.longValue("seed", 42));
+          .profile(Profile.valueOf(profile)).seed(a.longValue("seed", 42))
+          .adminEndpoints(true); // so loadtest --edge can provision users and read counters
       for (String[] u : triples("users", a.string("users",
           "acme:alice:alice-secret,acme:bob:bob-secret"))) {
         b.user(u[0], u[1], u[2]);

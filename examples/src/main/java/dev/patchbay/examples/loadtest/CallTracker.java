@@ -31,6 +31,9 @@ final class CallTracker extends PatchbayEventListener {
 
   @Override
   public void callStart(String tenant, String userId, String callId, Call.Direction direction) {
+    if (direction == Call.Direction.INBOUND) {
+      return; // the answering leg of an agent-to-agent call: counted once, by its caller
+    }
     open.put(key(tenant, userId, callId), Boolean.FALSE);
     rec.callAttempted();
   }

@@ -36,9 +36,15 @@ public final class LoadTestCommand {
         --hold D             mean call hold time, exponential (default 4s)
         --callee NAME        who to call: auto-answer, slow-answer, busy, no-answer (default auto-answer)
         --nodes N            Patchbay instances (simulated app nodes) sharing the edge (default 8)
-        --media signaling    media engine: signaling (default; no native media). Real audio: see softphone
-        --edge URL           target a running edge instead of the embedded one (users agent-<i>
-                             with secret agent-<i>-secret in tenant-<i mod tenants> must exist)
+        --media M            signaling (default: no native media), or webrtc: additionally
+                             --webrtc-pairs pairs of tenant-0 agents call each other with real
+                             audio (sdk-webrtc). Real media needs an interface ICE can use; keep it
+                             off shared networks: run inside a network namespace (see README)
+        --webrtc-pairs N     pairs with real audio when --media webrtc (default 2)
+        --edge URL           target a running edge instead of the embedded one: a fake edge with
+                             admin endpoints gets the users provisioned and reports its counters;
+                             on a real edge users agent-<i> (secret agent-<i>-secret, tenant
+                             tenant-<i mod tenants>) must exist
         --seed N             seed of arrivals, hold times and the edge's faults (default 42)
         --compare            also run the hand-rolled client (shared token; and with own tokens)
                              against a fresh edge each, same scenario; side by side
@@ -57,17 +63,22 @@ public final class LoadTestCommand {
     Args a;
     Scenario s;
     int nodes;
+    int webrtcPairs;
     try {
       a = Args.parse(argv, Set.of("compare", "help"), Set.of("agents", "tenants", "window",
-          "calls-per-agent", "hold", "callee", "media", "edge", "seed", "html", "deadline", "nodes"));
+          "calls-per-agent", "hold", "callee", "media", "edge", "seed", "html", "deadline", "nodes", "webrtc-pairs"));
       if (a.flag("help")) {
         out.println(USAGE);
         return 0;
       }
       String media = a.string("media", "signaling");
-      if (!media.equals("signaling")) {
-        throw new IllegalArgumentException("--media must be signaling, but was " + media
-            + " (real audio runs in the softphone example: it needs a network namespace here)");
+      if (!media.equals("signaling") && !media.equals("webrtc")) {
+        throw new IllegalArgumentException("--media must be signaling or webrtc, but was "
+            + media);
+      }
+      webrtcPairs = media.equals("webrtc") ? a.integer("webrtc-pairs", 2) : 0;
+      if (webrtcPairs < 0) {
+        throw new IllegalArgumentException("--webrtc-pairs must be >= 0, but was " + webrtcPairs);
       }
       s = new Scenario(a.integer("agents", 500), a.integer("tenants", 2),
           a.duration("window", Duration.ofSeconds(30)), a.integer("calls-per-agent", 1),
@@ -89,12 +100,13 @@ public final class LoadTestCommand {
         + s.window().toSeconds() + " s, " + s.callsPerAgent() + " call(s) each to "
         + s.callee() + ", mean hold " + s.meanHold().toMillis() + " ms, seed " + s.seed()
         + ", Patchbay on " + nodes + " node(s)"
+        + (webrtcPairs > 0 ? ", " + webrtcPairs + " agent pair(s) with real audio" : "")
         + "; edge: " + (field != null ? "embedded fake edge, FIELD profile — " + field
             : external.toString());
     out.println("Patchbay load test: " + setting);
 
     List<LoadDriver> drivers = new ArrayList<>();
-    drivers.add(new PatchbayLoadDriver(nodes));
+    drivers.add(new PatchbayLoadDriver(nodes, webrtcPairs));
     if (a.flag("compare")) {
       drivers.add(HandRolledDriver.sharedToken());
       drivers.add(HandRolledDriver.ownTokens());

@@ -10,8 +10,11 @@ import dev.patchbay.UserAgentOptions;
 import dev.patchbay.benchmarks.compare.LoadDriver;
 import dev.patchbay.benchmarks.compare.LoadRecorder;
 import dev.patchbay.benchmarks.compare.Scenario;
+import dev.patchbay.webrtc.AudioInput;
+import dev.patchbay.webrtc.WebRtcMediaEngine;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,13 +35,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class PatchbayLoadDriver implements LoadDriver {
   private final AtomicInteger pendingDials = new AtomicInteger();
   private final int nodes;
+  private final int webrtcPairs;
 
   /** @param nodes Patchbay instances the agents are spread over (simulated app nodes) */
   public PatchbayLoadDriver(int nodes) {
+    this(nodes, 0);
+  }
+
+  /**
+   * @param nodes Patchbay instances the agents are spread over (simulated app nodes)
+   * @param webrtcPairs pairs of agents of the first tenant that call each other with real audio
+   *     (sdk-webrtc, a 440 Hz tone) instead of calling the scenario's callee; each pair's second
+   *     agent only answers. Needs an interface ICE can use (here: a network namespace).
+   */
+  public PatchbayLoadDriver(int nodes, int webrtcPairs) {
     if (nodes < 1) {
       throw new IllegalArgumentException("nodes must be >= 1, but was " + nodes);
     }
+    if (webrtcPairs < 0) {
+      throw new IllegalArgumentException("webrtcPairs must be >= 0, but was " + webrtcPairs);
+    }
     this.nodes = nodes;
+    this.webrtcPairs = webrtcPairs;
   }
 
   @Override
@@ -61,6 +79,14 @@ public final class PatchbayLoadDriver implements LoadDriver {
       patchbays[n] = Patchbay.builder().edge(edge).mediaEngine(MediaEngines.signalingOnly())
           .eventListener(tracker).build();
     }
+    int pairs = Math.min(webrtcPairs, (s.agents() / s.tenants()) / 2);
+    Patchbay rtc = pairs == 0 ? null : Patchbay.builder().edge(edge)
+        .mediaEngine(WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3)).build())
+        .eventListener(tracker).build();
+    java.util.List<Patchbay> all = new java.util.ArrayList<>(java.util.List.of(patchbays));
+    if (rtc != null) {
+      all.add(rtc);
+    }
     long openSockets = 0;
     long liveCalls = 0;
     long other = 0;
@@ -69,6 +95,15 @@ public final class PatchbayLoadDriver implements LoadDriver {
       long[][] holds = s.holdsMs();
       for (int i = 0; i < s.agents(); i++) {
         int agent = i;
+        int pairSlot = i % s.tenants() == 0 ? i / s.tenants() : Integer.MAX_VALUE;
+        if (pairSlot < 2 * pairs) { // tenant-0 agents 0, T, 2T, ...: (caller, callee) pairs
+          if (pairSlot % 2 == 0) {
+            int callee = i + s.tenants();
+            timer.schedule(() -> startPair(rtc, s, agent, callee, holds[agent], rec, timer,
+                agentsLeft), offsets[i], TimeUnit.MILLISECONDS);
+          }
+          continue;
+        }
         Patchbay patchbay = patchbays[i % patchbays.length];
         timer.schedule(() -> startAgent(patchbay, s, agent, holds[agent], rec, timer, agentsLeft),
             offsets[i], TimeUnit.MILLISECONDS);
@@ -76,10 +111,10 @@ public final class PatchbayLoadDriver implements LoadDriver {
       agentsLeft.await(deadline.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       timer.shutdownNow();
-      for (Patchbay patchbay : patchbays) {
+      for (Patchbay patchbay : all) {
         patchbay.close();
       }
-      for (Patchbay patchbay : patchbays) {
+      for (Patchbay patchbay : all) {
         Diagnostics after = settled(patchbay, Duration.ofSeconds(10));
         openSockets += after.openSockets();
         liveCalls += after.calls();
@@ -115,28 +150,73 @@ public final class PatchbayLoadDriver implements LoadDriver {
             return;
           }
           rec.agentConnected(Duration.ofNanos(System.nanoTime() - t0));
-          nextCall(ua, s, holds, 0, rec, timer, agentsLeft);
+          nextCall(ua, s.callee(), holds, 0, rec, timer, () -> agentsLeft.countDown());
         });
   }
 
-  private void nextCall(UserAgent ua, Scenario s, long[] holds, int k, LoadRecorder rec,
-      ScheduledExecutorService timer, CountDownLatch agentsLeft) {
+  /** A real-media pair: the callee connects and answers, then the caller places its calls. */
+  private void startPair(Patchbay rtc, Scenario s, int caller, int callee, long[] holds,
+      LoadRecorder rec, ScheduledExecutorService timer, CountDownLatch agentsLeft) {
+    rec.agentStarting();
+    rec.agentStarting();
+    long t0 = System.nanoTime();
+    CompletableFuture<UserAgent> answering = rtc.connect(
+        Credentials.clientCredentials(s.user(callee), s.secret(callee)),
+        UserAgentOptions.builder(s.tenant(callee)).userId(s.user(callee)).build());
+    CompletableFuture<UserAgent> calling = rtc.connect(
+        Credentials.clientCredentials(s.user(caller), s.secret(caller)),
+        UserAgentOptions.builder(s.tenant(caller)).userId(s.user(caller)).build());
+    answering.whenComplete((b, e) -> {
+      if (e != null) {
+        rec.agentFailed(LoadFailures.agentFailure(e));
+        agentsLeft.countDown();
+      } else {
+        rec.agentConnected(Duration.ofNanos(System.nanoTime() - t0));
+        b.onIncomingCall(incoming -> incoming.accept());
+      }
+    });
+    calling.whenComplete((a, e) -> {
+      if (e != null) {
+        rec.agentFailed(LoadFailures.agentFailure(e));
+        agentsLeft.countDown();
+        answering.thenAccept(b -> b.closeAsync().whenComplete((v, x) -> {
+          rec.agentDone();
+          agentsLeft.countDown();
+        }));
+        return;
+      }
+      rec.agentConnected(Duration.ofNanos(System.nanoTime() - t0));
+      answering.handle((b, x) -> b).thenAccept(b -> nextCall(a, s.user(callee), holds, 0, rec,
+          timer, () -> {
+            agentsLeft.countDown();
+            if (b != null) {
+              b.closeAsync().whenComplete((v, y) -> {
+                rec.agentDone();
+                agentsLeft.countDown();
+              });
+            }
+          }));
+    });
+  }
+
+  private void nextCall(UserAgent ua, String to, long[] holds, int k, LoadRecorder rec,
+      ScheduledExecutorService timer, Runnable agentFinished) {
     if (k >= holds.length) {
       ua.closeAsync().whenComplete((v, e) -> {
         rec.agentDone();
-        agentsLeft.countDown();
+        agentFinished.run();
       });
       return;
     }
     pendingDials.incrementAndGet();
-    ua.dial(s.callee()).whenComplete((call, error) -> {
+    ua.dial(to).whenComplete((call, error) -> {
       pendingDials.decrementAndGet();
       if (error != null) { // the tracker recorded the reason from callEnd
-        nextCall(ua, s, holds, k + 1, rec, timer, agentsLeft);
+        nextCall(ua, to, holds, k + 1, rec, timer, agentFinished);
         return;
       }
       hangUpLater(call, holds[k], timer).thenRun(
-          () -> nextCall(ua, s, holds, k + 1, rec, timer, agentsLeft));
+          () -> nextCall(ua, to, holds, k + 1, rec, timer, agentFinished));
     });
   }
 

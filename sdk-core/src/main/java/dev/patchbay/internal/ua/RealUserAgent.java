@@ -628,7 +628,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
 
   private void onIncoming(Frames.Incoming in) {
     if (closing) {
-      current.socket.send(new Frames.Reject(in.callId(), 480, "closing"));
+      send(new Frames.Reject(in.callId(), 480, "closing"));
       return;
     }
     if (calls.containsKey(in.callId())) {

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
 public final class RealWebRtcMediaSession implements WebRtcMediaSession {
   private static final Logger log = LoggerFactory.getLogger(RealWebRtcMediaSession.class);
   /** Lets libwebrtc finish its own "transport writable" work before audio is attached. */
-  private static final Duration ATTACH_DELAY = Duration.ofMillis(20);
+  private static final Duration ATTACH_DELAY = Duration.ofMillis(50);
+  /** A second stop of the capture path, in case libwebrtc's writable work came late after all. */
+  private static final Duration LATE_QUIESCE = Duration.ofMillis(250);
   private static final Pattern DTMF_TONES = Pattern.compile("[0-9A-Da-d*#,]+");
 
   private final String callId;
@@ -384,6 +386,11 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     if (appSource != null) {
       pumping = true;
       ctx.pump.add(this);
+      ctx.thread.schedule(() -> {
+        if (!closed.get()) {
+          quiesceIfSending();
+        }
+      }, LATE_QUIESCE);
     }
   }
 
