@@ -91,7 +91,11 @@ public final class Patchbay implements AutoCloseable {
     Dispatcher dispatcher = new Dispatcher(okhttpThreads);
     dispatcher.setMaxRequests(Integer.MAX_VALUE); // a WebSocket holds its "request" for life
     dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
-    OkHttpClient http = new OkHttpClient.Builder()
+    OkHttpClient.Builder httpBuilder = new OkHttpClient.Builder();
+    if (b.sslSocketFactory != null) { // explicit trust; otherwise the platform's trust store
+      httpBuilder.sslSocketFactory(b.sslSocketFactory, b.trustManager);
+    }
+    OkHttpClient http = httpBuilder
         .dispatcher(dispatcher)
         .connectionPool(new ConnectionPool(5, 30, TimeUnit.SECONDS))
         .connectTimeout(Duration.ofSeconds(10))
@@ -259,8 +263,24 @@ public final class Patchbay implements AutoCloseable {
     private Duration tokenRefreshMargin = TokenConfig.DEFAULT_REFRESH_MARGIN;
     private boolean virtualThreads = true;
     private Clock clock = Clock.systemUTC();
+    private javax.net.ssl.SSLSocketFactory sslSocketFactory;
+    private javax.net.ssl.X509TrustManager trustManager;
 
     private Builder() {}
+
+    /**
+     * The TLS socket factory and the trust manager it was built from, for an edge whose
+     * certificate the platform's trust store does not hold (e.g. a self-signed test edge): trust
+     * exactly that certificate or its CA. Certificates and host names are always verified;
+     * there is no way to turn verification off. Default: the platform's trust store.
+     */
+    public Builder tls(javax.net.ssl.SSLSocketFactory socketFactory,
+        javax.net.ssl.X509TrustManager trustManager) {
+      this.sslSocketFactory =
+          Objects.requireNonNull(socketFactory, "socketFactory must not be null");
+      this.trustManager = Objects.requireNonNull(trustManager, "trustManager must not be null");
+      return this;
+    }
 
     /** The edge's base URI: {@code https://…} (or {@code http://} for a local fake edge). */
     public Builder edge(URI edge) {

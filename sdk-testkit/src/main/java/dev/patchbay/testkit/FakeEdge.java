@@ -61,7 +61,8 @@ public final class FakeEdge implements AutoCloseable {
   private volatile Duration tokenTtl;
   private volatile URI base;
 
-  private FakeEdge(EdgeSettings settings, int maxThreads) {
+  private FakeEdge(EdgeSettings settings, int maxThreads,
+      org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) {
     this.settings = settings;
     this.tokenTtl = settings.tokenTtl();
     Clock clock = Clock.systemUTC();
@@ -82,7 +83,7 @@ public final class FakeEdge implements AutoCloseable {
     this.faultState = new FaultState(settings.seed());
     this.model = new EdgeModel(settings, directory, tokens, counters, faultState, scheduler,
         clock);
-    this.server = new EdgeServer(model, settings.host(), settings.port(), maxThreads);
+    this.server = new EdgeServer(model, settings.host(), settings.port(), maxThreads, tls);
     this.server.oauth(new OAuthHandler(model, directory, tokens, counters, faultState,
         () -> tokenTtl, () -> uri().toString(), clock));
     this.faults = new Faults(faultState, model, tokens);
@@ -100,7 +101,8 @@ public final class FakeEdge implements AutoCloseable {
 
   /** The signaling WebSocket URI, e.g. {@code ws://127.0.0.1:41234/v1/signaling}. */
   public URI signalingUri() {
-    return URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/v1/signaling");
+    String ws = "https".equals(base.getScheme()) ? "wss://" : "ws://";
+    return URI.create(ws + base.getHost() + ":" + base.getPort() + "/v1/signaling");
   }
 
   /** The bound port. */
@@ -319,9 +321,32 @@ public final class FakeEdge implements AutoCloseable {
     private int frameLogCapacity = 10_000;
     private Duration leakGrace = Duration.ofSeconds(2);
     private int maxThreads = 64;
+    private Consumer<String> secretListener;
+    private java.security.KeyStore tlsKeyStore;
+    private char[] tlsPassword;
     private boolean adminEndpoints;
 
     private Builder() {}
+
+    /**
+     * Serves {@code https}/{@code wss} with the (e.g. self-signed) key in {@code keyStore}
+     * instead of plain http/ws. Clients must trust that certificate explicitly.
+     */
+    public Builder tls(java.security.KeyStore keyStore, char[] password) {
+      this.tlsKeyStore = Objects.requireNonNull(keyStore, "keyStore");
+      this.tlsPassword = Objects.requireNonNull(password, "password").clone();
+      return this;
+    }
+
+    /**
+     * Told every secret the edge mints (access and refresh tokens, authorization codes, subject
+     * tokens), e.g. to register them with a log-capture check. Called on server threads; must be
+     * cheap and thread-safe.
+     */
+    public Builder secretListener(Consumer<String> listener) {
+      this.secretListener = Objects.requireNonNull(listener, "secretListener");
+      return this;
+    }
 
     /** Declares a tenant with profile defaults. */
     public Builder tenant(String id) {
@@ -501,13 +526,23 @@ public final class FakeEdge implements AutoCloseable {
           or(handshakeDelayMax, field ? Duration.ofMillis(500) : Duration.ZERO),
           seed, maxFrameChars, frameLogCapacity, leakGrace, List.copyOf(iceServers), frozen,
           t -> frozen.getOrDefault(t, fallback), List.copyOf(clients));
-      FakeEdge edge = new FakeEdge(settings, maxThreads);
+      org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = null;
+      if (tlsKeyStore != null) {
+        tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+        tls.setKeyStore(tlsKeyStore);
+        tls.setKeyStorePassword(new String(tlsPassword));
+      }
+      FakeEdge edge = new FakeEdge(settings, maxThreads, tls);
+      if (secretListener != null) {
+        edge.tokens.secretSink(secretListener);
+      }
       if (adminEndpoints) {
         edge.server.routes(new AdminEndpoints(edge).routes());
       }
       try {
         edge.server.start();
-        edge.base = URI.create("http://" + host + ":" + edge.server.port());
+        edge.base = URI.create((tls != null ? "https://" : "http://") + host + ":"
+            + edge.server.port());
       } catch (Exception e) {
         edge.close();
         throw new IllegalStateException("fake edge could not start on " + host + ":" + port, e);

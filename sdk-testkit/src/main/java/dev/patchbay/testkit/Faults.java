@@ -108,6 +108,27 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * Answers the next {@code count} revocation requests with {@code status} and the raw
+   * {@code Retry-After} value (null for none): e.g. 503, the token still lives.
+   */
+  public Faults revokeEndpointStatus(int status, String retryAfter, int count) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("status must be 4xx or 5xx, but was " + status);
+    }
+    state.revokeStatus = new FaultState.TokenStatus(status, retryAfter, new AtomicInteger(count));
+    return this;
+  }
+
+  /**
+   * Sends {@code text} as one text frame, unchanged, to the user's live sockets: malformed,
+   * oversized, unknown-type or field-missing frames for robustness tests. Returns how many
+   * sockets got it.
+   */
+  public int sendRawText(String user, String text) {
+    return model.sendRaw(user, Objects.requireNonNull(text, "text"));
+  }
+
   /** Refresh-token grants fail with {@code invalid_grant} while on. */
   public Faults refuseTokenRefresh(boolean on) {
     state.refuseTokenRefresh = on;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.reliability.figures.Figures;
 import dev.patchbay.internal.protocol.FrameCodec;
 import dev.patchbay.internal.protocol.FrameDecodingException;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 class FrameDecoderFuzzTest {
   private static final FrameCodec CODEC = new FrameCodec(4096);
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "5m")
   void decodeEitherSucceedsOrFailsTyped(byte[] input) {
-    FuzzFigures.count("frame-decoder");
+    Figures.fuzzInput("frame-decoder");
     String text = new String(input, StandardCharsets.UTF_8);
     Frame frame;
     try {

@@ -103,7 +103,8 @@ final class TokenEndpoint {
           if (r.status / 100 == 2) {
             return null;
           }
-          throw failure(r, "token revocation (" + typeHint + ")", Set.of(token));
+          throw failure(r, "token revocation (" + typeHint + ")", Set.of(token),
+              config.clock().instant());
         });
   }
 
@@ -146,7 +147,10 @@ final class TokenEndpoint {
     call.enqueue(new Callback() {
       @Override
       public void onFailure(Call c, IOException e) {
-        boolean retryable = !c.isCanceled()
+        // an untrusted certificate or a wrong host name does not heal by retrying
+        boolean tlsRefused = e instanceof javax.net.ssl.SSLHandshakeException
+            || e instanceof javax.net.ssl.SSLPeerUnverifiedException;
+        boolean retryable = !c.isCanceled() && !tlsRefused
             && (replaySafe || e instanceof ConnectException || e instanceof UnknownHostException);
         log.debug("{} to {} failed after {} ms: {}", what, where, millisSince(started),
             e.getClass().getSimpleName());
@@ -178,9 +182,21 @@ final class TokenEndpoint {
   }
 
   private TokenResponse parseToken(Answer a, Collection<String> secrets, String grant) {
+    return parseAnswer(a.status, a.body, a.retryAfter, secrets, grant, config.clock().instant());
+  }
+
+  /**
+   * Turns one token-endpoint answer into a validated {@link TokenResponse}, or throws a typed
+   * {@link PatchbayException} (and nothing else, whatever the body: the fuzz target checks it).
+   *
+   * @param secrets values the request carried, masked should the server echo them
+   */
+  static TokenResponse parseAnswer(int status, String body, String retryAfterHeader,
+      Collection<String> secrets, String grant, java.time.Instant now) {
+    Answer a = new Answer(status, body, retryAfterHeader, null);
     String what = "token request (" + grant + ")";
     if (a.status / 100 != 2) {
-      throw failure(a, what, secrets);
+      throw failure(a, what, secrets, now);
     }
     JsonNode json = parseJson(a.body);
     if (json == null || !json.isObject()) {
@@ -247,11 +263,12 @@ final class TokenEndpoint {
     }
   }
 
-  private PatchbayException failure(Answer a, String what, Collection<String> secrets) {
+  private static PatchbayException failure(Answer a, String what, Collection<String> secrets,
+      java.time.Instant now) {
     JsonNode json = parseJson(a.body);
     String error = OAuthErrors.error(json);
     if (a.status == 429 || a.status == 503) {
-      Optional<Duration> retryAfter = RetryAfter.parse(a.retryAfter, config.clock().instant());
+      Optional<Duration> retryAfter = RetryAfter.parse(a.retryAfter, now);
       return new EdgeRejectedException(what + ": the server answered " + a.status
           + (error == null ? "" : " (" + OAuthErrors.safe(error, secrets) + ")")
           + retryAfter.map(d -> ", retry after " + d).orElse(""), a.status, true,

@@ -47,8 +47,12 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
 
     /** The agent cannot go on: close it with {@code cause}. */
     void closeWith(PatchbayException cause);
+
+    /** The token the current (or last) socket carries, or null. */
+    AccessToken token();
   }
 
+  private final SdkRuntime rt;
   private final AgentActor actor;
   private final UserAgentOptions options;
   private final CallRegistry calls;
@@ -60,10 +64,13 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
   private Connection current;
   private String resumeFrom;
   private Future<?> resumeTimer;
+  /** The calls named in the outstanding {@code resume}; calls dialled later are not in it. */
+  private Set<String> resumeRequested = Set.of();
 
   ConnectionLifecycle(SdkRuntime rt, AgentActor actor, TokenManager tokens,
       UserAgentOptions options, TenantAdmission admission, CallRegistry calls, Agent agent,
       BiConsumer<Connection, Frame> frames, Supplier<String> userId) {
+    this.rt = rt;
     this.actor = actor;
     this.options = options;
     this.calls = calls;
@@ -104,6 +111,11 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
   }
 
   @Override
+  public AccessToken lastToken() {
+    return agent.token();
+  }
+
+  @Override
   public void opened(Connection c) {
     connections.add(c);
   }
@@ -123,13 +135,17 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
     if (resumeFrom != null && !live.isEmpty()) {
       resumeSent = c.socket.send(new Frames.Resume(resumeFrom, live));
       LOG.info("resuming {} call(s) of connection {}", live.size(), resumeFrom);
+      resumeRequested = Set.copyOf(live);
       AgentActor.cancel(resumeTimer);
       resumeTimer = actor.schedule(options.helloTimeout(), () -> {
         LOG.warn("no resumed within {}; ending the calls", options.helloTimeout());
         resumeTimer = null;
         for (RealCall call : calls.snapshot()) {
-          call.notResumed();
+          if (resumeRequested.contains(call.id())) {
+            call.notResumed();
+          }
         }
+        resumeRequested = Set.of();
         closeDraining();
       });
     }
@@ -180,8 +196,11 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
     AgentActor.cancel(resumeTimer);
     resumeTimer = null;
     Set<String> kept = new HashSet<>(r.resumed());
+    Set<String> asked = resumeRequested;
+    resumeRequested = Set.of();
     for (RealCall call : calls.snapshot()) {
-      if (!kept.contains(call.id()) && call.isLive()) {
+      // only calls named in the resume: a call dialled on the new socket meanwhile is fine
+      if (asked.contains(call.id()) && !kept.contains(call.id()) && call.isLive()) {
         LOG.info("call {} was not resumed", call.id());
         call.notResumed();
       }
@@ -218,11 +237,16 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
       return;
     }
     onConnectionLost(c, new PatchbayException("the edge closed the connection (" + code + ")",
-        null, true, 0, null));
+        null, true, 0, null), false);
   }
 
   @Override
   public void onConnectionLost(Connection c, PatchbayException cause) {
+    onConnectionLost(c, cause, true);
+  }
+
+  /** @param unclean the socket died without a close from the edge */
+  private void onConnectionLost(Connection c, PatchbayException cause, boolean unclean) {
     if (c.lost) {
       return;
     }
@@ -234,7 +258,11 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
     current = null;
     resumeFrom = connectionId;
     connectionId = null;
-    agent.disconnected();
+    agent.disconnected(); // resets the connected signal, stops reauth, RECONNECTING
+    connector.freshTokenNext(unclean);
+    if (unclean) { // idle pooled connections to the edge likely share the dead path
+      rt.http.connectionPool().evictAll();
+    }
     if (!connector.inProgress()) {
       connector.connect(true);
     }

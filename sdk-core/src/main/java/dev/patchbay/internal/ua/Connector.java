@@ -40,6 +40,9 @@ final class Connector {
 
     /** The attempt failed for good (after its retries); already reported to the listener. */
     void failed(PatchbayException cause);
+
+    /** The token the last socket carried (refreshed by {@code reauth}), or null. */
+    AccessToken lastToken();
   }
 
   private final SdkRuntime rt;
@@ -55,6 +58,8 @@ final class Connector {
   private final Retrier reconnectRetrier;
   private CompletableFuture<Connection> connecting;
   private long startNanos;
+  /** The last socket died without a close from the edge: the edge may still bind its token. */
+  private boolean freshTokenForReconnect;
 
   Connector(SdkRuntime rt, AgentActor actor, TokenManager tokens, UserAgentOptions options,
       TenantAdmission admission, Connection.Events connectionEvents, Listener listener,
@@ -106,6 +111,11 @@ final class Connector {
     start(reconnectRetrier, "reconnect", true, true);
   }
 
+  /** Whether the next attempt must not present the last socket's token again. */
+  void freshTokenNext(boolean fresh) {
+    freshTokenForReconnect = fresh;
+  }
+
   void cancel() {
     if (connecting != null) {
       connecting.cancel(false);
@@ -131,7 +141,9 @@ final class Connector {
     if (listener.closing()) {
       return;
     }
-    PatchbayException cause = asPatchbay(Retrier.unwrap(e));
+    Throwable failure = Retrier.unwrap(e);
+    PatchbayException cause = asPatchbay(failure instanceof TokenUnavailable t
+        ? t.getCause() : failure);
     rt.events.connectFailed(tenant, userId.get(), cause);
     listener.failed(cause);
   }
@@ -139,9 +151,24 @@ final class Connector {
   /** One attempt: token, then {@link #openWith}. */
   private CompletableFuture<Connection> attempt(boolean overdraft, boolean reconnect) {
     CompletableFuture<Connection> result = new CompletableFuture<>();
-    tokens.token().whenCompleteAsync((tok, err) -> {
+    CompletableFuture<AccessToken> next;
+    AccessToken token = listener.lastToken();
+    if (freshTokenForReconnect && token != null) {
+      // the edge may not have noticed yet that the old socket died: presenting its token again
+      // would be "one token on two live connections" (409, a counted violation)
+      freshTokenForReconnect = false;
+      next = tokens.invalidate(token);
+    } else {
+      next = tokens.token();
+    }
+    next.whenCompleteAsync((tok, err) -> {
       if (err != null) {
-        result.completeExceptionally(Retrier.unwrap(err));
+        Throwable cause = Retrier.unwrap(err);
+        // the token endpoint refused (429/503...) and the token manager already retried that
+        // with its own budget: retrying again here would multiply the token requests (attempts
+        // x attempts) in a 429 storm. A network failure stays retryable: the edge may be down.
+        boolean refusedByServer = cause instanceof PatchbayException p && p.status().isPresent();
+        result.completeExceptionally(refusedByServer ? new TokenUnavailable(cause) : cause);
       } else {
         openWith(tok, overdraft, reconnect, false, result);
       }
@@ -245,6 +272,13 @@ final class Connector {
         openWith(fresh, overdraft, reconnect, true, result);
       }
     }, actor);
+  }
+
+  /** A token failure, final for the connect retrier (the token manager did the retries). */
+  private static final class TokenUnavailable extends PatchbayException {
+    TokenUnavailable(Throwable cause) {
+      super("no access token: " + cause.getMessage(), cause, false, 0, null);
+    }
   }
 
   private static PatchbayException asPatchbay(Throwable t) {

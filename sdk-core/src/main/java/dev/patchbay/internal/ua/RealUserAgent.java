@@ -315,6 +315,11 @@ public final class RealUserAgent implements UserAgent, CallHost {
     public void closeWith(PatchbayException cause) {
       beginClose(cause);
     }
+
+    @Override
+    public AccessToken token() {
+      return reauth.token();
+    }
   }
 
   // ------------------------------------------------------------------ actor: closing

@@ -58,6 +58,11 @@ final class Reauthenticator {
     token = t;
   }
 
+  /** The token the current (or last) socket carries: opened with, or sent in a reauth. */
+  AccessToken token() {
+    return token;
+  }
+
   void cancel() {
     AgentActor.cancel(timer);
     timer = null;

@@ -100,6 +100,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketError(Throwable cause) {
+    model.unbindToken(this); // the socket is failing (e.g. 1009): no longer live for 409
     LOG.debug("socket {} of {} failed: {}", id, user, cause.toString());
   }
 
@@ -187,6 +188,15 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
     model.countFrameForDrop(this);
   }
 
+  /** Writes {@code text} as one text frame as is: no encoding, no fault pipeline, not logged. */
+  void sendRaw(String text) {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      s.sendText(text, Callback.NOOP);
+      model.counters.inc("rawFramesOut");
+    }
+  }
+
   void sendPing() {
     Session s = session;
     if (s != null && s.isOpen()) {
@@ -196,6 +206,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   }
 
   void close(int code, String reason) {
+    model.unbindToken(this); // a connection the edge is closing is no longer live (409)
     Session s = session;
     if (s != null) {
       s.close(code, reason, Callback.NOOP);
@@ -203,6 +214,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   }
 
   void disconnect() {
+    model.unbindToken(this);
     Session s = session;
     if (s != null) {
       s.disconnect();

@@ -201,6 +201,16 @@ public final class EdgeModel {
     }
   }
 
+  /**
+   * The edge closes or drops {@code c}: its token no longer counts as in use on a live
+   * connection, so the client's reconnect with the same token is not a 409 violation.
+   */
+  synchronized void unbindToken(EdgeConnection c) {
+    if (byToken.get(c.token) == c) {
+      byToken.remove(c.token);
+    }
+  }
+
   private void release(EdgeConnection c) {
     c.closed = true;
     connections.remove(c.id);
@@ -500,6 +510,13 @@ public final class EdgeModel {
 
   public synchronized boolean hangUp(String callId, String reason) {
     return calls.hangUp(callId, reason);
+  }
+
+  /** Sends {@code text} unchanged to the user's live sockets; returns how many. */
+  public int sendRaw(String user, String text) {
+    List<EdgeConnection> live = liveConnectionsOf(user);
+    live.forEach(c -> c.sendRaw(text));
+    return live.size();
   }
 
   public int closeWith(String user, int code, String reason) {

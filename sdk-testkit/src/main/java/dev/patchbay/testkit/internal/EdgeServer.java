@@ -33,6 +33,14 @@ public final class EdgeServer {
   private SignalingHandler signaling;
 
   public EdgeServer(EdgeModel model, String host, int port, int maxThreads) {
+    this(model, host, port, maxThreads, null);
+  }
+
+  /**
+   * @param tls serves https/wss with this key store's certificate when not null
+   */
+  public EdgeServer(EdgeModel model, String host, int port, int maxThreads,
+      org.eclipse.jetty.util.ssl.SslContextFactory.Server tls) {
     this.model = model;
     QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(4, maxThreads));
     pool.setName("fake-edge");
@@ -43,7 +51,11 @@ public final class EdgeServer {
     http.setSendDateHeader(false);
     http.setHeaderCacheSize(0); // the upgrade request (and its parser) stays referenced by the session
     http.setRequestHeaderSize(8192);
-    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    this.connector = tls == null
+        ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
+        : new ServerConnector(server, 1, 1,
+            new org.eclipse.jetty.server.SslConnectionFactory(tls, "http/1.1"),
+            new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
     connector.setAcceptQueueSize(4096);

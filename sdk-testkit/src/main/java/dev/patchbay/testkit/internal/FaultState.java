@@ -17,6 +17,8 @@ public final class FaultState {
   public volatile Refusal refuseUpgrades;
   public volatile Duration handshakeDelay = Duration.ZERO;
   public volatile TokenStatus tokenStatus;
+  /** A scripted revocation-endpoint answer (same shape as {@link #tokenStatus}). */
+  public volatile TokenStatus revokeStatus;
   public volatile boolean refuseTokenRefresh;
   public volatile boolean candidatesBeforeAnswer;
   public volatile boolean duplicateFrames;
@@ -52,6 +54,7 @@ public final class FaultState {
     refuseUpgrades = null;
     handshakeDelay = Duration.ZERO;
     tokenStatus = null;
+    revokeStatus = null;
     refuseTokenRefresh = false;
     candidatesBeforeAnswer = false;
     duplicateFrames = false;
@@ -69,6 +72,14 @@ public final class FaultState {
     Refusal r = refuseUpgrades;
     if (r != null && r.remaining().getAndDecrement() > 0) {
       return r;
+    }
+    return null;
+  }
+
+  public TokenStatus takeRevokeStatus() {
+    TokenStatus t = revokeStatus;
+    if (t != null && t.remaining().getAndDecrement() > 0) {
+      return t;
     }
     return null;
   }

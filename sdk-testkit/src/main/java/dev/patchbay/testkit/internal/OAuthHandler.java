@@ -304,6 +304,16 @@ public final class OAuthHandler {
       Http.json(response, callback, 405, Http.oauthError("invalid_request", "use POST"));
       return;
     }
+    FaultState.TokenStatus scripted = faults.takeRevokeStatus();
+    if (scripted != null) {
+      counters.inc("revokeFaults");
+      if (scripted.retryAfter() != null) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, scripted.retryAfter());
+      }
+      Http.json(response, callback, scripted.status(), Http.oauthError(
+          "temporarily_unavailable", "scripted revocation endpoint fault"));
+      return;
+    }
     Map<String, String> form;
     try {
       form = Http.readForm(request);

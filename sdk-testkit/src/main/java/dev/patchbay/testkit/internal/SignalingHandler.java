@@ -60,8 +60,30 @@ public final class SignalingHandler {
     if (delay.isZero()) {
       proceed(request, response, callback, token, grant, userHeader);
     } else {
-      model.scheduler.schedule(() -> proceed(request, response, callback, token, grant,
-          userHeader), delay.toNanos(), TimeUnit.NANOSECONDS);
+      model.scheduler.schedule(() -> {
+        if (clientGone(request)) { // the client gave up during the delay: nothing to admit
+          model.counters.inc("abandonedHandshakes");
+          callback.failed(new java.io.IOException("client closed during the handshake delay"));
+          return;
+        }
+        proceed(request, response, callback, token, grant, userHeader);
+      }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** True when the client's TCP connection is already closed (checked with a 1-byte peek). */
+  private static boolean clientGone(Request request) {
+    org.eclipse.jetty.io.EndPoint ep =
+        request.getConnectionMetaData().getConnection().getEndPoint();
+    if (!ep.isOpen() || ep.isInputShutdown()) {
+      return true;
+    }
+    try {
+      java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocate(1);
+      probe.flip();
+      return ep.fill(probe) < 0; // -1: the client closed; 0: still there, nothing sent
+    } catch (java.io.IOException e) {
+      return true;
     }
   }
 

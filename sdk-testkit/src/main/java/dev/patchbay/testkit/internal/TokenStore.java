@@ -97,8 +97,19 @@ public final class TokenStore {
   private final Map<String, CodeGrant> codes = new HashMap<>();
   private final Map<String, String[]> subjectTokens = new HashMap<>();
 
+  private volatile java.util.function.Consumer<String> secretSink = s -> { };
+
   public TokenStore(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Told every secret this store mints (access and refresh tokens, codes, subject tokens), so a
+   * test can check that none of them ever reaches a log line. Called under the store's lock:
+   * must be cheap and must not call back into the store.
+   */
+  public void secretSink(java.util.function.Consumer<String> sink) {
+    this.secretSink = java.util.Objects.requireNonNull(sink, "sink");
   }
 
   /** Issues an access token (and a refresh token when {@code withRefresh}) in a new family. */
@@ -109,11 +120,13 @@ public final class TokenStore {
   private Issued issueInFamily(String tenant, String user, Duration ttl, boolean withRefresh,
       String family) {
     String at = Ids.opaque("at-");
+    secretSink.accept(at);
     access.put(at, new AccessGrant(at, tenant, user, family, clock.instant().plus(ttl)));
     familyTokens.computeIfAbsent(family, f -> new HashSet<>()).add(at);
     String rt = null;
     if (withRefresh) {
       rt = Ids.opaque("rt-");
+      secretSink.accept(rt);
       refresh.put(rt, new RefreshGrant(tenant, user, family));
       familyTokens.get(family).add(rt);
     }
@@ -195,6 +208,7 @@ public final class TokenStore {
 
   public synchronized String newCode(CodeGrant grant) {
     String code = Ids.opaque("code-");
+    secretSink.accept(code);
     codes.put(code, grant);
     return code;
   }
@@ -206,6 +220,7 @@ public final class TokenStore {
 
   public synchronized String mintSubjectToken(String tenant, String user) {
     String t = Ids.opaque("idt-");
+    secretSink.accept(t);
     subjectTokens.put(t, new String[] {tenant, user});
     return t;
   }
