@@ -10,14 +10,20 @@ import java.util.concurrent.Future;
  * Actor-confined.
  */
 final class PhaseTimer {
-  private final CallHost host;
+  /** Arms a deadline that runs its task on the actor ({@link CallHost#schedule}). */
+  @FunctionalInterface
+  interface Deadlines {
+    Future<?> schedule(Duration delay, Runnable task);
+  }
+
+  private final Deadlines deadlines;
   private final Executor inCall;
   private Future<?> timer;
   private int generation;
 
   /** @param inCall runs a task with the call's id in the MDC */
-  PhaseTimer(CallHost host, Executor inCall) {
-    this.host = host;
+  PhaseTimer(Deadlines deadlines, Executor inCall) {
+    this.deadlines = deadlines;
     this.inCall = inCall;
   }
 
@@ -25,7 +31,7 @@ final class PhaseTimer {
   void arm(Duration delay, Runnable onExpiry) {
     int gen = ++generation;
     cancel();
-    timer = host.schedule(delay, () -> inCall.execute(() -> {
+    timer = deadlines.schedule(delay, () -> inCall.execute(() -> {
       if (gen == generation) {
         onExpiry.run();
       }

@@ -69,7 +69,7 @@ public final class RealCall implements IncomingCall {
     this.remote = remote;
     this.state = initial;
     this.ended = new AppFuture<>(host.callbackExecutor());
-    this.phase = new PhaseTimer(host, this::inCall);
+    this.phase = new PhaseTimer(host::schedule, this::inCall);
     this.candidates = new LocalCandidates(host);
     this.invite = direction == Direction.OUTBOUND ? new OutboundInvite(this, host) : null;
     this.inbound = direction == Direction.INBOUND
