@@ -284,6 +284,26 @@ class UserAgentTest {
   }
 
   @Test
+  void cancellingAPendingDialHangsTheCallUpAndReleasesIt() throws Exception {
+    edge.script = (ws, f) -> {
+      if (f instanceof Frames.Invite inv) {
+        edge.send(ws, new Frames.Ringing(inv.callId()));
+      } else if (f instanceof Frames.Bye b) {
+        edge.send(ws, new Frames.Ended(b.callId(), "bye"));
+      }
+    };
+    UserAgent ua = connect();
+    CompletableFuture<Call> dial = ua.dial("bob");
+    await().untilAsserted(() -> assertThat(ua.calls()).singleElement()
+        .extracting(Call::state).isEqualTo(CallState.RINGING));
+
+    dial.cancel(false);
+
+    assertThat(edge.take(Frames.Bye.class)).isNotNull();
+    await().untilAsserted(() -> assertThat(patchbay.diagnostics().calls()).isZero());
+  }
+
+  @Test
   void throwingAppCallbacksAreLoggedAndChangeNothing() throws Exception {
     UserAgent ua = connect();
     ua.onStateChange(s -> {

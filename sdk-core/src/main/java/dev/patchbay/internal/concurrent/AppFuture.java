@@ -3,6 +3,7 @@ package dev.patchbay.internal.concurrent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -15,10 +16,52 @@ import java.util.function.Function;
  * thread. Stages derived from it are {@code AppFuture}s too.
  */
 public final class AppFuture<T> extends CompletableFuture<T> {
+  private static final AtomicReferenceFieldUpdater<AppFuture, Runnable> ON_CANCEL =
+      AtomicReferenceFieldUpdater.newUpdater(AppFuture.class, Runnable.class, "onCancel");
+
   private final Executor callbacks;
+  private volatile Runnable onCancel;
 
   public AppFuture(Executor callbacks) {
     this.callbacks = callbacks instanceof Fallback ? callbacks : new Fallback(callbacks);
+  }
+
+  /**
+   * Runs {@code hook} once if this future is (or already was) cancelled, on the cancelling
+   * thread, or on this thread when it was cancelled before. Unlike a dependent stage it costs
+   * nothing when the future completes normally (a stage would be a task on the callback
+   * executor each time). The hook must only enqueue work. One hook per future.
+   */
+  public void onCancel(Runnable hook) {
+    ON_CANCEL.set(this, java.util.Objects.requireNonNull(hook, "hook"));
+    if (isCancelled()) {
+      runCancelHook();
+    }
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    boolean cancelled = super.cancel(mayInterruptIfRunning);
+    if (cancelled) {
+      runCancelHook();
+    }
+    return cancelled;
+  }
+
+  @Override
+  public boolean completeExceptionally(Throwable ex) {
+    boolean completed = super.completeExceptionally(ex);
+    if (completed && ex instanceof java.util.concurrent.CancellationException) {
+      runCancelHook();
+    }
+    return completed;
+  }
+
+  private void runCancelHook() {
+    Runnable hook = ON_CANCEL.getAndSet(this, null);
+    if (hook != null) {
+      hook.run();
+    }
   }
 
   /**

@@ -141,7 +141,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     if (to.isBlank() || to.length() > 256) {
       throw new IllegalArgumentException("to must be 1-256 characters, but was \"" + to + '"');
     }
-    CompletableFuture<Call> result = new AppFuture<>(rt.callbacks);
+    AppFuture<Call> result = new AppFuture<>(rt.callbacks);
     String callId = UUID.randomUUID().toString();
     actor.execute(() -> {
       if (closing) {
@@ -151,11 +151,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
       RealCall c = RealCall.outbound(this, callId, to);
       calls.add(c);
       c.dial(result);
-      result.whenComplete((v, e) -> {
-        if (e instanceof CancellationException) {
-          c.hangUp();
-        }
-      });
+      result.onCancel(c::hangUp); // not a stage: that would cost a callback task per dial
     });
     return result;
   }

@@ -45,4 +45,49 @@ class AppFutureTest {
     new Thread(() -> f.complete("done"), "sdk").start();
     assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("done");
   }
+
+  @Test
+  void cancelHookRunsOnceOnTheCancellingThreadAndNeverOnNormalCompletion() throws Exception {
+    AppFuture<String> cancelled = new AppFuture<>(app);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    cancelled.onCancel(() -> ran.add(Thread.currentThread().getName()));
+    AppFuture<String> completed = new AppFuture<>(app);
+    completed.onCancel(() -> ran.add("completed"));
+
+    Thread appThread = new Thread(() -> {
+      cancelled.cancel(false);
+      cancelled.cancel(false);
+    }, "canceller");
+    appThread.start();
+    appThread.join();
+    completed.complete("ok");
+    completed.cancel(false); // too late: already complete
+
+    assertThat(ran).containsExactly("canceller");
+  }
+
+  @Test
+  void cancelHookAddedAfterTheCancelRunsAtOnce() {
+    AppFuture<String> f = new AppFuture<>(app);
+    f.cancel(false);
+    List<String> ran = new CopyOnWriteArrayList<>();
+
+    f.onCancel(() -> ran.add("hook"));
+
+    assertThat(ran).containsExactly("hook");
+  }
+
+  @Test
+  void cancelHookRunsForACancellationExceptionOnlyNotForOtherFailures() {
+    AppFuture<String> cancelledByException = new AppFuture<>(app);
+    AppFuture<String> failed = new AppFuture<>(app);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    cancelledByException.onCancel(() -> ran.add("cancelled"));
+    failed.onCancel(() -> ran.add("failed"));
+
+    cancelledByException.completeExceptionally(new java.util.concurrent.CancellationException());
+    failed.completeExceptionally(new IllegalStateException("boom"));
+
+    assertThat(ran).containsExactly("cancelled");
+  }
 }
