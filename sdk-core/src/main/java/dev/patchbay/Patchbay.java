@@ -111,7 +111,8 @@ public final class Patchbay implements AutoCloseable {
     Dispatcher tokenDispatcher = new Dispatcher(tokenThreads);
     tokenDispatcher.setMaxRequests(64);
     tokenDispatcher.setMaxRequestsPerHost(64);
-    this.tokenHttp = http.newBuilder().dispatcher(tokenDispatcher).build();
+    this.tokenHttp = RealTokenManager.tokenClient(
+        http.newBuilder().dispatcher(tokenDispatcher).build()); // one per SDK, not per agent
     MediaEngine media = b.mediaEngine != null ? b.mediaEngine
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
     this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)

@@ -116,6 +116,14 @@ public final class RealTokenManager implements TokenManager {
     return m;
   }
 
+  /**
+   * The client to give {@link #create}: {@code http} with retries and redirects off. Prepare it
+   * once per SDK; token managers then use it as is instead of deriving a client each.
+   */
+  public static okhttp3.OkHttpClient tokenClient(okhttp3.OkHttpClient http) {
+    return TokenEndpoint.forTokenRequests(Objects.requireNonNull(http, "http must not be null"));
+  }
+
   /** Same as {@link #create} with {@link TokenConfig#defaults()}. */
   public static RealTokenManager create(Credentials credentials, OAuthEndpoints endpoints,
       okhttp3.OkHttpClient http, ScheduledExecutorService scheduler) {

@@ -52,12 +52,24 @@ final class TokenEndpoint {
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
 
   TokenEndpoint(OkHttpClient http, OAuthEndpoints endpoints, TokenConfig config) {
-    // Never replay a token request behind the retry policy's back (a rotating refresh token
-    // must not be sent twice), and never follow a redirect with client credentials.
-    this.http = http.newBuilder().retryOnConnectionFailure(false).followRedirects(false)
-        .followSslRedirects(false).build();
+    this.http = forTokenRequests(http);
     this.endpoints = endpoints;
     this.config = config;
+  }
+
+  /**
+   * {@code http} with retries and redirects off: never replay a token request behind the retry
+   * policy's back (a rotating refresh token must not be sent twice), and never follow a redirect
+   * with client credentials. A client already configured so is returned as is, so one client
+   * prepared per SDK serves every token manager instead of one derived client each.
+   */
+  static OkHttpClient forTokenRequests(OkHttpClient http) {
+    if (!http.retryOnConnectionFailure() && !http.followRedirects()
+        && !http.followSslRedirects()) {
+      return http;
+    }
+    return http.newBuilder().retryOnConnectionFailure(false).followRedirects(false)
+        .followSslRedirects(false).build();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.patchbay.internal.ua;
 import dev.patchbay.AccessToken;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.ProtocolException;
+import dev.patchbay.UserAgentOptions;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.FrameDecodingException;
@@ -21,7 +22,20 @@ import org.slf4j.LoggerFactory;
 final class Connection implements SignalingSocket.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
-  private final RealUserAgent agent;
+  /** What a connection reports once {@code hello} arrived; called on the actor. */
+  interface Events {
+    void onFrame(Connection c, Frame frame);
+
+    void onServerClose(Connection c, int code, String reason);
+
+    void onConnectionLost(Connection c, PatchbayException cause);
+
+    void onTerminated(Connection c);
+  }
+
+  private final AgentActor actor;
+  private final UserAgentOptions options;
+  private final Events agent;
   final Permit permit;
   final AccessToken token;
   /** Completes with this connection when {@code hello} arrives; fails on any earlier end. */
@@ -32,7 +46,10 @@ final class Connection implements SignalingSocket.Handler {
   boolean draining;
   boolean lost;
 
-  Connection(RealUserAgent agent, Permit permit, AccessToken token) {
+  Connection(AgentActor actor, UserAgentOptions options, Events agent, Permit permit,
+      AccessToken token) {
+    this.actor = actor;
+    this.options = options;
     this.agent = agent;
     this.permit = permit;
     this.token = token;
@@ -43,10 +60,10 @@ final class Connection implements SignalingSocket.Handler {
   }
 
   void startUpgradeDeadline() {
-    deadline = agent.schedule(agent.options().upgradeTimeout(), () -> {
+    deadline = actor.schedule(options.upgradeTimeout(), () -> {
       if (socket != null && !socket.isOpen() && !ready.isDone()) {
         fail(new PatchbayException("the WebSocket upgrade did not complete within "
-            + agent.options().upgradeTimeout(), null, true, 0, null));
+            + options.upgradeTimeout(), null, true, 0, null));
       }
     });
   }
@@ -68,11 +85,11 @@ final class Connection implements SignalingSocket.Handler {
   @Override
   public void onOpen(SignalingSocket s) {
     cancelDeadline();
-    deadline = agent.schedule(agent.options().helloTimeout(), () -> {
+    deadline = actor.schedule(options.helloTimeout(), () -> {
       if (hello == null && !ready.isDone()) {
-        LOG.info("no hello within {}; dropping the socket", agent.options().helloTimeout());
+        LOG.info("no hello within {}; dropping the socket", options.helloTimeout());
         fail(new PatchbayException("the edge sent no hello within "
-            + agent.options().helloTimeout(), null, true, 0, null));
+            + options.helloTimeout(), null, true, 0, null));
       }
     });
   }

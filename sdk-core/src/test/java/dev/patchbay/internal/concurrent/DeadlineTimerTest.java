@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,14 +51,20 @@ class DeadlineTimerTest {
 
   @Test
   void deadlinesFireInOrder() throws Exception {
+    // A fixed clock while arming: on a loaded machine the three schedule() calls can be tens of
+    // milliseconds apart in real time, which would reorder the deadlines themselves.
+    AtomicLong now = new AtomicLong();
+    DeadlineTimer timer = new DeadlineTimer(scheduler, Duration.ofMillis(10), now::get);
     StringBuffer order = new StringBuffer();
     CountDownLatch done = new CountDownLatch(3);
     timer.schedule(Duration.ofMillis(90), () -> { order.append('c'); done.countDown(); });
     timer.schedule(Duration.ofMillis(10), () -> { order.append('a'); done.countDown(); });
     timer.schedule(Duration.ofMillis(50), () -> { order.append('b'); done.countDown(); });
+    now.set(Duration.ofMillis(100).toNanos());
 
     assertThat(done.await(2, TimeUnit.SECONDS)).isTrue();
     assertThat(order.toString()).isEqualTo("abc");
+    timer.close();
   }
 
   @Test

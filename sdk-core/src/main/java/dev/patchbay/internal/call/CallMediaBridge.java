@@ -1,0 +1,87 @@
+package dev.patchbay.internal.call;
+
+import dev.patchbay.CallState;
+import dev.patchbay.EndReason;
+import dev.patchbay.IceCandidate;
+import dev.patchbay.MediaSession;
+import dev.patchbay.MediaState;
+import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.internal.protocol.Frames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the events of a call's media session (any engine thread) into tasks on the agent's
+ * actor, and handles them there: local candidates, media connected or failed, renegotiation.
+ */
+final class CallMediaBridge implements MediaSession.Listener {
+  /** Log lines keep the call's logger name. */
+  private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
+
+  private final RealCall call;
+  private final CallHost host;
+
+  CallMediaBridge(RealCall call, CallHost host) {
+    this.call = call;
+    this.host = host;
+  }
+
+  @Override
+  public void onLocalCandidate(IceCandidate c) {
+    host.actor().execute(() -> call.inCall(() -> sendCandidate(new Frames.Candidate(call.id(),
+        c.candidate(), c.sdpMid(), c.sdpMLineIndex(), null))));
+  }
+
+  @Override
+  public void onLocalCandidatesComplete() {
+    host.actor().execute(() -> call.inCall(() -> sendCandidate(
+        new Frames.Candidate(call.id(), null, null, null, true))));
+  }
+
+  @Override
+  public void onStateChange(MediaState s) {
+    host.actor().execute(() -> call.inCall(() -> onMediaState(s)));
+  }
+
+  @Override
+  public void onNegotiationNeeded(boolean iceRestart) {
+    host.actor().execute(() -> call.inCall(() -> renegotiate(iceRestart)));
+  }
+
+  private void sendCandidate(Frame f) {
+    if (call.releasing) {
+      return;
+    }
+    call.candidates.send(f);
+  }
+
+  private void onMediaState(MediaState s) {
+    if (call.releasing) {
+      return;
+    }
+    switch (s) {
+      case CONNECTED -> {
+        if (call.state() == CallState.CONNECTING && call.candidates.isOpen()) {
+          call.becomeActive();
+        }
+      }
+      case FAILED -> call.fail(EndReason.MEDIA_FAILED,
+          call.callFailed("media of call " + call.id() + " failed", 0, false, null), true);
+      default -> LOG.debug("media state {}", s);
+    }
+  }
+
+  private void renegotiate(boolean iceRestart) {
+    MediaSession media = call.media;
+    if (call.releasing || media == null || call.state() != CallState.ACTIVE) {
+      return;
+    }
+    media.createOffer(iceRestart).whenCompleteAsync((offer, error) -> call.inCall(() -> {
+      if (call.releasing || error != null) {
+        return;
+      }
+      call.renegotiating = true;
+      host.send(new Frames.Offer(call.id(), offer.sdp(), iceRestart ? Boolean.TRUE : null));
+    }), host.actor());
+  }
+}

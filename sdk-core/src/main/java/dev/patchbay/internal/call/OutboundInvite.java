@@ -1,0 +1,128 @@
+package dev.patchbay.internal.call;
+
+import dev.patchbay.CallState;
+import dev.patchbay.EndReason;
+import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.internal.retry.RetryAfter;
+import dev.patchbay.internal.retry.Retrier;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The set-up of an outbound call: connection and negotiation slot, the media offer, the invite,
+ * and retries of the same call id on 503/504 within the invite budget. Actor-confined.
+ */
+final class OutboundInvite {
+  /** Log lines keep the call's logger name. */
+  private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
+
+  private final RealCall call;
+  private final CallHost host;
+  private String offerSdp; // resent on invite retries
+  private int attempts;
+  private long firstInviteNanos;
+  private boolean retryPending;
+
+  OutboundInvite(RealCall call, CallHost host) {
+    this.call = call;
+    this.host = host;
+  }
+
+  int attempts() {
+    return attempts;
+  }
+
+  /** An error ended the last invite on the edge and the retry has not been sent yet. */
+  boolean retryPending() {
+    return retryPending;
+  }
+
+  /** Waits for a connection and a negotiation slot, then offers media. */
+  void start() {
+    call.startPhase(host.options().inviteTimeout(),
+        "waiting for a connection and a negotiation slot");
+    host.whenConnected()
+        .thenCompose(v -> host.acquireNegotiation())
+        .whenCompleteAsync((permit, error) -> call.inCall(() -> {
+          if (error != null) {
+            call.fail(EndReason.CLOSED, call.asPatchbay(Retrier.unwrap(error), "dial failed"),
+                false);
+            return;
+          }
+          if (call.releasing) {
+            permit.release();
+            return;
+          }
+          call.negotiation = permit;
+          createMediaAndOffer();
+        }), host.actor());
+  }
+
+  private void createMediaAndOffer() {
+    if (!call.createMedia(false)) {
+      return;
+    }
+    call.media.createOffer(false).whenCompleteAsync((offer, error) -> call.inCall(() -> {
+      if (call.releasing) {
+        return;
+      }
+      if (error != null) {
+        call.fail(EndReason.MEDIA_FAILED,
+            call.asPatchbay(Retrier.unwrap(error), "creating the offer failed"), false);
+        return;
+      }
+      offerSdp = offer.sdp();
+      firstInviteNanos = System.nanoTime();
+      sendInvite();
+    }), host.actor());
+  }
+
+  private void sendInvite() {
+    attempts++;
+    call.setState(CallState.DIALING);
+    call.startPhase(host.options().inviteTimeout(), "waiting for the edge to answer the invite");
+    call.edgeKnowsCall = true;
+    retryPending = false;
+    if (!host.send(new Frames.Invite(call.id(), call.remoteParty(), offerSdp))) {
+      LOG.debug("invite {} not sent: signaling is down; waiting for the reconnect", attempts);
+    }
+    // Local candidates wait for ringing/answer: the edge drops candidates of an invite that is
+    // still queued for a media slot, and progress proves the slot.
+  }
+
+  /**
+   * The edge answered the set-up with an error: retries the same call id on 503/504 while the
+   * budget allows. False when the call must fail.
+   */
+  boolean retryOrIgnore(Frames.Error error) {
+    int status = error.status();
+    if (retryPending) {
+      LOG.debug("ignoring error {} while the invite waits for its retry", status);
+      return true;
+    }
+    Optional<Duration> retryAfter = RetryAfter.ofMillis(error.retryAfterMs());
+    if ((status == 503 || status == 504)
+        && attempts < host.options().inviteRetry().maxAttempts()) {
+      Duration delay = host.inviteBackoff().delay(attempts - 1, retryAfter);
+      long elapsed = System.nanoTime() - firstInviteNanos;
+      if (elapsed + delay.toNanos() <= host.options().inviteRetry().deadline().toNanos()) {
+        LOG.info("invite answered with {}; retrying the same call id in {} ms (attempt {})",
+            status, delay.toMillis(), attempts + 1);
+        host.events().retryScheduledForCall(host.tenant(), host.userId(), attempts, delay,
+            call.callFailed("invite answered with " + status, status, true,
+                retryAfter.orElse(null)));
+        call.edgeKnowsCall = false; // the error ended the call on the edge
+        retryPending = true;
+        call.phase.arm(delay, () -> {
+          if (!call.releasing && call.state() == CallState.DIALING) {
+            sendInvite();
+          }
+        });
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.patchbay.internal.ua;
+
+import dev.patchbay.ClosedException;
+import dev.patchbay.EndReason;
+import dev.patchbay.PatchbayException;
+import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.auth.TokenManager;
+import dev.patchbay.internal.call.RealCall;
+import dev.patchbay.internal.retry.Retrier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The release order of a closing user agent, each step bounded: end the calls, close the
+ * sockets, revoke the token, then report it finished. Runs on the actor.
+ */
+final class AgentCloser {
+  /** Log lines keep the agent's logger name. */
+  private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
+
+  private final AgentActor actor;
+  private final UserAgentOptions options;
+  private final TokenManager tokens;
+  private final CallRegistry calls;
+  private final ConnectionLifecycle connections;
+  private final Runnable finished;
+
+  AgentCloser(AgentActor actor, UserAgentOptions options, TokenManager tokens, CallRegistry calls,
+      ConnectionLifecycle connections, Runnable finished) {
+    this.actor = actor;
+    this.options = options;
+    this.tokens = tokens;
+    this.calls = calls;
+    this.connections = connections;
+    this.finished = finished;
+  }
+
+  /**
+   * Hangs the calls up when the app closes a connected agent, otherwise ends them at once with
+   * {@code cause}; calls still alive after the hang-up bound are terminated.
+   */
+  void close(PatchbayException cause) {
+    List<CompletableFuture<Void>> released = new ArrayList<>();
+    for (RealCall call : calls.snapshot()) {
+      if (cause == null && connections.hasCurrent()) {
+        call.hangUp();
+      } else {
+        call.terminate(EndReason.CONNECTION_LOST, cause != null ? cause
+            : new ClosedException("user agent closed"));
+      }
+      released.add(call.releasedInternal());
+    }
+    CompletableFuture<Void> allReleased =
+        CompletableFuture.allOf(released.toArray(CompletableFuture[]::new));
+    Duration callBound = options.hangupTimeout().plusSeconds(1);
+    Future<?> force = actor.schedule(callBound, () -> {
+      for (RealCall call : calls.snapshot()) {
+        call.terminate(EndReason.CLOSED, new ClosedException("user agent closed"));
+      }
+    });
+    allReleased.whenCompleteAsync((v, e) -> {
+      force.cancel(false);
+      connections.closeAll(this::revokeAndFinish);
+    }, actor);
+  }
+
+  private void revokeAndFinish() {
+    CompletableFuture<Void> revoke;
+    try {
+      revoke = tokens.closeAsync();
+    } catch (RuntimeException e) {
+      revoke = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Future<?> force = actor.schedule(options.closeTimeout(), () -> {
+      if (done.complete(null)) {
+        LOG.info("token revocation did not finish within {}", options.closeTimeout());
+      }
+    });
+    revoke.whenComplete((v, e) -> {
+      if (e != null) {
+        LOG.warn("token revocation failed: {}", Retrier.unwrap(e).getMessage());
+      }
+      force.cancel(false);
+      done.complete(null);
+    });
+    done.whenCompleteAsync((v, e) -> finished.run(), actor);
+  }
+}

@@ -1,0 +1,293 @@
+package dev.patchbay.internal.ua;
+
+import dev.patchbay.AccessToken;
+import dev.patchbay.AuthenticationException;
+import dev.patchbay.ClosedException;
+import dev.patchbay.EdgeRejectedException;
+import dev.patchbay.PatchbayException;
+import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.admission.Permit;
+import dev.patchbay.internal.admission.TenantAdmission;
+import dev.patchbay.internal.auth.TokenManager;
+import dev.patchbay.internal.retry.Backoff;
+import dev.patchbay.internal.retry.Retrier;
+import dev.patchbay.internal.signaling.SignalingSocket;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the user agent's sockets: token → socket permit → upgrade → hello, retried within the
+ * connect or reconnect budget. A 401 forces one token refresh inside the same attempt. At most
+ * one attempt is in flight. Actor-confined.
+ */
+final class Connector {
+  /** Log lines keep the agent's logger name. */
+  private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
+
+  /** Where the outcome of an attempt goes; called on the actor. */
+  interface Listener {
+    boolean closing();
+
+    /** A socket of an attempt exists; it is tracked until it terminates. */
+    void opened(Connection c);
+
+    /** {@code hello} arrived on {@code c}. */
+    void connected(Connection c);
+
+    /** The attempt failed for good (after its retries); already reported to the listener. */
+    void failed(PatchbayException cause);
+
+    /** The token the last socket carried (refreshed by {@code reauth}), or null. */
+    AccessToken lastToken();
+  }
+
+  private final SdkRuntime rt;
+  private final AgentActor actor;
+  private final TokenManager tokens;
+  private final UserAgentOptions options;
+  private final TenantAdmission admission;
+  private final Connection.Events connectionEvents;
+  private final Listener listener;
+  private final String tenant;
+  private final Supplier<String> userId;
+  private final Retrier connectRetrier;
+  private final Retrier reconnectRetrier;
+  private CompletableFuture<Connection> connecting;
+  private long startNanos;
+  /** The last socket died without a close from the edge: the edge may still bind its token. */
+  private boolean freshTokenForReconnect;
+
+  Connector(SdkRuntime rt, AgentActor actor, TokenManager tokens, UserAgentOptions options,
+      TenantAdmission admission, Connection.Events connectionEvents, Listener listener,
+      Supplier<String> userId) {
+    this.rt = rt;
+    this.actor = actor;
+    this.tokens = tokens;
+    this.options = options;
+    this.admission = admission;
+    this.connectionEvents = connectionEvents;
+    this.listener = listener;
+    this.tenant = options.tenant();
+    this.userId = userId;
+    Retrier.Listener retries = (what, retry, delay, cause) -> {
+      LOG.info("{} failed ({}); retry {} in {} ms", what, cause.getMessage(), retry,
+          delay.toMillis());
+      rt.events.retryScheduled(tenant, userId.get(), what, retry, delay, cause);
+    };
+    this.connectRetrier = new Retrier(new Backoff(options.connectRetry(), rt.random),
+        rt.scheduler, retries);
+    this.reconnectRetrier = new Retrier(new Backoff(options.reconnectRetry(), rt.random),
+        rt.scheduler, retries);
+  }
+
+  boolean inProgress() {
+    return connecting != null;
+  }
+
+  /** Time since the current (or last) attempt started. */
+  Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  /** Connects (first time) or reconnects after a lost socket, within its budget. */
+  void connect(boolean reconnect) {
+    if (listener.closing()) {
+      return;
+    }
+    startNanos = System.nanoTime();
+    rt.events.connectStart(tenant, userId.get(), reconnect);
+    Retrier retrier = reconnect ? reconnectRetrier : connectRetrier;
+    start(retrier, reconnect ? "reconnect" : "connect", false, reconnect);
+  }
+
+  /** Opens a replacement while the current socket still serves (make-before-break). */
+  void replace() {
+    startNanos = System.nanoTime();
+    rt.events.connectStart(tenant, userId.get(), true);
+    start(reconnectRetrier, "reconnect", true, true);
+  }
+
+  /** Whether the next attempt must not present the last socket's token again. */
+  void freshTokenNext(boolean fresh) {
+    freshTokenForReconnect = fresh;
+  }
+
+  void cancel() {
+    if (connecting != null) {
+      connecting.cancel(false);
+      connecting = null;
+    }
+  }
+
+  private void start(Retrier retrier, String what, boolean overdraft, boolean reconnect) {
+    CompletableFuture<Connection> attempt =
+        retrier.execute(what, () -> attempt(overdraft, reconnect));
+    connecting = attempt;
+    attempt.whenCompleteAsync((c, e) -> onAttemptDone(attempt, c, e), actor);
+  }
+
+  private void onAttemptDone(CompletableFuture<Connection> attempt, Connection c, Throwable e) {
+    if (connecting == attempt) {
+      connecting = null;
+    }
+    if (e == null) {
+      listener.connected(c);
+      return;
+    }
+    if (listener.closing()) {
+      return;
+    }
+    Throwable failure = Retrier.unwrap(e);
+    PatchbayException cause = asPatchbay(failure instanceof TokenUnavailable t
+        ? t.getCause() : failure);
+    rt.events.connectFailed(tenant, userId.get(), cause);
+    listener.failed(cause);
+  }
+
+  /** One attempt: token, then {@link #openWith}. */
+  private CompletableFuture<Connection> attempt(boolean overdraft, boolean reconnect) {
+    CompletableFuture<Connection> result = new CompletableFuture<>();
+    CompletableFuture<AccessToken> next;
+    AccessToken token = listener.lastToken();
+    if (freshTokenForReconnect && token != null) {
+      // the edge may not have noticed yet that the old socket died: presenting its token again
+      // would be "one token on two live connections" (409, a counted violation)
+      freshTokenForReconnect = false;
+      next = tokens.invalidate(token);
+    } else {
+      next = tokens.token();
+    }
+    next.whenCompleteAsync((tok, err) -> {
+      if (err != null) {
+        Throwable cause = Retrier.unwrap(err);
+        // the token endpoint refused (429/503...) and the token manager already retried that
+        // with its own budget: retrying again here would multiply the token requests (attempts
+        // x attempts) in a 429 storm. A network failure stays retryable: the edge may be down.
+        boolean refusedByServer = cause instanceof PatchbayException p && p.status().isPresent();
+        result.completeExceptionally(refusedByServer ? new TokenUnavailable(cause) : cause);
+      } else {
+        openWith(tok, overdraft, reconnect, false, result);
+      }
+    }, actor);
+    return result;
+  }
+
+  /**
+   * Socket permit → upgrade → hello with {@code tok}.
+   *
+   * @param reconnect on a reconnect a 409 most likely means the edge has not yet noticed our
+   *     own lost socket: the token is refreshed once (protocol: "do not retry with that token")
+   *     instead of failing; on a first connect a 409 is a shared-token bug and fails at once
+   */
+  private void openWith(AccessToken tok, boolean overdraft, boolean reconnect, boolean refreshed,
+      CompletableFuture<Connection> result) {
+    if (result.isDone() || listener.closing()) {
+      result.completeExceptionally(new ClosedException("user agent is closing"));
+      return;
+    }
+    CompletableFuture<Permit> permitFuture = overdraft
+        ? CompletableFuture.completedFuture(admission.sockets().acquireOverdraft())
+        : admission.sockets().acquire();
+    if (!permitFuture.isDone()) {
+      rt.events.admissionQueued(tenant, "socket");
+    }
+    result.whenComplete((c, e) -> {
+      if (e != null) {
+        permitFuture.cancel(false); // a queued waiter leaves the queue
+      }
+    });
+    permitFuture.whenCompleteAsync((permit, err) -> {
+      if (err != null) {
+        result.completeExceptionally(Retrier.unwrap(err));
+        return;
+      }
+      if (result.isDone() || listener.closing()) {
+        permit.release();
+        result.completeExceptionally(new ClosedException("user agent is closing"));
+        return;
+      }
+      Connection c = new Connection(actor, options, connectionEvents, permit, tok);
+      try {
+        c.socket = SignalingSocket.open("ws-" + tenant + "/" + userId.get(),
+            rt.clientForNextSocket(), rt.signalingUrl, tok, options.userId(), actor, c, rt.codec,
+            rt.openSockets, rt.clock);
+      } catch (RuntimeException e) {
+        permit.release();
+        result.completeExceptionally(new ClosedException("the SDK is closing"));
+        return;
+      }
+      listener.opened(c);
+      c.startUpgradeDeadline();
+      result.whenComplete((v, e) -> {
+        if (e != null && !c.ready.isDone()) {
+          actor.execute(c.socket::cancel);
+        }
+      });
+      c.ready.whenCompleteAsync((ready, e2) -> {
+        if (e2 == null) {
+          if (!result.complete(ready)) {
+            ready.socket.close(1000, "abandoned");
+          }
+          return;
+        }
+        c.socket.cancel();
+        retryOrFail(Retrier.unwrap(e2), tok, overdraft, reconnect, refreshed, result);
+      }, actor);
+    }, actor);
+  }
+
+  /** After a refused upgrade: one forced token refresh on 401 (or 409 on a reconnect). */
+  private void retryOrFail(Throwable cause, AccessToken tok, boolean overdraft,
+      boolean reconnect, boolean refreshed, CompletableFuture<Connection> result) {
+    if (reconnect && !refreshed && cause instanceof EdgeRejectedException er
+        && er.status().orElse(0) == 409) {
+      LOG.info("token still bound to the lost connection (409); refreshing it once");
+      refreshAndReopen(tok, overdraft, reconnect, result);
+      return;
+    }
+    if (cause instanceof AuthenticationException ae && ae.status().orElse(0) == 401) {
+      if (refreshed) {
+        result.completeExceptionally(new AuthenticationException("the edge refused the "
+            + "access token twice (401), also right after a forced refresh", "invalid_token",
+            ae, false, 401, null));
+        return;
+      }
+      LOG.info("edge refused the token (401); forcing one refresh");
+      refreshAndReopen(tok, overdraft, reconnect, result);
+      return;
+    }
+    result.completeExceptionally(cause);
+  }
+
+  private void refreshAndReopen(AccessToken tok, boolean overdraft, boolean reconnect,
+      CompletableFuture<Connection> result) {
+    tokens.invalidate(tok).whenCompleteAsync((fresh, e3) -> {
+      if (e3 != null) {
+        result.completeExceptionally(Retrier.unwrap(e3));
+      } else {
+        openWith(fresh, overdraft, reconnect, true, result);
+      }
+    }, actor);
+  }
+
+  /** A token failure, final for the connect retrier (the token manager did the retries). */
+  private static final class TokenUnavailable extends PatchbayException {
+    TokenUnavailable(Throwable cause) {
+      super("no access token: " + cause.getMessage(), cause, false, 0, null);
+    }
+  }
+
+  private static PatchbayException asPatchbay(Throwable t) {
+    if (t instanceof PatchbayException p) {
+      return p;
+    }
+    if (t instanceof CancellationException) {
+      return new ClosedException("connect was cancelled");
+    }
+    return new PatchbayException("connect failed: " + t, t);
+  }
+}
