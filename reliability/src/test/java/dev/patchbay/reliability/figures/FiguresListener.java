@@ -34,11 +34,11 @@ public final class FiguresListener implements TestExecutionListener {
     }
     Path root = Path.of(dirName);
     Path run = root.resolve(runId);
-    if (dev.patchbay.testing.LogCapture.installed()) {
-      Figures.note(String.format("log capture (%s JVM): %d secrets watched (client secrets, "
-          + "tokens, codes, verifiers, ICE passwords, Basic headers) over every log event; a hit "
-          + "fails the run", Boolean.getBoolean("reliability.printTable") ? "matrix" : "fuzz",
-          dev.patchbay.reliability.matrix.Secrets.count()));
+    if (dev.patchbay.testing.LogCapture.installed()
+        && dev.patchbay.reliability.matrix.Secrets.count() > 0) {
+      Figures.note(String.format("log capture: %d secrets watched (client secrets, tokens, "
+          + "codes, verifiers, ICE passwords, Basic headers) over every log event and exception "
+          + "message; a hit fails the run", dev.patchbay.reliability.matrix.Secrets.count()));
     }
     try {
       Files.createDirectories(run);
