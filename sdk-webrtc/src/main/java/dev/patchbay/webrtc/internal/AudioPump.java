@@ -6,16 +6,16 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * Pushes app-fed audio into the sending sessions every 10 ms, on the media thread, so that
- * pushes never overlap another native call of the engine, nor the moments when the headless
- * capture path runs (see {@link SharedFactory#quiesceCapture()}). Media thread only.
+ * Pushes app-fed audio into the sending sessions' audio paths every 10 ms, on the media thread,
+ * so that pushes never overlap another native call of the engine, nor the moments when the
+ * headless capture path runs (see {@link SharedFactory#quiesceCapture()}). Media thread only.
  */
 final class AudioPump {
   private static final Duration PERIOD = Duration.ofMillis(10);
 
   private final MediaThread thread;
   private final SharedFactory factory;
-  private final Set<RealWebRtcMediaSession> sending = new LinkedHashSet<>();
+  private final Set<AudioPath> sending = new LinkedHashSet<>();
   private ScheduledFuture<?> ticker;
 
   AudioPump(MediaThread thread, SharedFactory factory) {
@@ -23,14 +23,14 @@ final class AudioPump {
     this.factory = factory;
   }
 
-  void add(RealWebRtcMediaSession session) {
+  void add(AudioPath session) {
     sending.add(session);
     if (ticker == null) {
       ticker = thread.scheduleAtFixedRate(this::tick, PERIOD);
     }
   }
 
-  void remove(RealWebRtcMediaSession session) {
+  void remove(AudioPath session) {
     sending.remove(session);
     if (sending.isEmpty() && ticker != null) {
       ticker.cancel(false);
@@ -39,7 +39,7 @@ final class AudioPump {
   }
 
   private void tick() {
-    for (RealWebRtcMediaSession s : sending.toArray(new RealWebRtcMediaSession[0])) {
+    for (AudioPath s : sending.toArray(new AudioPath[0])) {
       s.pushAudioFrame();
     }
   }

@@ -1,0 +1,135 @@
+package dev.patchbay.webrtc.internal;
+
+import static dev.patchbay.webrtc.internal.SessionCore.cancel;
+import static dev.patchbay.webrtc.internal.SessionCore.log;
+
+import dev.patchbay.MediaState;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Connectivity of one session: the state machine driven by libwebrtc's connection state, the
+ * disconnected grace, bounded ICE restarts and the failure reason. Media thread only.
+ */
+final class Recovery {
+  /** Lets libwebrtc finish its own "transport writable" work before audio is attached. */
+  private static final Duration ATTACH_DELAY = Duration.ofMillis(50);
+
+  private final SessionCore core;
+  private final Trickle trickle;
+  private final AudioPath audio;
+  private final AtomicInteger restarts = new AtomicInteger();
+  /** Whether this side made the first offer; that side drives ICE restarts. */
+  boolean initialOfferer;
+  private boolean everConnected;
+  private ScheduledFuture<?> graceTimer;
+  private ScheduledFuture<?> recoveryDeadline;
+
+  Recovery(SessionCore core, Trickle trickle, AudioPath audio) {
+    this.core = core;
+    this.trickle = trickle;
+    this.audio = audio;
+  }
+
+  int iceRestarts() {
+    return restarts.get();
+  }
+
+  /** libwebrtc's connection state, already re-posted to the media thread. */
+  void onConnectionState(dev.onvoid.webrtc.RTCPeerConnectionState s) {
+    if (core.isTerminal()) {
+      return;
+    }
+    switch (s) {
+      case CONNECTING -> {
+        if (core.state == MediaState.NEW) {
+          core.setState(MediaState.CONNECTING);
+        }
+      }
+      case CONNECTED -> {
+        cancel(graceTimer);
+        cancel(recoveryDeadline);
+        everConnected = true;
+        core.setState(MediaState.CONNECTED);
+        if (!core.trackAttached) {
+          core.ctx.thread.schedule(audio::attachTrack, ATTACH_DELAY);
+        }
+      }
+      case DISCONNECTED -> {
+        core.setState(MediaState.DISCONNECTED);
+        cancel(graceTimer);
+        graceTimer = core.ctx.thread.schedule(() -> {
+          if (!core.closed.get() && core.state == MediaState.DISCONNECTED) {
+            recover("ICE disconnected for longer than " + core.policy.disconnectedGrace());
+          }
+        }, core.policy.disconnectedGrace());
+      }
+      case FAILED -> {
+        cancel(graceTimer);
+        if (!everConnected) {
+          fail("ICE failed before media connected");
+        } else {
+          core.setState(MediaState.DISCONNECTED);
+          recover("ICE failed");
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /** Bounded ICE restarts; the side that made the first offer drives them (no glare). */
+  private void recover(String reason) {
+    if (core.isTerminal() || (recoveryDeadline != null && !recoveryDeadline.isDone())) {
+      return;
+    }
+    Duration attempt = core.policy.gatheringTimeout().plus(core.policy.disconnectedGrace());
+    if (!initialOfferer) {
+      Duration wait = attempt.multipliedBy(core.policy.maxIceRestarts() + 1L);
+      log.info("call {}: {}; waiting up to {} for the remote ICE restart", core.callId, reason,
+          wait);
+      recoveryDeadline = core.ctx.thread.schedule(() -> recoveryExpired(reason, wait), wait);
+      return;
+    }
+    if (restarts.get() >= core.policy.maxIceRestarts()) {
+      fail(reason + " and no ICE restart is left (max " + core.policy.maxIceRestarts() + ")");
+      return;
+    }
+    int n = restarts.incrementAndGet();
+    log.info("call {}: {}; ICE restart {} of {}", core.callId, reason, n,
+        core.policy.maxIceRestarts());
+    recoveryDeadline = core.ctx.thread.schedule(() -> recoveryExpired(reason, attempt), attempt);
+    core.notifyListener(() -> core.listener.onNegotiationNeeded(true));
+  }
+
+  private void recoveryExpired(String reason, Duration waited) {
+    if (core.closed.get() || core.isTerminal() || core.state == MediaState.CONNECTED) {
+      return;
+    }
+    recoveryDeadline = null;
+    if (initialOfferer && restarts.get() < core.policy.maxIceRestarts()) {
+      recover(reason + "; restart did not reconnect within " + waited);
+    } else {
+      fail(reason + "; media did not recover within " + waited);
+    }
+  }
+
+  /** Terminal failure with its reason; cancels every timer of the session. */
+  void fail(String reason) {
+    if (core.closed.get() || core.isTerminal()) {
+      return;
+    }
+    core.failureReason = reason;
+    cancel(graceTimer);
+    cancel(recoveryDeadline);
+    trickle.cancelDeadline();
+    log.warn("call {}: media failed: {}", core.callId, reason);
+    core.state = MediaState.FAILED;
+    core.notifyListener(() -> core.listener.onStateChange(MediaState.FAILED));
+  }
+
+  void cancelTimers() {
+    cancel(graceTimer);
+    cancel(recoveryDeadline);
+  }
+}
