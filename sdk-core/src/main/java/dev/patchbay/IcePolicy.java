@@ -1,5 +1,7 @@
 package dev.patchbay;
 
+import static dev.patchbay.internal.Checks.positive;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,12 +180,5 @@ public final class IcePolicy {
       return new IcePolicy(this);
     }
 
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, but was " + d);
-      }
-      return d;
-    }
   }
 }

@@ -11,6 +11,8 @@ import dev.patchbay.internal.signaling.NoDelaySocketFactory;
 import dev.patchbay.internal.ua.Events;
 import dev.patchbay.internal.ua.RealUserAgent;
 import dev.patchbay.internal.ua.SdkRuntime;
+import static dev.patchbay.internal.Checks.positive;
+
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -373,12 +375,5 @@ public final class Patchbay implements AutoCloseable {
       return new Patchbay(this);
     }
 
-    private static Duration positive(String what, Duration d) {
-      Objects.requireNonNull(d, what + " must not be null");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be > 0, but was " + d);
-      }
-      return d;
-    }
   }
 }

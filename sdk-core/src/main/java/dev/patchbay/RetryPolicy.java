@@ -1,5 +1,7 @@
 package dev.patchbay;
 
+import static dev.patchbay.internal.Checks.positive;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -126,12 +128,5 @@ public final class RetryPolicy {
       return new RetryPolicy(this);
     }
 
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name + " must not be null");
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-      }
-      return value;
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.patchbay;
 
+import static dev.patchbay.internal.Checks.positive;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -246,12 +248,5 @@ public final class UserAgentOptions {
       return value;
     }
 
-    private static Duration positive(String what, Duration d) {
-      Objects.requireNonNull(d, what + " must not be null");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be > 0, but was " + d);
-      }
-      return d;
-    }
   }
 }

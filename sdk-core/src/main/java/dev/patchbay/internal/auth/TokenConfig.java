@@ -150,12 +150,7 @@ public final class TokenConfig {
     }
 
     public Builder requestTimeout(Duration requestTimeout) {
-      Objects.requireNonNull(requestTimeout, "requestTimeout must not be null");
-      if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-        throw new IllegalArgumentException(
-            "requestTimeout must be > 0, but was " + requestTimeout);
-      }
-      this.requestTimeout = requestTimeout;
+      this.requestTimeout = dev.patchbay.internal.Checks.positive("requestTimeout", requestTimeout);
       return this;
     }
 

@@ -38,8 +38,7 @@ final class PhaseTimer {
     }));
   }
 
-  /** Stops the pending deadline (one that already fired still runs). */
-  void cancel() {
+  private void cancel() {
     Future<?> t = timer;
     timer = null;
     if (t != null) {

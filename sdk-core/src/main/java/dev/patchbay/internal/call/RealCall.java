@@ -228,7 +228,7 @@ public final class RealCall implements IncomingCall {
     if (state != CallState.CONNECTING) {
       return;
     }
-    phase.cancel();
+    phase.invalidate(); // a media deadline that already fired must not fail the ACTIVE call
     setState(CallState.ACTIVE);
     host.events().callActive(host.tenant(), host.userId(), id,
         Duration.ofNanos(System.nanoTime() - startNanos));
