@@ -232,11 +232,42 @@ public final class Frames {
     }
   }
 
-  /** edge→client: which calls survived the reconnect and which ended meanwhile. */
-  public record Resumed(List<String> resumed, List<String> ended) implements Frame {
+  /**
+   * edge→client: which calls survived the reconnect and which ended meanwhile, and for each
+   * call named in the {@code resume} what the client missed while it was away ({@code calls}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Resumed(List<String> resumed, List<String> ended, List<CallStatus> calls)
+      implements Frame {
     public Resumed {
       resumed = list(resumed);
       ended = list(ended);
+      calls = list(calls);
+    }
+
+    public Resumed(List<String> resumed, List<String> ended) {
+      this(resumed, ended, List.of());
+    }
+  }
+
+  /**
+   * The edge's view of one call named in a {@code resume}: {@code state} is one of
+   * {@link #QUEUED}, {@link #RINGING}, {@link #ANSWERED} (with the callee's answer {@code sdp},
+   * for the caller), {@link #ACTIVE}, or {@link #ENDED} (with {@code status} and/or
+   * {@code reason}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record CallStatus(String callId, String state, String sdp, Integer status,
+      String reason) {
+    public static final String QUEUED = "queued";
+    public static final String RINGING = "ringing";
+    public static final String ANSWERED = "answered";
+    public static final String ACTIVE = "active";
+    public static final String ENDED = "ended";
+
+    public CallStatus {
+      requireCallId(callId);
+      require("state", state);
     }
   }
 
