@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A token manager double: hands out "token-1", "token-2", … and counts what it is asked. */
 class FakeTokenManager implements TokenManager {
   final AtomicInteger tokenCalls = new AtomicInteger();
+  final AtomicInteger renewals = new AtomicInteger();
   final AtomicInteger invalidations = new AtomicInteger();
   final AtomicInteger closes = new AtomicInteger();
   final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -36,6 +37,15 @@ class FakeTokenManager implements TokenManager {
   public CompletableFuture<AccessToken> invalidate(AccessToken rejected) {
     invalidations.incrementAndGet();
     current = new AccessToken("token-" + issued.incrementAndGet(), expiresAt, null);
+    return CompletableFuture.completedFuture(current);
+  }
+
+  @Override
+  public CompletableFuture<AccessToken> renew(AccessToken stale) {
+    renewals.incrementAndGet();
+    if (current.equals(stale)) {
+      current = new AccessToken("token-" + issued.incrementAndGet(), expiresAt, null);
+    }
     return CompletableFuture.completedFuture(current);
   }
 

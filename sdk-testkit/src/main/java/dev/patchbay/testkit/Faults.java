@@ -53,6 +53,12 @@ public final class Faults {
     return this;
   }
 
+  /** Cuts the user's live sockets now, without a close frame (an abrupt 1006 at the client). */
+  public Faults drop(String user) {
+    model.drop(Objects.requireNonNull(user, "user"));
+    return this;
+  }
+
   /** Drops the user's socket right after their next call becomes active (mid-call loss). */
   public Faults dropOnAnswer(String user) {
     state.dropOnAnswer.put(user, true);

@@ -170,6 +170,11 @@ final class OAuthTokenSource implements TokenSource {
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }
 
+  @Override
+  public CompletableFuture<Void> revokeAccess(AccessToken superseded) {
+    return revokeOne(superseded.value(), "access_token");
+  }
+
   private CompletableFuture<Void> revokeOne(String token, String hint) {
     return revokeRetrier.execute("token revocation (" + hint + ")",
             () -> endpoint.revoke(auth, token, hint))

@@ -10,8 +10,11 @@ import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
@@ -70,6 +73,8 @@ public final class RealTokenManager implements TokenManager {
   private AuthenticationException terminal;
   private ScheduledFuture<?> refreshTimer;
   private CompletableFuture<Void> closed;
+  /** Access tokens handed out and not yet revoked: superseded ones are revoked at close. */
+  private final Set<AccessToken> unrevoked = new LinkedHashSet<>();
 
   private RealTokenManager(TokenSource source, TokenConfig config,
       ScheduledExecutorService scheduler, Retrier retrier) {
@@ -216,6 +221,49 @@ public final class RealTokenManager implements TokenManager {
     return shared.copy();
   }
 
+  @Override
+  public CompletableFuture<AccessToken> renew(AccessToken stale) {
+    Objects.requireNonNull(stale, "stale must not be null");
+    CompletableFuture<AccessToken> shared;
+    boolean start;
+    boolean revokeStale;
+    synchronized (lock) {
+      CompletableFuture<AccessToken> refused = refusedLocked();
+      if (refused != null) {
+        return refused;
+      }
+      revokeStale = unrevoked.contains(stale);
+      if (current != null && !current.equals(stale)) {
+        shared = null;
+        start = false;
+      } else {
+        current = null;
+        refreshAt = null;
+        cancelTimerLocked();
+        start = inFlight == null;
+        if (start) {
+          inFlight = new CompletableFuture<>();
+        }
+        shared = inFlight;
+      }
+    }
+    if (revokeStale) { // in the background, bounded by the revoke policy; close revokes it too
+      source.revokeAccess(stale).whenComplete((v, e) -> {
+        synchronized (lock) {
+          unrevoked.remove(stale);
+        }
+      });
+    }
+    if (shared == null) {
+      return token();
+    }
+    if (start) {
+      log.debug("Token manager {}: a fresh token after a lost connection", id);
+      startRequest(shared, null);
+    }
+    return shared.copy();
+  }
+
   private CompletableFuture<AccessToken> refusedLocked() {
     if (closed != null) {
       return CompletableFuture.failedFuture(new ClosedException("the token manager is closed"));
@@ -264,6 +312,9 @@ public final class RealTokenManager implements TokenManager {
           }
           everIssued = true;
           current = token;
+          Instant now = clock.instant(); // expired tokens need no revocation: keep it bounded
+          unrevoked.removeIf(t -> t.expiresAt() != null && !t.expiresAt().isAfter(now));
+          unrevoked.add(token);
           refreshAt = refreshTime(issued);
           forcedToken = rejected != null ? token : null;
           scheduleRefreshLocked();
@@ -404,6 +455,7 @@ public final class RealTokenManager implements TokenManager {
     CompletableFuture<AccessToken> pending;
     CompletableFuture<Issued> attempt;
     AccessToken toRevoke;
+    List<AccessToken> superseded;
     CompletableFuture<Void> done;
     synchronized (lock) {
       if (closed != null) {
@@ -417,6 +469,9 @@ public final class RealTokenManager implements TokenManager {
       inFlight = null;
       inFlightAttempt = null;
       toRevoke = current;
+      superseded = new ArrayList<>(unrevoked);
+      superseded.remove(current);
+      unrevoked.clear();
       current = null;
       refreshAt = null;
       forcedToken = null;
@@ -429,8 +484,18 @@ public final class RealTokenManager implements TokenManager {
       pending.completeExceptionally(
           new ClosedException("the token manager was closed during the token request"));
     }
-    CompletableFuture<Void> revoked = config.revokeOnClose() ? source.revoke(toRevoke)
-        : CompletableFuture.completedFuture(null);
+    CompletableFuture<Void> revoked = CompletableFuture.completedFuture(null);
+    if (config.revokeOnClose()) {
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      all.add(source.revoke(toRevoke));
+      Instant now = clock.instant();
+      for (AccessToken t : superseded) {
+        if (t.expiresAt() == null || t.expiresAt().isAfter(now)) {
+          all.add(source.revokeAccess(t));
+        }
+      }
+      revoked = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
     revoked.whenComplete((v, e) -> {
       log.debug("Token manager {} closed", id);
       done.complete(null);

@@ -50,11 +50,21 @@ public interface TokenManager extends AutoCloseable {
    */
   CompletableFuture<AccessToken> invalidate(AccessToken rejected);
 
+  /**
+   * The socket that carried {@code stale} was lost without a close from the edge, which may
+   * still bind it to that dead connection: returns a different, fresh token. Unlike
+   * {@link #invalidate} nothing is marked rejected, so any number of network losses lead to
+   * fresh tokens, never to an authentication failure. {@code stale} is revoked in the
+   * background (bounded); a token already replaced returns the current one without a request.
+   */
+  CompletableFuture<AccessToken> renew(AccessToken stale);
+
   void addListener(Listener listener);
 
   /**
    * Fails waiting callers with {@link dev.patchbay.ClosedException}, cancels HTTP calls and
-   * timers, revokes the refresh and access tokens (RFC 7009, bounded retries on 503), then
+   * timers, revokes the refresh token and every access token it obtained that is not yet
+   * revoked or expired (RFC 7009, bounded retries on 503), then
    * completes, normally even when revocation failed (logged). Idempotent.
    */
   CompletableFuture<Void> closeAsync();

@@ -19,8 +19,13 @@ interface TokenSource {
   /** Forgets every grant secret (after {@code invalid_grant}). */
   void clear();
 
-  /** Revokes what is still alive (best effort, bounded); never fails. */
+  /** Revokes the grant and {@code current} (best effort, bounded); never fails. */
   CompletableFuture<Void> revoke(AccessToken current);
+
+  /** Revokes one superseded access token (best effort, bounded); never fails. */
+  default CompletableFuture<Void> revokeAccess(AccessToken superseded) {
+    return CompletableFuture.completedFuture(null);
+  }
 
   /** Cancels HTTP calls still in flight. */
   void cancel();

@@ -39,11 +39,8 @@ final class CallEnding {
       call.release(CallState.ENDED, EndReason.LOCAL_HANGUP, null);
       return;
     }
-    if (!host.send(new Frames.Bye(call.id(), "hangup"))) {
-      call.release(CallState.ENDED, EndReason.LOCAL_HANGUP, null); // signaling gone: release
-      return;
-    }
     call.setState(CallState.ENDING);
+    call.deliver(new Frames.Bye(call.id(), "hangup")); // replayed after a reconnect
     call.phase.arm(host.options().hangupTimeout(), () -> {
       if (!call.releasing) {
         LOG.info("edge did not confirm the hang-up within {}; releasing anyway",

@@ -67,7 +67,7 @@ final class InboundOffer {
                 "the caller's offer could not be accepted"), true);
             return;
           }
-          host.send(new Frames.Answer(call.id(), answer.sdp()));
+          call.deliver(new Frames.Answer(call.id(), answer.sdp()));
           call.candidates.open();
           if (call.media.state() == MediaState.CONNECTED) {
             call.becomeActive();

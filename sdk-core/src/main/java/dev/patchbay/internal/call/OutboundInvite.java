@@ -83,11 +83,8 @@ final class OutboundInvite {
     attempts++;
     call.setState(CallState.DIALING);
     call.startPhase(host.options().inviteTimeout(), "waiting for the edge to answer the invite");
-    call.edgeKnowsCall = true;
     retryPending = false;
-    if (!host.send(new Frames.Invite(call.id(), call.remoteParty(), offerSdp))) {
-      LOG.debug("invite {} not sent: signaling is down; waiting for the reconnect", attempts);
-    }
+    call.deliver(new Frames.Invite(call.id(), call.remoteParty(), offerSdp));
     // Local candidates wait for ringing/answer: the edge drops candidates of an invite that is
     // still queued for a media slot, and progress proves the slot.
   }

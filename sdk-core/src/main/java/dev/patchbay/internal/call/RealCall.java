@@ -60,6 +60,11 @@ public final class RealCall implements IncomingCall {
   boolean renegotiating;
   boolean releasing;
   boolean edgeKnowsCall;
+  /**
+   * The last set-up or tear-down frame the edge must get (invite, answer, bye): replayed when
+   * signaling was down as it was sent, or when the edge's resume shows it never arrived.
+   */
+  private Frame outbox;
 
   private RealCall(CallHost host, String id, Direction direction, String remote,
       CallState initial, String remoteOffer) {
@@ -252,6 +257,81 @@ public final class RealCall implements IncomingCall {
 
   public boolean isLive() {
     return !releasing;
+  }
+
+  /** Whether the edge holds this call now, so a {@code resume} must name it. */
+  public boolean isKnownToEdge() {
+    return edgeKnowsCall && !releasing;
+  }
+
+  /**
+   * Sends a frame the edge must get (invite, answer, bye). When signaling is down it is
+   * replayed on the next socket: by {@link #onResumed} for a call the edge knows (it is named
+   * in the {@code resume}), otherwise as soon as a socket is ready.
+   */
+  void deliver(Frame frame) {
+    outbox = frame;
+    if (host.send(frame)) {
+      if (!(frame instanceof Frames.Bye)) {
+        edgeKnowsCall = true;
+      }
+      return;
+    }
+    LOG.debug("{} not sent: signaling is down; it goes out on the next socket", frame.type());
+    if (!edgeKnowsCall) {
+      host.whenConnected().whenCompleteAsync((v, e) -> inCall(() -> {
+        if (e == null && !releasing && outbox == frame && !edgeKnowsCall) {
+          deliver(frame);
+        }
+      }), host.actor());
+    }
+  }
+
+  /**
+   * The edge's view of this call after a reconnect (protocol §3.8): applies what the call missed
+   * while its agent was away (ringing, the answer, the end) and replays a frame that never
+   * reached the edge. {@code status} is null when the edge resumed the call without one.
+   */
+  public void onResumed(Frames.CallStatus status) {
+    inCall(() -> {
+      if (releasing) {
+        return;
+      }
+      String edgeState = status == null ? Frames.CallStatus.ACTIVE : status.state();
+      if (Frames.CallStatus.ENDED.equals(edgeState)) {
+        edgeKnowsCall = false;
+        if (outbox instanceof Frames.Invite && state == CallState.DIALING && !retryPending()
+            && "unknown-call".equals(status.reason())) {
+          LOG.info("the invite never reached the edge; sending it again");
+          deliver(outbox);
+        } else if (state == CallState.ENDING) {
+          release(CallState.ENDED, EndReason.LOCAL_HANGUP, null);
+        } else if (status.status() != null && (state == CallState.NEW
+            || state == CallState.DIALING || state == CallState.RINGING)) {
+          signals.onFrame(new Frames.Error(id, status.status(), status.reason(), null));
+        } else {
+          signals.onFrame(new Frames.Bye(id, status.reason()));
+        }
+        return;
+      }
+      if (state == CallState.ENDING && outbox instanceof Frames.Bye) {
+        host.send(outbox); // the bye was lost with the old socket
+        return;
+      }
+      if (direction == Direction.INBOUND) {
+        if (outbox instanceof Frames.Answer && Frames.CallStatus.RINGING.equals(edgeState)) {
+          host.send(outbox); // our answer was lost with the old socket
+        }
+        return;
+      }
+      if (Frames.CallStatus.RINGING.equals(edgeState)) {
+        signals.onFrame(new Frames.Ringing(id));
+      } else if (status != null && status.sdp() != null
+          && (Frames.CallStatus.ANSWERED.equals(edgeState)
+          || Frames.CallStatus.ACTIVE.equals(edgeState))) {
+        signals.onFrame(new Frames.Answer(id, status.sdp())); // ignored when already applied
+      }
+    });
   }
 
   void fail(EndReason reason, PatchbayException cause, boolean sendBye) {

@@ -61,6 +61,16 @@ public final class Retrier {
    * @param attempt starts one attempt; called again for each retry
    */
   public <T> CompletableFuture<T> execute(String what, Supplier<CompletableFuture<T>> attempt) {
+    return execute(what, Duration.ZERO, attempt);
+  }
+
+  /**
+   * Like {@link #execute(String, Supplier)}, but the first attempt starts after
+   * {@code firstDelay} (a pacing delay the owner chose from its own history, e.g. sockets that
+   * keep dying right after they opened); the deadline counts from now.
+   */
+  public <T> CompletableFuture<T> execute(String what, Duration firstDelay,
+      Supplier<CompletableFuture<T>> attempt) {
     CompletableFuture<T> result = new CompletableFuture<>();
     AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
     AtomicReference<CompletableFuture<T>> inFlight = new AtomicReference<>();
@@ -75,7 +85,16 @@ public final class Retrier {
       }
     });
     long deadline = nanoTime.getAsLong() + backoff.policy().deadline().toNanos();
-    run(what, attempt, result, timer, inFlight, 0, deadline);
+    if (firstDelay.isZero() || firstDelay.isNegative()) {
+      run(what, attempt, result, timer, inFlight, 0, deadline);
+      return result;
+    }
+    try {
+      timer.set(scheduler.schedule(() -> run(what, attempt, result, timer, inFlight, 0, deadline),
+          firstDelay.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (RuntimeException rejected) { // scheduler shut down: the owner is closing
+      result.completeExceptionally(new dev.patchbay.ClosedException("the SDK is closing"));
+    }
     return result;
   }
 

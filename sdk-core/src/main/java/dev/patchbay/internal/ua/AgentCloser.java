@@ -47,7 +47,7 @@ final class AgentCloser {
   void close(PatchbayException cause) {
     List<CompletableFuture<Void>> released = new ArrayList<>();
     for (RealCall call : calls.snapshot()) {
-      if (cause == null && connections.hasCurrent()) {
+      if (cause == null) { // also while away: the bye goes out on the next socket
         call.hangUp();
       } else {
         call.terminate(EndReason.CONNECTION_LOST, cause != null ? cause

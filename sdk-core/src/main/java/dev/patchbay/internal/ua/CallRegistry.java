@@ -46,11 +46,14 @@ final class CallRegistry {
     return List.copyOf(calls.values());
   }
 
-  /** Ids of the calls not yet released (what a resume asks the edge to keep). */
-  List<String> liveIds() {
+  /**
+   * Ids of the calls the edge holds (what a resume asks it to keep): not a call still waiting
+   * to send its first invite, nor one whose invite waits for its retry after a 503/504.
+   */
+  List<String> knownToEdgeIds() {
     List<String> ids = new ArrayList<>();
     for (RealCall call : calls.values()) {
-      if (call.isLive()) {
+      if (call.isKnownToEdge()) {
         ids.add(call.id());
       }
     }

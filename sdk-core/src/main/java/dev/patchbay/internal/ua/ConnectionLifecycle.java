@@ -12,8 +12,10 @@ import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.signaling.SignalingSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -66,6 +68,8 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
   private Future<?> resumeTimer;
   /** The calls named in the outstanding {@code resume}; calls dialled later are not in it. */
   private Set<String> resumeRequested = Set.of();
+  /** Set once the agent no longer wants sockets (its close finished with the calls). */
+  private boolean stopped;
 
   ConnectionLifecycle(SdkRuntime rt, AgentActor actor, TokenManager tokens,
       UserAgentOptions options, TenantAdmission admission, CallRegistry calls, Agent agent,
@@ -105,9 +109,13 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
 
   // ------------------------------------------------------------------ Connector.Listener
 
+  /**
+   * Whether connecting is over. A closing agent keeps (re)connecting until {@link #stop}: the
+   * byes of its calls must reach the edge, also when the close began while it was away.
+   */
   @Override
   public boolean closing() {
-    return agent.closing();
+    return stopped;
   }
 
   @Override
@@ -122,7 +130,7 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
 
   @Override
   public void connected(Connection c) {
-    if (agent.closing()) {
+    if (stopped) {
       c.socket.close(1000, "closed");
       return;
     }
@@ -131,7 +139,7 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
     connectionId = c.hello.connectionId();
     agent.connected(c.token, c.hello, connector.elapsed());
     boolean resumeSent = false;
-    List<String> live = calls.liveIds();
+    List<String> live = calls.knownToEdgeIds();
     if (resumeFrom != null && !live.isEmpty()) {
       resumeSent = c.socket.send(new Frames.Resume(resumeFrom, live));
       LOG.info("resuming {} call(s) of connection {}", live.size(), resumeFrom);
@@ -196,11 +204,21 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
     AgentActor.cancel(resumeTimer);
     resumeTimer = null;
     Set<String> kept = new HashSet<>(r.resumed());
+    Map<String, Frames.CallStatus> status = new HashMap<>();
+    for (Frames.CallStatus s : r.calls()) {
+      status.put(s.callId(), s);
+    }
     Set<String> asked = resumeRequested;
     resumeRequested = Set.of();
     for (RealCall call : calls.snapshot()) {
       // only calls named in the resume: a call dialled on the new socket meanwhile is fine
-      if (asked.contains(call.id()) && !kept.contains(call.id()) && call.isLive()) {
+      if (!asked.contains(call.id()) || !call.isLive()) {
+        continue;
+      }
+      Frames.CallStatus s = status.get(call.id());
+      if (s != null || kept.contains(call.id())) {
+        call.onResumed(s); // what the call missed while the agent was away
+      } else {
         LOG.info("call {} was not resumed", call.id());
         call.notResumed();
       }
@@ -251,7 +269,7 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
       return;
     }
     c.lost = true;
-    if (agent.closing() || c != current) {
+    if (stopped || c != current) {
       return;
     }
     LOG.warn("signaling lost: {}", cause.getMessage());
@@ -271,7 +289,7 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
   @Override
   public void onTerminated(Connection c) {
     connections.remove(c);
-    if (c == current && !agent.closing()) {
+    if (c == current && !stopped) {
       onConnectionLost(c, new PatchbayException("signaling socket closed", null, true, 0, null));
     }
   }
@@ -280,6 +298,7 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
 
   /** Stops connecting and resuming (the agent is closing). */
   void stop() {
+    stopped = true;
     AgentActor.cancel(resumeTimer);
     connector.cancel();
   }
@@ -289,6 +308,7 @@ final class ConnectionLifecycle implements Connector.Listener, Connection.Events
    * runs {@code then} on the actor.
    */
   void closeAll(Runnable then) {
+    stop();
     List<CompletableFuture<Void>> gone = new ArrayList<>();
     for (Connection c : new ArrayList<>(connections)) {
       if (c.socket.isOpen()) {

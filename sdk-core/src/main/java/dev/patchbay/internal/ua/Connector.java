@@ -5,6 +5,7 @@ import dev.patchbay.AuthenticationException;
 import dev.patchbay.ClosedException;
 import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.RetryPolicy;
 import dev.patchbay.UserAgentOptions;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.admission.TenantAdmission;
@@ -13,8 +14,10 @@ import dev.patchbay.internal.retry.Backoff;
 import dev.patchbay.internal.retry.Retrier;
 import dev.patchbay.internal.signaling.SignalingSocket;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class Connector {
   /** Log lines keep the agent's logger name. */
   private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
+  /** A socket that lived at least this long resets the reconnect pacing. */
+  static final Duration STABLE = Duration.ofSeconds(10);
 
   /** Where the outcome of an attempt goes; called on the actor. */
   interface Listener {
@@ -58,6 +63,10 @@ final class Connector {
   private final Retrier reconnectRetrier;
   private CompletableFuture<Connection> connecting;
   private long startNanos;
+  /** When the last socket said hello (0: never); a socket that dies soon after is unstable. */
+  private long lastConnectedNanos;
+  /** Consecutive sockets that lived less than {@link #STABLE}: paces (re)connects. */
+  private int unstable;
   /** The last socket died without a close from the edge: the edge may still bind its token. */
   private boolean freshTokenForReconnect;
 
@@ -104,6 +113,23 @@ final class Connector {
     start(retrier, reconnect ? "reconnect" : "connect", false, reconnect);
   }
 
+  /**
+   * How long to wait before the first attempt of a reconnect: zero after a stable socket,
+   * otherwise the reconnect backoff for the number of consecutive short-lived sockets — so a
+   * {@code closing} after every {@code hello}, or a socket cut right after every upgrade, is
+   * paced by the one backoff policy instead of reconnecting as fast as the edge answers.
+   */
+  private Duration pacing() {
+    long now = System.nanoTime();
+    if (lastConnectedNanos == 0 || now - lastConnectedNanos >= STABLE.toNanos()) {
+      unstable = 0;
+      return Duration.ZERO;
+    }
+    Duration d = reconnectRetrier.backoff().delay(unstable, Optional.empty());
+    unstable++;
+    return d;
+  }
+
   /** Opens a replacement while the current socket still serves (make-before-break). */
   void replace() {
     startNanos = System.nanoTime();
@@ -124,8 +150,12 @@ final class Connector {
   }
 
   private void start(Retrier retrier, String what, boolean overdraft, boolean reconnect) {
+    Duration pace = reconnect ? pacing() : Duration.ZERO;
+    if (!pace.isZero()) {
+      LOG.info("the last socket lived less than {}; {} in {} ms", STABLE, what, pace.toMillis());
+    }
     CompletableFuture<Connection> attempt =
-        retrier.execute(what, () -> attempt(overdraft, reconnect));
+        retrier.execute(what, pace, () -> attempt(overdraft, reconnect));
     connecting = attempt;
     attempt.whenCompleteAsync((c, e) -> onAttemptDone(attempt, c, e), actor);
   }
@@ -135,6 +165,7 @@ final class Connector {
       connecting = null;
     }
     if (e == null) {
+      lastConnectedNanos = System.nanoTime();
       listener.connected(c);
       return;
     }
@@ -156,8 +187,9 @@ final class Connector {
     if (freshTokenForReconnect && token != null) {
       // the edge may not have noticed yet that the old socket died: presenting its token again
       // would be "one token on two live connections" (409, a counted violation)
+      // a network loss is not a rejection: renew, never the forced-refresh (401) path
       freshTokenForReconnect = false;
-      next = tokens.invalidate(token);
+      next = tokens.renew(token);
     } else {
       next = tokens.token();
     }
@@ -194,6 +226,15 @@ final class Connector {
         : admission.sockets().acquire();
     if (!permitFuture.isDone()) {
       rt.events.admissionQueued(tenant, "socket");
+      // the wait for a permit is bounded by what is left of the (re)connect budget
+      RetryPolicy policy = reconnect ? options.reconnectRetry() : options.connectRetry();
+      Duration left = policy.deadline().minus(elapsed());
+      Future<?> bound = actor.schedule(left.isNegative() ? Duration.ZERO : left, () ->
+          result.completeExceptionally(new PatchbayException("no free socket permit for "
+              + "tenant " + tenant + " within " + policy.deadline().toSeconds() + " s: this "
+              + "process already holds the tenant's " + admission.sockets().limit()
+              + " socket(s) (admission limit)", null, false, 0, null)));
+      result.whenComplete((c, e) -> bound.cancel(false));
     }
     result.whenComplete((c, e) -> {
       if (e != null) {
@@ -245,8 +286,14 @@ final class Connector {
       boolean reconnect, boolean refreshed, CompletableFuture<Connection> result) {
     if (reconnect && !refreshed && cause instanceof EdgeRejectedException er
         && er.status().orElse(0) == 409) {
-      LOG.info("token still bound to the lost connection (409); refreshing it once");
-      refreshAndReopen(tok, overdraft, reconnect, result);
+      LOG.info("token still bound to the lost connection (409); renewing it once");
+      tokens.renew(tok).whenCompleteAsync((fresh, e3) -> {
+        if (e3 != null) {
+          result.completeExceptionally(Retrier.unwrap(e3));
+        } else {
+          openWith(fresh, overdraft, reconnect, true, result);
+        }
+      }, actor);
       return;
     }
     if (cause instanceof AuthenticationException ae && ae.status().orElse(0) == 401) {

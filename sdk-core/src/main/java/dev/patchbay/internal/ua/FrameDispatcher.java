@@ -36,8 +36,8 @@ final class FrameDispatcher {
 
   void onFrame(Connection c, Frame frame) {
     String callId = frame.callIdOrNull();
-    if (closing.getAsBoolean() && callId == null) {
-      return;
+    if (closing.getAsBoolean() && callId == null && !(frame instanceof Frames.Resumed)) {
+      return; // a closing agent still resumes the calls it is hanging up
     }
     if (frame instanceof Frames.Closing closingFrame) {
       connections.onClosingNotice(c, closingFrame);

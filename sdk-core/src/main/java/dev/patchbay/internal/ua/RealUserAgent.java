@@ -288,8 +288,10 @@ public final class RealUserAgent implements UserAgent, CallHost {
       advertised.learn(h);
       LOG.info("connected (connection {}, heartbeat {} ms)", h.connectionId(), h.heartbeatMs());
       rt.events.connectEnd(tenant, userId, h.connectionId(), took);
-      states.set(State.CONNECTED);
-      reauth.schedule();
+      if (!closing) { // a closing agent reconnects only to hang its calls up
+        states.set(State.CONNECTED);
+        reauth.schedule();
+      }
     }
 
     @Override
@@ -304,7 +306,9 @@ public final class RealUserAgent implements UserAgent, CallHost {
         connectedSignal = new CompletableFuture<>();
       }
       reauth.cancel();
-      states.set(State.RECONNECTING);
+      if (!closing) {
+        states.set(State.RECONNECTING);
+      }
     }
 
     @Override
@@ -328,15 +332,19 @@ public final class RealUserAgent implements UserAgent, CallHost {
     closeCause = cause;
     states.set(State.CLOSING);
     reauth.cancel();
-    connections.stop();
     ClosedException closed = new ClosedException("user agent " + tenant + "/" + userId
         + " is closed");
-    connectedSignal.completeExceptionally(cause != null ? cause : closed);
+    if (cause != null || !firstConnect.isDone()) {
+      connections.stop(); // nothing to hang up at the edge, or no way to reach it
+      connectedSignal.completeExceptionally(cause != null ? cause : closed);
+    }
     firstConnect.completeExceptionally(cause != null ? cause : closed);
     closer.close(cause);
   }
 
   private void finish() {
+    connectedSignal.completeExceptionally(new ClosedException("user agent " + tenant + "/"
+        + userId + " is closed"));
     states.set(State.CLOSED);
     rt.agents.remove(this);
     rt.events.userAgentClosed(tenant, userId);

@@ -519,6 +519,16 @@ public final class EdgeModel {
     return live.size();
   }
 
+  /** Cuts the user's live sockets now, without a close frame (an abrupt 1006). */
+  public int drop(String user) {
+    List<EdgeConnection> live = liveConnectionsOf(user);
+    live.forEach(c -> {
+      counters.inc("faultDrops");
+      c.disconnect();
+    });
+    return live.size();
+  }
+
   public int closeWith(String user, int code, String reason) {
     List<EdgeConnection> live = liveConnectionsOf(user);
     live.forEach(c -> c.close(code, reason));
