@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * edge did not resume, and the bye or reject that goes with a failure. Runs on the actor.
  */
 final class CallEnding {
-  /** Log lines keep the call's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CallEnding.class);
 
   private final RealCall call;
   private final CallHost host;
@@ -35,7 +34,7 @@ final class CallEnding {
       call.doReject(603, "declined");
       return;
     }
-    if (!call.edgeKnowsCall) {
+    if (!call.edgeKnowsCall()) {
       call.release(CallState.ENDED, EndReason.LOCAL_HANGUP, null);
       return;
     }
@@ -54,9 +53,9 @@ final class CallEnding {
     if (call.releasing) {
       return;
     }
-    if (reason == EndReason.CLOSED && call.edgeKnowsCall
+    if (reason == EndReason.CLOSED && call.edgeKnowsCall()
         && host.send(new Frames.Bye(call.id(), "closed"))) {
-      call.edgeKnowsCall = false;
+      call.edgeForgot();
     }
     if (reason == EndReason.CLOSED && call.state() == CallState.ACTIVE) {
       call.release(CallState.ENDED, reason, null);
@@ -66,25 +65,25 @@ final class CallEnding {
   }
 
   void notResumed() {
-    call.edgeKnowsCall = false;
+    call.edgeForgot();
     call.fail(EndReason.CONNECTION_LOST, call.callFailed("call " + call.id()
         + " was not resumed after the reconnect", 0, false, null), false);
   }
 
   /** Tells the edge about a failure when it still knows the call: bye, or reject if ringing. */
   void tellEdgeAboutFailure(EndReason reason, boolean sendBye) {
-    if (!call.edgeKnowsCall) {
+    if (!call.edgeKnowsCall()) {
       return;
     }
     if (sendBye) {
       host.send(new Frames.Bye(call.id(), reason.name().toLowerCase(Locale.ROOT)));
-      call.edgeKnowsCall = false;
+      call.edgeForgot();
     } else if (call.direction() == Direction.OUTBOUND && reason == EndReason.TIMEOUT) {
       host.send(new Frames.Bye(call.id(), "timeout"));
-      call.edgeKnowsCall = false;
+      call.edgeForgot();
     } else if (call.direction() == Direction.INBOUND && call.state() == CallState.RINGING) {
       host.send(new Frames.Reject(call.id(), 480, reason.name().toLowerCase(Locale.ROOT)));
-      call.edgeKnowsCall = false;
+      call.edgeForgot();
     }
   }
 }

@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * actor, and handles them there: local candidates, media connected or failed, renegotiation.
  */
 final class CallMediaBridge implements MediaSession.Listener {
-  /** Log lines keep the call's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CallMediaBridge.class);
 
   private final RealCall call;
   private final CallHost host;
@@ -80,7 +79,7 @@ final class CallMediaBridge implements MediaSession.Listener {
       if (call.releasing || error != null) {
         return;
       }
-      call.renegotiating = true;
+      call.renegotiating(true);
       host.send(new Frames.Offer(call.id(), offer.sdp(), iceRestart ? Boolean.TRUE : null));
     }), host.actor());
   }

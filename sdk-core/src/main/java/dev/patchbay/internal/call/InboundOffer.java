@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
  * answer to the caller's offer. Actor-confined.
  */
 final class InboundOffer {
-  /** Log lines keep the call's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InboundOffer.class);
 
   private final RealCall call;
   private final CallHost host;
@@ -51,7 +50,7 @@ final class InboundOffer {
           + state + call.endReason().map(r -> " (" + r + ")").orElse(""), 0, false, null));
       return;
     }
-    call.setup = f;
+    call.awaitSetup(f);
     if (!call.createMedia(true)) {
       return;
     }

@@ -15,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * and retries of the same call id on 503/504 within the invite budget. Actor-confined.
  */
 final class OutboundInvite {
-  /** Log lines keep the call's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
+  private static final Logger LOG = LoggerFactory.getLogger(OutboundInvite.class);
 
   private final RealCall call;
   private final CallHost host;
@@ -55,7 +54,7 @@ final class OutboundInvite {
             permit.release();
             return;
           }
-          call.negotiation = permit;
+          call.holdNegotiation(permit);
           createMediaAndOffer();
         }), host.actor());
   }
@@ -110,7 +109,7 @@ final class OutboundInvite {
         host.events().retryScheduledForCall(host.tenant(), host.userId(), attempts, delay,
             call.callFailed("invite answered with " + status, status, true,
                 retryAfter.orElse(null)));
-        call.edgeKnowsCall = false; // the error ended the call on the edge
+        call.edgeForgot(); // the error ended the call on the edge
         retryPending = true;
         call.phase.arm(delay, () -> {
           if (!call.releasing && call.state() == CallState.DIALING) {

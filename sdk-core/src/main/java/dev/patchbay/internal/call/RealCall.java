@@ -42,7 +42,7 @@ public final class RealCall implements IncomingCall {
   /** The app's view of {@link #releasedInternal}, completed on the app executor. */
   private final CompletableFuture<Void> ended;
   /** dial() (outbound) or accept() (inbound); completed on the app executor. */
-  CompletableFuture<Call> setup;
+  private CompletableFuture<Call> setup;
 
   private volatile CallState state;
   private volatile EndReason endReason;
@@ -56,10 +56,11 @@ public final class RealCall implements IncomingCall {
   private final RemoteSignals signals;
   private final CallEnding ending;
   MediaSession media;
-  Permit negotiation = Permit.NONE;
-  boolean renegotiating;
+  private Permit negotiation = Permit.NONE;
+  private boolean renegotiating;
   boolean releasing;
-  boolean edgeKnowsCall;
+  /** The edge holds this call: it got the invite (or offered the call) and did not end it. */
+  private boolean edgeKnowsCall;
   /**
    * The last set-up or tear-down frame the edge must get (invite, answer, bye): replayed when
    * signaling was down as it was sent, or when the edge's resume shows it never arrived.
@@ -259,6 +260,38 @@ public final class RealCall implements IncomingCall {
     return !releasing;
   }
 
+  /** The edge ended the call or was told so (bye, reject, an error that ends it). */
+  void edgeForgot() {
+    edgeKnowsCall = false;
+  }
+
+  boolean edgeKnowsCall() {
+    return edgeKnowsCall;
+  }
+
+  /** {@code f} completes when the set-up (dial or accept) does. */
+  void awaitSetup(CompletableFuture<Call> f) {
+    setup = f;
+  }
+
+  /** Holds the tenant's negotiation slot until the answer arrives or the call ends. */
+  void holdNegotiation(Permit permit) {
+    negotiation = permit;
+  }
+
+  void releaseNegotiation() {
+    negotiation.release();
+    negotiation = Permit.NONE;
+  }
+
+  boolean renegotiating() {
+    return renegotiating;
+  }
+
+  void renegotiating(boolean on) {
+    renegotiating = on;
+  }
+
   /** Whether the edge holds this call now, so a {@code resume} must name it. */
   public boolean isKnownToEdge() {
     return edgeKnowsCall && !releasing;
@@ -349,8 +382,7 @@ public final class RealCall implements IncomingCall {
     }
     releasing = true;
     phase.invalidate();
-    negotiation.release();
-    negotiation = Permit.NONE;
+    releaseNegotiation();
     candidates.clear();
     MediaSession m = media;
     CompletableFuture<Void> mediaClosed = m == null ? CompletableFuture.completedFuture(null)

@@ -7,7 +7,6 @@ import dev.patchbay.IncomingCall;
 import dev.patchbay.MediaSession;
 import dev.patchbay.MediaState;
 import dev.patchbay.SessionDescription;
-import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.RetryAfter;
@@ -22,8 +21,7 @@ import org.slf4j.LoggerFactory;
  * offers, errors and the end of the call. Runs on the actor.
  */
 final class RemoteSignals {
-  /** Log lines keep the call's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteSignals.class);
 
   private final RealCall call;
   private final CallHost host;
@@ -54,14 +52,14 @@ final class RemoteSignals {
     } else if (frame instanceof Frames.Error e) {
       onEdgeError(e);
     } else if (frame instanceof Frames.Bye) {
-      call.edgeKnowsCall = false;
+      call.edgeForgot();
       call.release(CallState.ENDED, EndReason.REMOTE_HANGUP, null);
     } else if (frame instanceof Frames.Ended) {
-      call.edgeKnowsCall = false;
+      call.edgeForgot();
       call.release(CallState.ENDED,
           state == CallState.ENDING ? EndReason.LOCAL_HANGUP : EndReason.REMOTE_HANGUP, null);
     } else if (frame instanceof Frames.Cancel) {
-      call.edgeKnowsCall = false;
+      call.edgeForgot();
       call.release(CallState.ENDED, state == CallState.RINGING
           && call.direction() == IncomingCall.Direction.INBOUND
           ? EndReason.CANCELLED : EndReason.REMOTE_HANGUP, null);
@@ -71,14 +69,13 @@ final class RemoteSignals {
   }
 
   private void onAnswer(Frames.Answer a) {
-    if (call.direction() != IncomingCall.Direction.OUTBOUND && !call.renegotiating) {
+    if (call.direction() != IncomingCall.Direction.OUTBOUND && !call.renegotiating()) {
       return;
     }
     CallState state = call.state();
     if ((state == CallState.DIALING && !call.retryPending()) || state == CallState.RINGING) {
       call.candidates.open();
-      call.negotiation.release();
-      call.negotiation = Permit.NONE;
+      call.releaseNegotiation();
       call.setState(CallState.CONNECTING);
       call.startPhase(host.options().mediaTimeout(), "waiting for media to connect");
       call.media.acceptAnswer(SessionDescription.answer(a.sdp())).whenCompleteAsync((v, error) ->
@@ -93,9 +90,9 @@ final class RemoteSignals {
               call.becomeActive();
             }
           }), host.actor());
-    } else if (call.renegotiating
+    } else if (call.renegotiating()
         && (state == CallState.ACTIVE || state == CallState.CONNECTING)) {
-      call.renegotiating = false;
+      call.renegotiating(false);
       call.media.acceptAnswer(SessionDescription.answer(a.sdp())).exceptionally(e -> {
         LOG.warn("renegotiation answer could not be applied: {}", Retrier.unwrap(e).toString());
         return null;
@@ -152,7 +149,7 @@ final class RemoteSignals {
       LOG.warn("edge reported {} for call in state {}: {}", status, state,
           CallFailures.safe(error.message()));
       if (status == 404 && (state == CallState.CONNECTING || state == CallState.ACTIVE)) {
-        call.edgeKnowsCall = false; // the edge no longer has this call: it is over
+        call.edgeForgot(); // the edge no longer has this call: it is over
         call.fail(EndReason.EDGE_ERROR, call.callFailed("the edge no longer knows call "
             + call.id() + " (404)", status, false, null), false);
       }
@@ -170,7 +167,7 @@ final class RemoteSignals {
     int attempts = call.attempts();
     String message = "call to " + call.remoteParty() + " failed with " + status + " " + reason
         + " after " + attempts + " attempt" + (attempts == 1 ? "" : "s");
-    call.edgeKnowsCall = false; // an error ends the call on the edge
+    call.edgeForgot(); // an error ends the call on the edge
     call.fail(reason, call.callFailed(message, status, retryable, retryAfter.orElse(null)), false);
   }
 }

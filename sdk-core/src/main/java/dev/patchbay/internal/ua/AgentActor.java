@@ -18,8 +18,7 @@ import org.slf4j.MDC;
  * enqueue onto it, and the ordered lane of app callbacks over the app's executor.
  */
 final class AgentActor implements Executor {
-  /** Log lines keep the agent's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AgentActor.class);
 
   private final SdkRuntime rt;
   private final String tenant;

@@ -20,18 +20,17 @@ import org.slf4j.LoggerFactory;
  * sockets, revoke the token, then report it finished. Runs on the actor.
  */
 final class AgentCloser {
-  /** Log lines keep the agent's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AgentCloser.class);
 
   private final AgentActor actor;
   private final UserAgentOptions options;
   private final TokenManager tokens;
   private final CallRegistry calls;
-  private final ConnectionLifecycle connections;
+  private final SignalingConnection connections;
   private final Runnable finished;
 
   AgentCloser(AgentActor actor, UserAgentOptions options, TokenManager tokens, CallRegistry calls,
-      ConnectionLifecycle connections, Runnable finished) {
+      SignalingConnection connections, Runnable finished) {
     this.actor = actor;
     this.options = options;
     this.tokens = tokens;

@@ -29,6 +29,10 @@ final class CallRegistry {
     }
   }
 
+  int size() {
+    return calls.size();
+  }
+
   RealCall get(String callId) {
     return calls.get(callId);
   }

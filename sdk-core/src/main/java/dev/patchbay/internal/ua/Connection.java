@@ -36,15 +36,13 @@ final class Connection implements SignalingSocket.Handler {
   private final AgentActor actor;
   private final UserAgentOptions options;
   private final Events agent;
-  final Permit permit;
-  final AccessToken token;
+  private final Permit permit;
+  private final AccessToken token;
   /** Completes with this connection when {@code hello} arrives; fails on any earlier end. */
-  final CompletableFuture<Connection> ready = new CompletableFuture<>();
-  SignalingSocket socket;
-  Frames.Hello hello;
-  Future<?> deadline;
-  boolean draining;
-  boolean lost;
+  private final CompletableFuture<Connection> ready = new CompletableFuture<>();
+  private SignalingSocket socket;
+  private Frames.Hello hello;
+  private Future<?> deadline;
 
   Connection(AgentActor actor, UserAgentOptions options, Events agent, Permit permit,
       AccessToken token) {
@@ -59,7 +57,36 @@ final class Connection implements SignalingSocket.Handler {
     return hello == null ? null : hello.connectionId();
   }
 
-  void startUpgradeDeadline() {
+  SignalingSocket socket() {
+    return socket;
+  }
+
+  /** The {@code hello} of this socket; null before it arrived. */
+  Frames.Hello hello() {
+    return hello;
+  }
+
+  /** The token this socket was opened with. */
+  AccessToken token() {
+    return token;
+  }
+
+  /** Completes with this connection when {@code hello} arrives; fails on any earlier end. */
+  CompletableFuture<Connection> ready() {
+    return ready;
+  }
+
+  /**
+   * Opens the socket with {@code opener} (this connection is its handler) and arms the upgrade
+   * deadline. When the opener throws, the permit is released and the exception propagates.
+   */
+  void open(java.util.function.Function<SignalingSocket.Handler, SignalingSocket> opener) {
+    try {
+      socket = opener.apply(this);
+    } catch (RuntimeException e) {
+      permit.release();
+      throw e;
+    }
     deadline = actor.schedule(options.upgradeTimeout(), () -> {
       if (socket != null && !socket.isOpen() && !ready.isDone()) {
         fail(new PatchbayException("the WebSocket upgrade did not complete within "
@@ -68,13 +95,14 @@ final class Connection implements SignalingSocket.Handler {
     });
   }
 
-  private void fail(PatchbayException cause) {
+  /** Before {@code hello}: fails the attempt and drops the socket. Idempotent. */
+  void fail(PatchbayException cause) {
     cancelDeadline();
     ready.completeExceptionally(cause);
     socket.cancel();
   }
 
-  void cancelDeadline() {
+  private void cancelDeadline() {
     Future<?> d = deadline;
     deadline = null;
     if (d != null) {
@@ -154,6 +182,6 @@ final class Connection implements SignalingSocket.Handler {
 
   @Override
   public String toString() {
-    return "Connection{" + connectionId() + ", draining=" + draining + '}';
+    return "Connection{" + connectionId() + '}';
   }
 }

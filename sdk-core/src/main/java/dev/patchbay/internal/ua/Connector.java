@@ -28,10 +28,9 @@ import org.slf4j.LoggerFactory;
  * one attempt is in flight. Actor-confined.
  */
 final class Connector {
-  /** Log lines keep the agent's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
   /** A socket that lived at least this long resets the reconnect pacing. */
-  static final Duration STABLE = Duration.ofSeconds(10);
+  static final Duration STABLE = Duration.ofSeconds(5);
 
   /** Where the outcome of an attempt goes; called on the actor. */
   interface Listener {
@@ -114,10 +113,11 @@ final class Connector {
   }
 
   /**
-   * How long to wait before the first attempt of a reconnect: zero after a stable socket,
-   * otherwise the reconnect backoff for the number of consecutive short-lived sockets — so a
-   * {@code closing} after every {@code hello}, or a socket cut right after every upgrade, is
-   * paced by the one backoff policy instead of reconnecting as fast as the edge answers.
+   * How long to wait before the first attempt of a reconnect: zero after a stable socket or a
+   * first short-lived one; from the second short-lived socket in a row on, the reconnect backoff
+   * for their number. So a {@code closing} after every {@code hello}, or a socket cut right
+   * after every upgrade, is paced by the one backoff policy instead of reconnecting as fast as
+   * the edge answers.
    */
   private Duration pacing() {
     long now = System.nanoTime();
@@ -125,9 +125,11 @@ final class Connector {
       unstable = 0;
       return Duration.ZERO;
     }
-    Duration d = reconnectRetrier.backoff().delay(unstable, Optional.empty());
     unstable++;
-    return d;
+    if (unstable == 1) { // one short-lived socket is bad luck: reconnect at once, as always
+      return Duration.ZERO;
+    }
+    return reconnectRetrier.backoff().delay(unstable - 2, Optional.empty());
   }
 
   /** Opens a replacement while the current socket still serves (make-before-break). */
@@ -253,29 +255,27 @@ final class Connector {
       }
       Connection c = new Connection(actor, options, connectionEvents, permit, tok);
       try {
-        c.socket = SignalingSocket.open("ws-" + tenant + "/" + userId.get(),
-            rt.clientForNextSocket(), rt.signalingUrl, tok, options.userId(), actor, c, rt.codec,
-            rt.openSockets, rt.clock);
+        c.open(handler -> SignalingSocket.open("ws-" + tenant + "/" + userId.get(),
+            rt.clientForNextSocket(), rt.signalingUrl, tok, options.userId(), actor, handler,
+            rt.codec, rt.openSockets, rt.clock));
       } catch (RuntimeException e) {
-        permit.release();
         result.completeExceptionally(new ClosedException("the SDK is closing"));
         return;
       }
       listener.opened(c);
-      c.startUpgradeDeadline();
       result.whenComplete((v, e) -> {
-        if (e != null && !c.ready.isDone()) {
-          actor.execute(c.socket::cancel);
+        if (e != null && !c.ready().isDone()) {
+          actor.execute(c.socket()::cancel);
         }
       });
-      c.ready.whenCompleteAsync((ready, e2) -> {
+      c.ready().whenCompleteAsync((ready, e2) -> {
         if (e2 == null) {
           if (!result.complete(ready)) {
-            ready.socket.close(1000, "abandoned");
+            ready.socket().close(1000, "abandoned");
           }
           return;
         }
-        c.socket.cancel();
+        c.socket().cancel();
         retryOrFail(Retrier.unwrap(e2), tok, overdraft, reconnect, refreshed, result);
       }, actor);
     }, actor);

@@ -12,20 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the frames of a ready socket: socket-level frames to the connection lifecycle, call
- * frames to their call, {@code incoming} to a new inbound call. Actor-confined.
+ * Routes the call frames of a ready socket (the {@link SignalingConnection} keeps the
+ * socket-level ones): call frames to their call, {@code incoming} to a new inbound call (within
+ * the calls a connection may hold). Actor-confined.
  */
 final class FrameDispatcher {
-  /** Log lines keep the agent's logger name. */
-  private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
+  private static final Logger LOG = LoggerFactory.getLogger(FrameDispatcher.class);
 
   private final BooleanSupplier closing;
-  private final ConnectionLifecycle connections;
+  private final SignalingConnection connections;
   private final CallRegistry calls;
   private final CallHost host;
   private final Supplier<Consumer<IncomingCall>> incomingHandler;
 
-  FrameDispatcher(BooleanSupplier closing, ConnectionLifecycle connections, CallRegistry calls,
+  FrameDispatcher(BooleanSupplier closing, SignalingConnection connections, CallRegistry calls,
       CallHost host, Supplier<Consumer<IncomingCall>> incomingHandler) {
     this.closing = closing;
     this.connections = connections;
@@ -34,19 +34,13 @@ final class FrameDispatcher {
     this.incomingHandler = incomingHandler;
   }
 
-  void onFrame(Connection c, Frame frame) {
+  void onFrame(Frame frame) {
     String callId = frame.callIdOrNull();
-    if (closing.getAsBoolean() && callId == null && !(frame instanceof Frames.Resumed)) {
-      return; // a closing agent still resumes the calls it is hanging up
+    if (closing.getAsBoolean() && callId == null) {
+      return;
     }
-    if (frame instanceof Frames.Closing closingFrame) {
-      connections.onClosingNotice(c, closingFrame);
-    } else if (frame instanceof Frames.Resumed r) {
-      connections.onResumed(r);
-    } else if (frame instanceof Frames.Incoming in) {
+    if (frame instanceof Frames.Incoming in) {
       onIncoming(in);
-    } else if (frame instanceof Frames.Hello) {
-      LOG.debug("ignoring a second hello");
     } else if (callId != null) {
       RealCall call = calls.get(callId);
       if (call != null) {
@@ -69,6 +63,12 @@ final class FrameDispatcher {
     }
     if (calls.contains(in.callId())) {
       LOG.debug("ignoring a duplicate incoming {}", in.callId());
+      return;
+    }
+    int max = connections.maxCalls();
+    if (calls.size() >= max) { // refused before any resource of the call exists
+      LOG.info("rejecting an incoming call: {} calls already held (limit {})", calls.size(), max);
+      host.send(new Frames.Reject(in.callId(), 486, "busy"));
       return;
     }
     RealCall call = RealCall.inbound(host, in);

@@ -1,6 +1,5 @@
 package dev.patchbay.internal.ua;
 
-import dev.patchbay.AccessToken;
 import dev.patchbay.Call;
 import dev.patchbay.ClosedException;
 import dev.patchbay.IncomingCall;
@@ -37,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * One user agent: the public facade and its calls' host. Every state change runs on its actor
  * ({@link AgentActor}); OkHttp, media-engine and timer threads only enqueue. App callbacks go
  * through an ordered lane over the app's executor, never on an SDK thread. The work is split:
- * {@link ConnectionLifecycle} (and its {@link Connector}) keeps a socket, {@link FrameDispatcher}
- * routes its frames, {@link Reauthenticator} keeps its token fresh, {@link AgentCloser} releases
- * everything.
+ * {@link SignalingConnection} owns the signaling connection (sockets, token, resume),
+ * {@link FrameDispatcher} routes call frames, {@link AgentCloser} releases everything.
  */
 public final class RealUserAgent implements UserAgent, CallHost {
   private static final Logger LOG = LoggerFactory.getLogger(RealUserAgent.class);
@@ -54,12 +52,10 @@ public final class RealUserAgent implements UserAgent, CallHost {
   private final CompletableFuture<Void> closedInternal = new CompletableFuture<>();
   private final CompletableFuture<Void> closedApp;
   private final CallRegistry calls;
-  private final ConnectionLifecycle connections;
+  private final SignalingConnection connection;
   private final FrameDispatcher dispatcher;
-  private final Reauthenticator reauth;
   private final AgentCloser closer;
   private final AgentStates states;
-  private final EdgeAdvertised advertised;
 
   private volatile String userId;
   private volatile Consumer<IncomingCall> incomingHandler;
@@ -81,35 +77,27 @@ public final class RealUserAgent implements UserAgent, CallHost {
     this.closedApp = new AppFuture<>(rt.callbacks);
     this.inviteBackoff = new Backoff(options.inviteRetry(), rt.random);
     this.calls = new CallRegistry(rt.liveCalls);
-    this.connections = new ConnectionLifecycle(rt, actor, tokens, options, admission, calls,
-        new Lifecycle(), this::onFrame, () -> userId);
-    this.dispatcher = new FrameDispatcher(() -> closing, connections, calls, this,
+    this.connection = new SignalingConnection(rt, actor, tokens, options, admission, calls,
+        new Lifecycle(), () -> userId);
+    this.dispatcher = new FrameDispatcher(() -> closing, connection, calls, this,
         () -> incomingHandler);
-    this.reauth = new Reauthenticator(actor, tokens, rt.clock,
-        () -> closing ? null : connections.currentSocket());
-    this.closer = new AgentCloser(actor, options, tokens, calls, connections, this::finish);
+    this.closer = new AgentCloser(actor, options, tokens, calls, connection, this::finish);
     this.states = new AgentStates(actor);
-    this.advertised = new EdgeAdvertised(rt, admission);
   }
 
   private String connectionIdOrNull() {
-    return connections.connectionId();
-  }
-
-  private void onFrame(Connection c, Frame frame) {
-    dispatcher.onFrame(c, frame);
+    return connection.connectionId();
   }
 
   /** Starts the first connection; completes when {@code hello} arrived, on the app executor. */
   public CompletableFuture<UserAgent> start() {
     rt.agents.put(this, Boolean.TRUE);
-    reauth.listenToRefreshes();
     firstConnect.whenComplete((ua, e) -> {
       if (e instanceof CancellationException) { // the app gave up waiting: release everything
         actor.execute(() -> beginClose(null));
       }
     });
-    actor.execute(connections::connect);
+    actor.execute(connection::start);
     return firstConnect;
   }
 
@@ -132,7 +120,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
 
   @Override
   public Optional<String> connectionId() {
-    return Optional.ofNullable(connections.connectionId());
+    return Optional.ofNullable(connection.connectionId());
   }
 
   @Override
@@ -199,7 +187,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
   @Override
   public String toString() {
     return "UserAgent{" + tenant + "/" + userId + ", " + states.get() + ", connection="
-        + connections.connectionId() + '}';
+        + connection.connectionId() + '}';
   }
 
   // ------------------------------------------------------------------ CallHost
@@ -216,7 +204,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
 
   @Override
   public boolean send(Frame frame) {
-    return connections.send(frame);
+    return connection.send(frame);
   }
 
   @Override
@@ -236,7 +224,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
   @Override
   public MediaSession createMedia(String callId, MediaSession.Listener listener) {
     return rt.media.createSession(callId,
-        options.icePolicy().withLeadingServers(advertised.iceServers()), listener);
+        options.icePolicy().withLeadingServers(connection.iceServers()), listener);
   }
 
   /** A deadline (call phase, upgrade, hello, close): cheap to arm and cancel, ≤ 50 ms late. */
@@ -273,25 +261,22 @@ public final class RealUserAgent implements UserAgent, CallHost {
   // ------------------------------------------------------------------ actor: connection changes
 
   /** What this agent learns and reports as its connection changes. */
-  private final class Lifecycle implements ConnectionLifecycle.Agent {
+  private final class Lifecycle implements SignalingConnection.Agent {
     @Override
-    public boolean closing() {
-      return closing;
-    }
-
-    @Override
-    public void connected(AccessToken token, Frames.Hello h, Duration took) {
-      reauth.adopt(token);
+    public void connected(Frames.Hello h, Duration took) {
       if (userId == null && h.userId() != null) {
         userId = h.userId();
       }
-      advertised.learn(h);
       LOG.info("connected (connection {}, heartbeat {} ms)", h.connectionId(), h.heartbeatMs());
       rt.events.connectEnd(tenant, userId, h.connectionId(), took);
       if (!closing) { // a closing agent reconnects only to hang its calls up
         states.set(State.CONNECTED);
-        reauth.schedule();
       }
+    }
+
+    @Override
+    public void onFrame(Frame frame) {
+      dispatcher.onFrame(frame);
     }
 
     @Override
@@ -305,7 +290,6 @@ public final class RealUserAgent implements UserAgent, CallHost {
       if (connectedSignal.isDone()) {
         connectedSignal = new CompletableFuture<>();
       }
-      reauth.cancel();
       if (!closing) {
         states.set(State.RECONNECTING);
       }
@@ -314,11 +298,6 @@ public final class RealUserAgent implements UserAgent, CallHost {
     @Override
     public void closeWith(PatchbayException cause) {
       beginClose(cause);
-    }
-
-    @Override
-    public AccessToken token() {
-      return reauth.token();
     }
   }
 
@@ -331,11 +310,10 @@ public final class RealUserAgent implements UserAgent, CallHost {
     closing = true;
     closeCause = cause;
     states.set(State.CLOSING);
-    reauth.cancel();
     ClosedException closed = new ClosedException("user agent " + tenant + "/" + userId
         + " is closed");
     if (cause != null || !firstConnect.isDone()) {
-      connections.stop(); // nothing to hang up at the edge, or no way to reach it
+      connection.stop(); // nothing to hang up at the edge, or no way to reach it
       connectedSignal.completeExceptionally(cause != null ? cause : closed);
     }
     firstConnect.completeExceptionally(cause != null ? cause : closed);

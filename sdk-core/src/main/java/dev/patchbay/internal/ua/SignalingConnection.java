@@ -1,0 +1,490 @@
+package dev.patchbay.internal.ua;
+
+import dev.patchbay.AccessToken;
+import dev.patchbay.AuthenticationException;
+import dev.patchbay.EdgeRejectedException;
+import dev.patchbay.IceServer;
+import dev.patchbay.PatchbayException;
+import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.admission.TenantAdmission;
+import dev.patchbay.internal.auth.TokenManager;
+import dev.patchbay.internal.call.RealCall;
+import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.internal.retry.Retrier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one owner of a user agent's signaling connection: which socket is current, what its
+ * {@code hello} advertised, its token (kept fresh with {@code reauth}), the replacement of a
+ * socket the edge announced closing (make-before-break), the {@code resume} of the calls after a
+ * move, and the closing of every socket at the end. Every way a socket can end — a server close,
+ * a transport failure, a missed pong, termination — converges on {@link #lost}, which runs once
+ * per socket. Opening sockets is delegated to its {@link Connector}. Actor-confined except
+ * {@link #connectionId()} and {@link #iceServers()}.
+ *
+ * <p>Its phase is derived, never stored: {@link Phase#CLOSED} once stopped, {@link Phase#OPEN}
+ * with a current socket, {@link Phase#REPLACING} while that socket drains, else
+ * {@link Phase#CONNECTING} (first time) or {@link Phase#RECONNECTING}.
+ */
+final class SignalingConnection implements Connector.Listener, Connection.Events {
+  private static final Logger LOG = LoggerFactory.getLogger(SignalingConnection.class);
+  /** Calls per connection when the edge advertises no {@code maxCallsPerConnection}. */
+  static final int DEFAULT_MAX_CALLS = 64;
+  /** The most calls per connection this SDK holds, whatever the edge advertises. */
+  static final int MAX_CALLS_CAP = 1000;
+
+  /** The connection's phase, derived from what it holds. */
+  enum Phase { CONNECTING, OPEN, REPLACING, RECONNECTING, CLOSED }
+
+  /** What the agent does when its connection changes; called on the actor. */
+  interface Agent {
+    /** A new current socket said hello: report it (the agent may be closing). */
+    void connected(Frames.Hello hello, Duration took);
+
+    /** The current socket is ready to serve calls (a resume, if any, is sent). */
+    void ready();
+
+    /** The current socket was lost; a reconnect follows. */
+    void disconnected();
+
+    /** The connection cannot go on: close the agent with {@code cause}. */
+    void closeWith(PatchbayException cause);
+
+    /** A frame about calls (or a connection error) for the agent's dispatcher. */
+    void onFrame(Frame frame);
+  }
+
+  private final SdkRuntime rt;
+  private final AgentActor actor;
+  private final UserAgentOptions options;
+  private final TokenManager tokens;
+  private final TenantAdmission admission;
+  private final CallRegistry calls;
+  private final Agent agent;
+  private final Connector connector;
+  /** Every socket not yet terminated: current, draining, and attempts. */
+  private final Set<Connection> sockets = new HashSet<>();
+  /** Sockets whose loss was handled (each once). */
+  private final Set<Connection> lost = new HashSet<>();
+  /** Sockets the edge announced closing; closed once their calls moved. */
+  private final Set<Connection> draining = new HashSet<>();
+  private volatile String connectionId;
+  private volatile List<IceServer> iceServers = List.of();
+  private Connection current;
+  private boolean everConnected;
+  private boolean stopped;
+  /** The token the current (or last) socket carries: opened with, or sent in a reauth. */
+  private AccessToken token;
+  private Future<?> reauthTimer;
+  private String resumeFrom;
+  private Future<?> resumeTimer;
+  /** The calls named in the outstanding {@code resume}; calls dialled later are not in it. */
+  private Set<String> resumeRequested = Set.of();
+
+  SignalingConnection(SdkRuntime rt, AgentActor actor, TokenManager tokens,
+      UserAgentOptions options, TenantAdmission admission, CallRegistry calls, Agent agent,
+      Supplier<String> userId) {
+    this.rt = rt;
+    this.actor = actor;
+    this.options = options;
+    this.tokens = tokens;
+    this.admission = admission;
+    this.calls = calls;
+    this.agent = agent;
+    this.connector = new Connector(rt, actor, tokens, options, admission, this, this, userId);
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /** The current connection's id; any thread. */
+  String connectionId() {
+    return connectionId;
+  }
+
+  /** The ICE servers the last {@code hello} advertised; any thread. */
+  List<IceServer> iceServers() {
+    return iceServers;
+  }
+
+  Phase phase() {
+    if (stopped) {
+      return Phase.CLOSED;
+    }
+    if (current != null) {
+      return draining.contains(current) ? Phase.REPLACING : Phase.OPEN;
+    }
+    return everConnected ? Phase.RECONNECTING : Phase.CONNECTING;
+  }
+
+  /** Calls one connection may hold: what the edge advertised, else a local default. */
+  int maxCalls() {
+    Connection c = current;
+    Frames.Limits limits = c == null ? null : c.hello().limits();
+    Integer advertised = limits == null ? null : limits.maxCallsPerConnection();
+    return advertised == null || advertised < 1
+        ? DEFAULT_MAX_CALLS : Math.min(advertised, MAX_CALLS_CAP);
+  }
+
+  /** Sends on the current socket; false when signaling is down. */
+  boolean send(Frame frame) {
+    Connection c = current;
+    return c != null && c.socket().send(frame);
+  }
+
+  // ------------------------------------------------------------------ starting
+
+  /** Connects for the first time; from now on refreshed tokens go out in a {@code reauth}. */
+  void start() {
+    tokens.addListener(new TokenManager.Listener() {
+      @Override
+      public void onTokenRefreshed(AccessToken t) {
+        actor.execute(() -> reauth(t));
+      }
+
+      @Override
+      public void onReauthenticationRequired(AuthenticationException cause) {
+        LOG.warn("the user must authenticate again: {}", cause.getMessage());
+      }
+    });
+    connector.connect(false);
+  }
+
+  // ------------------------------------------------------------------ Connector.Listener
+
+  @Override
+  public boolean closing() {
+    return stopped;
+  }
+
+  @Override
+  public AccessToken lastToken() {
+    return token;
+  }
+
+  @Override
+  public void opened(Connection c) {
+    sockets.add(c);
+  }
+
+  @Override
+  public void connected(Connection c) {
+    if (stopped) {
+      c.socket().close(1000, "closed");
+      return;
+    }
+    Connection previous = current;
+    current = c;
+    everConnected = true;
+    Frames.Hello hello = c.hello();
+    connectionId = hello.connectionId();
+    token = c.token();
+    learn(hello);
+    agent.connected(hello, connector.elapsed());
+    scheduleReauth();
+    boolean resumeSent = false;
+    List<String> known = calls.knownToEdgeIds();
+    if (resumeFrom != null && !known.isEmpty()) {
+      resumeSent = c.socket().send(new Frames.Resume(resumeFrom, known));
+      LOG.info("resuming {} call(s) of connection {}", known.size(), resumeFrom);
+      resumeRequested = Set.copyOf(known);
+      AgentActor.cancel(resumeTimer);
+      resumeTimer = actor.schedule(options.helloTimeout(), this::resumeTimedOut);
+    }
+    resumeFrom = null;
+    if (!resumeSent) {
+      closeDraining();
+    }
+    if (previous != null && previous != c && !draining.contains(previous)) {
+      previous.socket().close(1000, "replaced");
+    }
+    agent.ready();
+  }
+
+  @Override
+  public void failed(PatchbayException cause) {
+    if (current != null) { // a make-before-break attempt failed; the old socket still serves
+      LOG.warn("could not open a replacement socket: {}", cause.getMessage());
+      return;
+    }
+    LOG.warn("connecting failed for good: {}", cause.getMessage());
+    agent.closeWith(cause);
+  }
+
+  /** Applies what a {@code hello} advertised: tenant limits, ICE servers. */
+  private void learn(Frames.Hello h) {
+    rt.learnHeartbeat(h.heartbeatMs());
+    if (h.limits() != null) {
+      admission.advertised(h.limits().tenantSockets(), h.limits().tenantNegotiations());
+    }
+    List<IceServer> out = new ArrayList<>();
+    for (Frames.IceServer s : h.iceServers()) {
+      try {
+        out.add(new IceServer(s.urls(), s.username(), s.credential()));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("ignoring an ICE server the edge advertised: {}", e.getMessage());
+      }
+    }
+    iceServers = List.copyOf(out);
+  }
+
+  // ------------------------------------------------------------------ Connection.Events
+
+  @Override
+  public void onFrame(Connection c, Frame frame) {
+    if (frame instanceof Frames.Closing notice) {
+      onClosingNotice(c, notice);
+    } else if (frame instanceof Frames.Resumed r) {
+      onResumed(r);
+    } else if (frame instanceof Frames.Hello) {
+      LOG.debug("ignoring a second hello");
+    } else {
+      agent.onFrame(frame);
+    }
+  }
+
+  @Override
+  public void onServerClose(Connection c, int code, String reason) {
+    LOG.info("edge closed the socket: {} {}", code, reason);
+    if (code == 4003 || code == 4090) {
+      lost(c, new EdgeRejectedException("the edge closed the connection with " + code
+          + (code == 4003 ? " (token bound elsewhere)" : " (replaced by another connection)"),
+          code, false, null, null), false);
+      return;
+    }
+    lost(c, new PatchbayException("the edge closed the connection (" + code + ")", null, true,
+        0, null), false);
+  }
+
+  @Override
+  public void onConnectionLost(Connection c, PatchbayException cause) {
+    lost(c, cause, true);
+  }
+
+  @Override
+  public void onTerminated(Connection c) {
+    sockets.remove(c);
+    draining.remove(c);
+    lost(c, new PatchbayException("signaling socket closed", null, true, 0, null), true);
+    lost.remove(c);
+  }
+
+  /**
+   * The one path for a socket that ended, whatever ended it; runs once per socket. Only the
+   * current socket matters: the agent reconnects (a non-retryable cause closes it).
+   *
+   * @param unclean the socket died without a close from the edge, which may still bind its token
+   */
+  private void lost(Connection c, PatchbayException cause, boolean unclean) {
+    if (!lost.add(c) || stopped || c != current) {
+      return;
+    }
+    current = null;
+    connectionId = null;
+    AgentActor.cancel(reauthTimer);
+    reauthTimer = null;
+    if (!cause.retryable()) {
+      agent.closeWith(cause);
+      return;
+    }
+    LOG.warn("signaling lost: {}", cause.getMessage());
+    resumeFrom = c.hello().connectionId();
+    agent.disconnected();
+    connector.freshTokenNext(unclean);
+    if (unclean) { // idle pooled connections to the edge likely share the dead path
+      rt.http.connectionPool().evictAll();
+    }
+    if (!connector.inProgress()) {
+      connector.connect(true);
+    }
+  }
+
+  // ------------------------------------------------------------------ moving sockets
+
+  /** The edge announced it will close {@code c}: open a replacement first. */
+  private void onClosingNotice(Connection c, Frames.Closing notice) {
+    if (c != current || stopped) {
+      return;
+    }
+    LOG.info("edge announced closing (reconnect within {} ms); opening a new socket first",
+        notice.reconnectWithinMs());
+    if (connector.inProgress()) {
+      return;
+    }
+    draining.add(c);
+    resumeFrom = connectionId;
+    connector.replace();
+    actor.schedule(Duration.ofMillis(Math.max(notice.reconnectWithinMs(), 1)), () -> {
+      if (draining.contains(c) && current != c) {
+        c.socket().close(1000, "replaced");
+      }
+    });
+  }
+
+  private void onResumed(Frames.Resumed r) {
+    AgentActor.cancel(resumeTimer);
+    resumeTimer = null;
+    Set<String> kept = new HashSet<>(r.resumed());
+    Map<String, Frames.CallStatus> status = new HashMap<>();
+    for (Frames.CallStatus s : r.calls()) {
+      status.put(s.callId(), s);
+    }
+    Set<String> asked = resumeRequested;
+    resumeRequested = Set.of();
+    for (RealCall call : calls.snapshot()) {
+      // only calls named in the resume: a call dialled on the new socket meanwhile is fine
+      if (!asked.contains(call.id()) || !call.isLive()) {
+        continue;
+      }
+      Frames.CallStatus s = status.get(call.id());
+      if (s != null || kept.contains(call.id())) {
+        call.onResumed(s); // what the call missed while the agent was away
+      } else {
+        LOG.info("call {} was not resumed", call.id());
+        call.notResumed();
+      }
+    }
+    closeDraining();
+  }
+
+  private void resumeTimedOut() {
+    LOG.warn("no resumed within {}; ending the calls", options.helloTimeout());
+    resumeTimer = null;
+    for (RealCall call : calls.snapshot()) {
+      if (resumeRequested.contains(call.id())) {
+        call.notResumed();
+      }
+    }
+    resumeRequested = Set.of();
+    closeDraining();
+  }
+
+  private void closeDraining() {
+    for (Connection c : new ArrayList<>(draining)) {
+      if (c != current) {
+        c.socket().close(1000, "replaced");
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ reauth
+
+  /** Arms the timer that refreshes the token a little before it expires. */
+  private void scheduleReauth() {
+    AgentActor.cancel(reauthTimer);
+    reauthTimer = null;
+    AccessToken t = token;
+    if (stopped || t == null || t.expiresAt() == null) {
+      return;
+    }
+    long remaining = millisUntil(t.expiresAt());
+    long lead = Math.max(500, Math.min(60_000, remaining / 5));
+    reauthTimer = actor.scheduleExact(Duration.ofMillis(Math.max(0, remaining - lead)),
+        this::refreshForReauth);
+  }
+
+  private void refreshForReauth() {
+    reauthTimer = null;
+    if (current == null) {
+      return;
+    }
+    tokens.token().whenCompleteAsync((t, e) -> {
+      if (current == null || stopped) {
+        return;
+      }
+      if (e != null) {
+        LOG.warn("token refresh for reauth failed: {}", Retrier.unwrap(e).getMessage());
+        return;
+      }
+      if (!t.equals(token)) {
+        reauth(t);
+        return;
+      }
+      long remaining = t.expiresAt() == null ? 0 : millisUntil(t.expiresAt());
+      if (remaining > 0) {
+        reauthTimer = actor.scheduleExact(Duration.ofMillis(Math.max(200, remaining / 2)),
+            this::refreshForReauth);
+      }
+    }, actor);
+  }
+
+  /** Sends {@code reauth} with {@code fresh} unless the socket already carries it. */
+  private void reauth(AccessToken fresh) {
+    Connection c = current;
+    if (c == null || stopped || fresh.equals(token)) {
+      return;
+    }
+    if (c.socket().send(new Frames.Reauth(fresh.value()))) {
+      LOG.debug("sent reauth with the refreshed token");
+      token = fresh;
+      scheduleReauth();
+    }
+  }
+
+  private long millisUntil(Instant t) {
+    try {
+      return Duration.between(rt.clock.instant(), t).toMillis();
+    } catch (ArithmeticException e) { // centuries away: as good as never
+      return Long.MAX_VALUE / 2;
+    }
+  }
+
+  // ------------------------------------------------------------------ stopping
+
+  /** Stops connecting, resuming and reauthenticating (the agent is done with the edge). */
+  void stop() {
+    stopped = true;
+    AgentActor.cancel(resumeTimer);
+    AgentActor.cancel(reauthTimer);
+    resumeTimer = null;
+    reauthTimer = null;
+    connector.cancel();
+  }
+
+  /**
+   * Stops, closes every socket (cancels those that do not finish the close handshake in time),
+   * then runs {@code then} on the actor.
+   */
+  void closeAll(Runnable then) {
+    stop();
+    List<CompletableFuture<Void>> gone = new ArrayList<>();
+    for (Connection c : new ArrayList<>(sockets)) {
+      if (c.socket().isOpen()) {
+        c.socket().close(1000, "closed");
+      } else {
+        c.socket().cancel();
+      }
+      gone.add(c.socket().terminatedFuture());
+    }
+    current = null;
+    connectionId = null;
+    CompletableFuture<Void> all = CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new));
+    Future<?> force = actor.schedule(options.closeTimeout(), () -> {
+      for (Connection c : new ArrayList<>(sockets)) {
+        LOG.info("close handshake not finished within {}; cancelling", options.closeTimeout());
+        c.socket().cancel();
+      }
+    });
+    all.whenCompleteAsync((v, e) -> {
+      force.cancel(false);
+      then.run();
+    }, actor);
+  }
+
+  @Override
+  public String toString() {
+    return "SignalingConnection{" + phase() + ", " + connectionId + '}';
+  }
+}
