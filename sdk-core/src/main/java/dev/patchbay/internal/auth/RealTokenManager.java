@@ -226,13 +226,11 @@ public final class RealTokenManager implements TokenManager {
     Objects.requireNonNull(stale, "stale must not be null");
     CompletableFuture<AccessToken> shared;
     boolean start;
-    boolean revokeStale;
     synchronized (lock) {
       CompletableFuture<AccessToken> refused = refusedLocked();
       if (refused != null) {
         return refused;
       }
-      revokeStale = unrevoked.contains(stale);
       if (current != null && !current.equals(stale)) {
         shared = null;
         start = false;
@@ -247,13 +245,6 @@ public final class RealTokenManager implements TokenManager {
         shared = inFlight;
       }
     }
-    if (revokeStale) { // in the background, bounded by the revoke policy; close revokes it too
-      source.revokeAccess(stale).whenComplete((v, e) -> {
-        synchronized (lock) {
-          unrevoked.remove(stale);
-        }
-      });
-    }
     if (shared == null) {
       return token();
     }
@@ -262,6 +253,25 @@ public final class RealTokenManager implements TokenManager {
       startRequest(shared, null);
     }
     return shared.copy();
+  }
+
+  @Override
+  public void revokeSuperseded() {
+    List<AccessToken> superseded;
+    synchronized (lock) {
+      if (closed != null || !config.revokeOnClose()) {
+        return;
+      }
+      superseded = new ArrayList<>(unrevoked);
+      superseded.remove(current);
+    }
+    for (AccessToken t : superseded) {
+      source.revokeAccess(t).whenComplete((v, e) -> {
+        synchronized (lock) {
+          unrevoked.remove(t);
+        }
+      });
+    }
   }
 
   private CompletableFuture<AccessToken> refusedLocked() {

@@ -54,10 +54,18 @@ public interface TokenManager extends AutoCloseable {
    * The socket that carried {@code stale} was lost without a close from the edge, which may
    * still bind it to that dead connection: returns a different, fresh token. Unlike
    * {@link #invalidate} nothing is marked rejected, so any number of network losses lead to
-   * fresh tokens, never to an authentication failure. {@code stale} is revoked in the
-   * background (bounded); a token already replaced returns the current one without a request.
+   * fresh tokens, never to an authentication failure. {@code stale} stays known as superseded
+   * ({@link #revokeSuperseded}, {@link #closeAsync}); a token already replaced returns the
+   * current one without a request.
    */
   CompletableFuture<AccessToken> renew(AccessToken stale);
+
+  /**
+   * Revokes, in the background and bounded by the revoke policy, every access token this
+   * manager obtained except the current one (call it once nothing uses them any more, e.g.
+   * after a new socket connected: not during a reconnect storm). Never fails.
+   */
+  default void revokeSuperseded() {}
 
   void addListener(Listener listener);
 

@@ -190,6 +190,9 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     everConnected = true;
     Frames.Hello hello = c.hello();
     connectionId = hello.connectionId();
+    if (token != null && !token.equals(c.token())) {
+      tokens.revokeSuperseded(); // the lost socket's token: nothing uses it any more
+    }
     token = c.token();
     learn(hello);
     agent.connected(hello, connector.elapsed());
