@@ -398,6 +398,52 @@ class ResumeCallStateTest {
   }
 
   @Test
+  void aSecondResumeAfterAnsweredReportsActiveWithTheSdpAgain() throws Exception {
+    start(Duration.ofSeconds(30));
+    RawWebSocket alice = clients.connect("alice");
+    RawWebSocket bob = clients.connect("bob");
+    String first = hello(alice).connectionId();
+    hello(bob);
+    alice.send(new Frames.Invite("s1", "bob", OFFER));
+    bob.next(Frames.Incoming.class, T);
+    dropAndAwait(alice);
+    bob.send(new Frames.Answer("s1", BOB_ANSWER));
+    barrier(bob);
+    RawWebSocket second = clients.connect("alice");
+    String secondId = hello(second).connectionId();
+    assertThat(resume(second, first, "s1").state()).isEqualTo(CallStatus.ANSWERED);
+    dropAndAwait(second);
+    RawWebSocket third = clients.connect("alice");
+    hello(third);
+    CallStatus s = resume(third, secondId, "s1");
+    assertThat(s.state()).isEqualTo(CallStatus.ACTIVE);
+    assertThat(s.sdp()).isEqualTo(BOB_ANSWER);
+    third.send(new Frames.Bye("s1", null));
+    third.next(Frames.Ended.class, T);
+    bob.next(Frames.Bye.class, T);
+    assertEdgeHoldsNoCall();
+  }
+
+  /** A call bound to another live socket of the same user is not taken by a resume. */
+  @Test
+  void aCallOnAnotherLiveSocketOfTheUserIsLeftAlone() throws Exception {
+    start(Duration.ofSeconds(30));
+    RawWebSocket alice = clients.connect("alice");
+    hello(alice);
+    alice.send(new Frames.Invite("o1", "auto-answer", OFFER));
+    alice.next(Frames.Answer.class, T);
+    RawWebSocket other = clients.connect("alice");
+    hello(other);
+    CallStatus s = resume(other, "c-no-such-connection", "o1");
+    assertThat(s).isEqualTo(
+        new CallStatus("o1", CallStatus.ENDED, null, null, "other-connection"));
+    assertThat(edge.openCalls()).isEqualTo(1);
+    alice.send(new Frames.Bye("o1", null));
+    alice.next(Frames.Ended.class, T);
+    assertEdgeHoldsNoCall();
+  }
+
+  @Test
   void callsOfTheOldConnectionNotNamedAreEndedNotResumed() throws Exception {
     start(Duration.ofSeconds(30));
     RawWebSocket alice = clients.connect("alice");

@@ -215,6 +215,9 @@ final class CallRouter {
     }
     c.send(new Frames.Resumed(resumed, ended, statuses));
     for (EdgeCall call : moved) {
+      if (call.isCaller(c.user)) {
+        call.answerMissedByCaller = false; // reported in this resumed
+      }
       List<Frame> missed = call.takeMissed(c.user);
       model.counters.add("missedFramesReplayed", missed.size());
       missed.forEach(c::send);
