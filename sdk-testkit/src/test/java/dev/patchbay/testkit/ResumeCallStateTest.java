@@ -31,8 +31,12 @@ class ResumeCallStateTest {
 
   /** One media slot; {@code negotiationTimeout} bounds the wait of a queued invite (504). */
   void start(Duration negotiationTimeout) {
+    start(negotiationTimeout, 4);
+  }
+
+  void start(Duration negotiationTimeout, int queueLimit) {
     edge = FakeEdge.builder()
-        .tenant("acme", t -> t.mediaCapacity(1).mediaQueueLimit(4)
+        .tenant("acme", t -> t.mediaCapacity(1).mediaQueueLimit(queueLimit)
             .negotiationTimeout(negotiationTimeout).retryAfter(Duration.ofSeconds(1)))
         .user("acme", "alice", "alice-secret")
         .user("acme", "bob", "bob-secret")
@@ -333,6 +337,30 @@ class ResumeCallStateTest {
     again.send(new Frames.Bye("t2", null));
     again.next(Frames.Ended.class, T);
     bob.next(Frames.Bye.class, T);
+    assertEdgeHoldsNoCall();
+  }
+
+  /** A 503 (queue full) leaves nothing at the edge: resume says unknown, the id is reusable. */
+  @Test
+  void reInviteWithTheSameIdAfter503Connects() throws Exception {
+    start(Duration.ofSeconds(30), 0);
+    RawWebSocket carol = carolHoldsTheSlot();
+    RawWebSocket alice = clients.connect("alice");
+    RawWebSocket bob = clients.connect("bob");
+    String oldId = hello(alice).connectionId();
+    hello(bob);
+    alice.send(new Frames.Invite("f1", "bob", OFFER));
+    assertThat(alice.next(Frames.Error.class, T).status()).isEqualTo(503);
+    dropAndAwait(alice);
+    RawWebSocket again = clients.connect("alice");
+    hello(again);
+    assertThat(resume(again, oldId, "f1")).isEqualTo(
+        new CallStatus("f1", CallStatus.ENDED, null, null, "unknown-call"));
+    releaseTheSlot(carol);
+    again.send(new Frames.Invite("f1", "bob", OFFER));
+    assertThat(bob.next(Frames.Incoming.class, T).callId()).isEqualTo("f1");
+    bob.send(new Frames.Reject("f1", null, null));
+    assertThat(again.next(Frames.Error.class, T).status()).isEqualTo(603);
     assertEdgeHoldsNoCall();
   }
 
