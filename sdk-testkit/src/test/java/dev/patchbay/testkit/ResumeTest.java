@@ -4,6 +4,7 @@ import static dev.patchbay.testkit.support.EdgeClients.OFFER;
 import static dev.patchbay.testkit.support.EdgeClients.T;
 import static dev.patchbay.testkit.support.EdgeClients.hello;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.testkit.support.EdgeClients;
@@ -82,6 +83,33 @@ class ResumeTest {
     Frames.Resumed r = late.next(Frames.Resumed.class, T);
     assertThat(r.resumed()).isEmpty();
     assertThat(r.ended()).containsExactly("r2");
+  }
+
+  /** What the edge records for an absent caller does not outlive the window (issue 10). */
+  @Test
+  void anAnswerWhileAwayDoesNotKeepTheCallPastTheWindow() throws Exception {
+    RawWebSocket alice = clients.connect("alice");
+    RawWebSocket bob = clients.connect("bob");
+    String oldId = hello(alice).connectionId();
+    hello(bob);
+    alice.send(new Frames.Invite("r3", "bob", OFFER));
+    bob.next(Frames.Incoming.class, T);
+    alice.drop();
+    await().atMost(T).until(() -> edge.openSockets() == 1);
+    bob.send(new Frames.Answer("r3", "v=0"));
+    bob.send(new Frames.Candidate("r3", "candidate:5 1 udp 1 127.0.0.1 5 typ host", "0", 0,
+        null));
+    assertThat(bob.next(Frames.Bye.class, T).reason()).isEqualTo("connection-lost");
+    assertThat(edge.openCalls()).isZero();
+    assertThat(edge.heldMediaSlots()).isZero();
+    RawWebSocket late = clients.connect("alice");
+    hello(late);
+    late.send(new Frames.Resume(oldId, List.of("r3")));
+    Frames.Resumed r = late.next(Frames.Resumed.class, T);
+    assertThat(r.ended()).containsExactly("r3");
+    assertThat(r.calls()).containsExactly(
+        new Frames.CallStatus("r3", Frames.CallStatus.ENDED, null, null, "unknown-call"));
+    assertThat(late.pollText(Duration.ofMillis(200))).as("no replayed frame").isNull();
   }
 
   @Test

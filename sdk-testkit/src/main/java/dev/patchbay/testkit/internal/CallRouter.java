@@ -5,6 +5,7 @@ import dev.patchbay.internal.protocol.Frames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -89,7 +90,8 @@ final class CallRouter {
     if (call.state == EdgeCall.State.RINGING && !call.isCaller(c.user)) {
       call.cancelTimer();
       call.state = EdgeCall.State.ACTIVE;
-      sendTo(call.callerConn, f);
+      call.answerSdp = f.sdp();
+      call.answerMissedByCaller = !sendTo(call.callerConn, f);
       if (call.fromEdge) {
         String mid = Sdp.midOf(call.offerSdp);
         c.send(new Frames.Candidate(call.id, Sdp.hostCandidate(random), mid, 0, null));
@@ -98,7 +100,7 @@ final class CallRouter {
       becameActive(call);
     } else if (call.state == EdgeCall.State.ACTIVE) {
       if (call.builtIn == null) {
-        sendTo(call.peerConn(c.user), f);
+        relayTo(call, call.peerOf(c.user), f);
       }
     } else {
       error(c, f.callId(), 409, "unexpected answer while the call is " + call.state, null);
@@ -115,8 +117,9 @@ final class CallRouter {
       return;
     }
     int status = f.status() == null ? 603 : f.status();
-    sendTo(call.callerConn, new Frames.Error(call.id, status,
-        f.reason() == null ? "declined" : f.reason(), null));
+    String reason = f.reason() == null ? "declined" : f.reason();
+    tellEnd(call.callerConn, new Frames.Error(call.id, status, reason, null));
+    c.recordEnded(call.id, status, reason);
     end(call);
   }
 
@@ -125,7 +128,7 @@ final class CallRouter {
     if (call == null || call.builtIn != null || call.state == EdgeCall.State.QUEUED) {
       return;
     }
-    sendTo(call.peerConn(c.user), f);
+    relayTo(call, call.peerOf(c.user), f);
   }
 
   void offer(EdgeConnection c, Frames.Offer f) {
@@ -141,7 +144,7 @@ final class CallRouter {
     if (call.builtIn != null || call.fromEdge) {
       c.send(new Frames.Answer(call.id, Sdp.answerTo(f.sdp(), random)));
     } else {
-      sendTo(call.peerConn(c.user), f);
+      relayTo(call, call.peerOf(c.user), f);
     }
   }
 
@@ -151,10 +154,20 @@ final class CallRouter {
       return;
     }
     notifyPeerOfEnd(call, c.user, f.reason());
-    c.send(new Frames.Ended(call.id, f.reason()));
+    String reason = f.reason() == null ? "local-hangup" : f.reason();
+    EdgeConnection bound = call.connOf(c.user);
+    if (bound != null && bound != c) {
+      bound.recordEnded(call.id, null, reason); // a bye sent on a new socket before resume
+    }
+    tellEnd(c, new Frames.Ended(call.id, f.reason()));
     end(call);
   }
 
+  /**
+   * Moves the named calls of the lost or draining connection to {@code c} and answers
+   * {@code resumed} with one {@link Frames.CallStatus} per named call id (protocol §3.8), then
+   * replays the relayed frames the user missed while away.
+   */
   void resume(EdgeConnection c, Frames.Resume f) {
     model.counters.inc("resumes");
     EdgeConnection old = model.detached.get(f.connectionId());
@@ -162,30 +175,53 @@ final class CallRouter {
       old = model.liveConnectionsOf(c.user).stream()
           .filter(x -> x.id.equals(f.connectionId())).findFirst().orElse(null);
     }
+    if (old != null && (!old.user.equals(c.user) || old == c)) {
+      old = null;
+    }
     List<String> resumed = new ArrayList<>();
     List<String> ended = new ArrayList<>();
-    for (String id : f.callIds()) {
+    List<Frames.CallStatus> statuses = new ArrayList<>();
+    List<EdgeCall> moved = new ArrayList<>();
+    for (String id : new LinkedHashSet<>(f.callIds())) {
       EdgeCall call = calls.get(id);
-      if (old != null && old.user.equals(c.user) && call != null && call.isParty(c.user)
-          && call.connOf(c.user) == old) {
+      boolean mine = call != null && call.isParty(c.user);
+      if (mine && old != null && call.connOf(c.user) == old) {
         if (call.isCaller(c.user)) {
           call.callerConn = c;
         } else {
           call.calleeConn = c;
         }
+        moved.add(call);
         resumed.add(id);
+        statuses.add(call.statusFor(c.user));
+      } else if (mine && call.connOf(c.user) == c) {
+        resumed.add(id); // e.g. re-invited on this socket before the resume
+        statuses.add(call.statusFor(c.user));
       } else {
+        Frames.CallStatus known = old == null || mine ? null : old.endedCall(id);
         ended.add(id);
+        statuses.add(known != null ? known : new Frames.CallStatus(id, Frames.CallStatus.ENDED,
+            null, null, mine ? "other-connection" : "unknown-call"));
       }
     }
-    if (old != null && old.user.equals(c.user)) {
+    if (old != null) {
       for (EdgeCall call : boundTo(old)) {
         ended.add(call.id);
+        statuses.add(new Frames.CallStatus(call.id, Frames.CallStatus.ENDED, null, null,
+            "not-resumed"));
         lose(call, old.user, "not-resumed");
       }
       model.detached.remove(old.id);
     }
-    c.send(new Frames.Resumed(resumed, ended));
+    c.send(new Frames.Resumed(resumed, ended, statuses));
+    for (EdgeCall call : moved) {
+      if (call.isCaller(c.user)) {
+        call.answerMissedByCaller = false; // reported in this resumed
+      }
+      List<Frame> missed = call.takeMissed(c.user);
+      model.counters.add("missedFramesReplayed", missed.size());
+      missed.forEach(c::send);
+    }
   }
 
   // ---- edge-originated calls --------------------------------------------------------------
@@ -209,7 +245,7 @@ final class CallRouter {
     callee.send(new Frames.Incoming(id, from, call.offerSdp));
     call.timer = schedule(model.settings.incomingTimeout(), () -> {
       if (call.state == EdgeCall.State.RINGING) {
-        sendTo(call.calleeConn, new Frames.Cancel(call.id, "timeout"));
+        tellEnd(call.calleeConn, new Frames.Cancel(call.id, "timeout"));
         end(call);
       }
     });
@@ -223,9 +259,9 @@ final class CallRouter {
       return false;
     }
     if (call.state == EdgeCall.State.RINGING) {
-      sendTo(call.calleeConn, new Frames.Cancel(call.id, reason));
+      tellEnd(call.calleeConn, new Frames.Cancel(call.id, reason));
     } else {
-      sendTo(call.calleeConn, new Frames.Bye(call.id, reason));
+      tellEnd(call.calleeConn, new Frames.Bye(call.id, reason));
     }
     end(call);
     return true;
@@ -244,14 +280,14 @@ final class CallRouter {
           answerAsBuiltIn(call);
         }
         case BUSY -> {
-          sendTo(caller, new Frames.Error(call.id, 486, "busy here", null));
+          tellEnd(caller, new Frames.Error(call.id, 486, "busy here", null));
           end(call);
         }
         case NO_ANSWER -> {
           sendTo(caller, new Frames.Ringing(call.id));
           call.timer = schedule(model.settings.noAnswerTimeout(), () -> {
             if (call.state == EdgeCall.State.RINGING) {
-              sendTo(call.callerConn, new Frames.Error(call.id, 480, "no answer", null));
+              tellEnd(call.callerConn, new Frames.Error(call.id, 480, "no answer", null));
               end(call);
             }
           });
@@ -265,7 +301,7 @@ final class CallRouter {
     }
     EdgeConnection callee = model.primaryConnectionOf(call.callee);
     if (callee == null) {
-      sendTo(caller, new Frames.Error(call.id, 480, "the callee is not connected", null));
+      tellEnd(caller, new Frames.Error(call.id, 480, "the callee is not connected", null));
       end(call);
       return;
     }
@@ -274,8 +310,8 @@ final class CallRouter {
     sendTo(caller, new Frames.Ringing(call.id));
     call.timer = schedule(model.settings.incomingTimeout(), () -> {
       if (call.state == EdgeCall.State.RINGING) {
-        sendTo(call.calleeConn, new Frames.Cancel(call.id, "timeout"));
-        sendTo(call.callerConn, new Frames.Error(call.id, 480, "no answer", null));
+        tellEnd(call.calleeConn, new Frames.Cancel(call.id, "timeout"));
+        tellEnd(call.callerConn, new Frames.Error(call.id, 480, "no answer", null));
         end(call);
       }
     });
@@ -291,14 +327,15 @@ final class CallRouter {
     Frame answer = new Frames.Answer(call.id, sdp);
     Frame cand = new Frames.Candidate(call.id, Sdp.hostCandidate(random), mid, 0, null);
     Frame done = new Frames.Candidate(call.id, null, mid, 0, true);
+    call.answerSdp = sdp;
     if (model.faults.candidatesBeforeAnswer) {
-      sendTo(call.callerConn, cand);
-      sendTo(call.callerConn, done);
-      sendTo(call.callerConn, answer);
+      relayTo(call, call.caller, cand);
+      relayTo(call, call.caller, done);
+      call.answerMissedByCaller = !sendTo(call.callerConn, answer);
     } else {
-      sendTo(call.callerConn, answer);
-      sendTo(call.callerConn, cand);
-      sendTo(call.callerConn, done);
+      call.answerMissedByCaller = !sendTo(call.callerConn, answer);
+      relayTo(call, call.caller, cand);
+      relayTo(call, call.caller, done);
     }
     becameActive(call);
   }
@@ -320,7 +357,7 @@ final class CallRouter {
       }
       model.counters.inc("errors504");
       TenantRuntime t = model.tenant(call.tenant);
-      sendTo(call.callerConn, new Frames.Error(call.id, 504,
+      tellEnd(call.callerConn, new Frames.Error(call.id, 504,
           "media negotiation timed out after " + t.limits.negotiationTimeout().toMillis()
               + " ms waiting for a media slot", t.limits.retryAfter().toMillis()));
       end(call);
@@ -334,14 +371,18 @@ final class CallRouter {
     }
     EdgeConnection peer = call.peerConn(user);
     if (call.state == EdgeCall.State.RINGING && call.isCaller(user)) {
-      sendTo(peer, new Frames.Cancel(call.id, reason == null ? "caller-cancelled" : reason));
+      tellEnd(peer, new Frames.Cancel(call.id, reason == null ? "caller-cancelled" : reason));
     } else {
-      sendTo(peer, new Frames.Bye(call.id, reason));
+      tellEnd(peer, new Frames.Bye(call.id, reason));
     }
   }
 
   private void lose(EdgeCall call, String user, String reason) {
     notifyPeerOfEnd(call, user, reason);
+    EdgeConnection own = call.connOf(user);
+    if (own != null) {
+      own.recordEnded(call.id, null, reason);
+    }
     end(call);
   }
 
@@ -361,8 +402,8 @@ final class CallRouter {
 
   void onConnectionLost(EdgeConnection conn) {
     List<EdgeCall> bound = boundTo(conn);
-    if (bound.isEmpty()) {
-      return;
+    if (bound.isEmpty() && !conn.hasEndedCalls()) {
+      return; // nothing a resume of this connection could report
     }
     Duration window = model.settings.resumeWindow();
     if (window.isZero()) {
@@ -413,10 +454,49 @@ final class CallRouter {
     c.send(new Frames.Error(callId, status, message, retryMs));
   }
 
-  private static void sendTo(EdgeConnection conn, Frame frame) {
+  /** Sends to an open connection; false when there is none (the party's socket is gone). */
+  private static boolean sendTo(EdgeConnection conn, Frame frame) {
     if (conn != null && !conn.closed) {
       conn.send(frame);
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * Relays a call frame to {@code toUser}; if that party's socket is gone (waiting for a
+   * resume) the call keeps the frame and replays it after the party's {@code resumed}.
+   */
+  private void relayTo(EdgeCall call, String toUser, Frame frame) {
+    EdgeConnection conn = call.connOf(toUser);
+    if (conn == null || sendTo(conn, frame)) {
+      return;
+    }
+    if (!call.keepMissed(toUser, frame)) {
+      model.counters.inc("missedFramesDropped");
+    }
+  }
+
+  /**
+   * Tells a party how its call ended ({@code error}, {@code bye}, {@code cancel} or
+   * {@code ended}) and records it on that party's connection, so that a later {@code resume}
+   * of that connection reports it even when the socket was gone.
+   */
+  private static void tellEnd(EdgeConnection conn, Frame frame) {
+    if (conn == null) {
+      return;
+    }
+    String callId = frame.callIdOrNull();
+    if (frame instanceof Frames.Error e) {
+      conn.recordEnded(callId, e.status(), e.message());
+    } else if (frame instanceof Frames.Bye b) {
+      conn.recordEnded(callId, null, b.reason() == null ? "remote-hangup" : b.reason());
+    } else if (frame instanceof Frames.Cancel x) {
+      conn.recordEnded(callId, null, x.reason() == null ? "cancelled" : x.reason());
+    } else if (frame instanceof Frames.Ended e) {
+      conn.recordEnded(callId, null, e.reason() == null ? "local-hangup" : e.reason());
+    }
+    sendTo(conn, frame);
   }
 
   private java.util.concurrent.ScheduledFuture<?> schedule(Duration d, Runnable r) {

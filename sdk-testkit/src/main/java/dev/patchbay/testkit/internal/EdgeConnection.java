@@ -1,10 +1,13 @@
 package dev.patchbay.testkit.internal;
 
 import dev.patchbay.internal.protocol.Frame;
+import dev.patchbay.internal.protocol.Frames;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +27,8 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
    * if none follows (long enough that a busy machine does not change the seeded order).
    */
   static final long REORDER_FLUSH_MS = 150;
+  /** How many ended calls a connection remembers for a later {@code resume} of it. */
+  static final int MAX_ENDED_CALLS = 64;
 
   final EdgeModel model;
   final String id;
@@ -49,6 +54,19 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   private Frame heldFrame;
   private final List<Frame> stalled = new ArrayList<>();
   final AtomicInteger framesSeen = new AtomicInteger();
+  /**
+   * How calls bound to this connection ended, as this party was (or would have been) told:
+   * answered in {@code resumed} when a resume names this connection. Guarded by model; the
+   * newest {@link #MAX_ENDED_CALLS} are kept, and they go with the connection object (which
+   * the edge holds no longer than the resume window after the socket is gone).
+   */
+  private final Map<String, Frames.CallStatus> endedCalls =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Frames.CallStatus> eldest) {
+          return size() > MAX_ENDED_CALLS;
+        }
+      };
 
   EdgeConnection(EdgeModel model, String id, String tenant, String user, String token,
       TokenStore.AccessGrant grant) {
@@ -107,6 +125,22 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
     model.onClose(this, statusCode);
+  }
+
+  // ---- ended calls (guarded by model) ---------------------------------------------------
+
+  void recordEnded(String callId, Integer status, String reason) {
+    endedCalls.put(callId, new Frames.CallStatus(callId, Frames.CallStatus.ENDED, null, status,
+        reason));
+  }
+
+  /** How the call ended for this party, or null if this connection saw no end of it. */
+  Frames.CallStatus endedCall(String callId) {
+    return endedCalls.get(callId);
+  }
+
+  boolean hasEndedCalls() {
+    return !endedCalls.isEmpty();
   }
 
   // ---- outbound -------------------------------------------------------------------------
