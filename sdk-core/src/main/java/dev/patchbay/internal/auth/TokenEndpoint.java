@@ -319,7 +319,8 @@ final class TokenEndpoint {
     }
     if (error != null && a.status / 100 == 4) {
       return new AuthenticationException(what + " refused (" + a.status + "): "
-          + OAuthErrors.describe(json, redactor, secrets), OAuthErrors.safe(error, redactor, secrets), null, false,
+          + OAuthErrors.describe(json, redactor, secrets),
+          OAuthErrors.safe(error, redactor, secrets), null, false,
           a.status, null);
     }
     if (a.status == 401) {
@@ -327,7 +328,8 @@ final class TokenEndpoint {
           + " not accepted", null, null, false, 401, null);
     }
     return new EdgeRejectedException(what + ": the server answered " + a.status
-        + (error == null ? "" : " (" + OAuthErrors.safe(error, redactor, secrets) + ")"), a.status, false,
+        + (error == null ? "" : " (" + OAuthErrors.safe(error, redactor, secrets) + ")"),
+        a.status, false,
         null, null);
   }
 }

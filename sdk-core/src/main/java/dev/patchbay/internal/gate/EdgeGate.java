@@ -69,9 +69,9 @@ public final class EdgeGate {
   public static final int MAX_ICE_URLS = 8;
   /** Longest ICE URL, username or credential; a server with a longer one is dropped. */
   public static final int MAX_ICE_FIELD_CHARS = 512;
-  /** Entries kept per list of call ids ({@code resumed}, {@code ended}, {@code calls}, {@code callIds}). */
+  /** Entries kept per list ({@code resumed}, {@code ended}, {@code calls}, {@code callIds}). */
   public static final int MAX_LIST = 1_000;
-  /** Longest identifier ({@code connectionId}, {@code userId}, {@code from}, {@code sdpMid}, …). */
+  /** Longest identifier ({@code connectionId}, {@code userId}, {@code from}, …). */
   public static final int MAX_ID_CHARS = 256;
   /** Longest call id (protocol §3.2). */
   public static final int MAX_CALL_ID_CHARS = 128;
