@@ -6,6 +6,7 @@ import dev.patchbay.internal.auth.RealTokenManager;
 import dev.patchbay.internal.auth.TokenConfig;
 import dev.patchbay.internal.auth.TokenManager;
 import dev.patchbay.internal.concurrent.SdkThreads;
+import dev.patchbay.internal.gate.TransportPolicy;
 import dev.patchbay.internal.media.MediaEngineLoader;
 import dev.patchbay.internal.signaling.NoDelaySocketFactory;
 import dev.patchbay.internal.ua.Events;
@@ -117,12 +118,14 @@ public final class Patchbay implements AutoCloseable {
         http.newBuilder().dispatcher(tokenDispatcher).build()); // one per SDK, not per agent
     MediaEngine media = b.mediaEngine != null ? b.mediaEngine
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
-    this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
-        .build();
     this.rt = new SdkRuntime(HttpUrl.get(edge), http, scheduler, workers, callbacks,
         new AdmissionControl(b.tenantLimits, b.defaultLimits), media, new Events(b.listener),
         threads, b.clock, new SecureRandom(), b.heartbeat.toMillis());
-    LOG.info("Patchbay started: edge {}, media engine {}, virtual threads {}", edge, media.name(),
+    // one redactor per Patchbay: the codec's gate masks what the token managers register
+    this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
+        .redactor(rt.codec.redactor()).allowPlaintext(b.allowPlaintext).build();
+    LOG.info("Patchbay started: edge {}, media engine {}, virtual threads {}",
+        TransportPolicy.withoutUserInfo(edge), media.name(),
         threads.usesVirtualThreads());
   }
 
@@ -267,8 +270,19 @@ public final class Patchbay implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private javax.net.ssl.SSLSocketFactory sslSocketFactory;
     private javax.net.ssl.X509TrustManager trustManager;
+    private boolean allowPlaintext;
 
     private Builder() {}
+
+    /**
+     * Accept a plaintext ({@code http://}) edge on a host that is not loopback — for a test
+     * network behind a TLS-terminating proxy, say. Client secrets and tokens then travel in
+     * clear; {@link #build()} logs one WARN line saying so. Default: refused.
+     */
+    public Builder allowPlaintext() {
+      this.allowPlaintext = true;
+      return this;
+    }
 
     /**
      * The TLS socket factory and the trust manager it was built from, for an edge whose
@@ -284,7 +298,12 @@ public final class Patchbay implements AutoCloseable {
       return this;
     }
 
-    /** The edge's base URI: {@code https://…} (or {@code http://} for a local fake edge). */
+    /**
+     * The edge's base URI: {@code https://…}. A plaintext {@code http://} edge is accepted only
+     * on a loopback host ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}, e.g. a local fake
+     * edge) unless {@link #allowPlaintext()} was called; {@link #build()} refuses it otherwise.
+     * The token endpoints derive from this URI and follow the same rule.
+     */
     public Builder edge(URI edge) {
       Objects.requireNonNull(edge, "edge must not be null");
       String scheme = edge.getScheme() == null ? "" : edge.getScheme().toLowerCase(Locale.ROOT);
@@ -371,6 +390,10 @@ public final class Patchbay implements AutoCloseable {
     public Patchbay build() {
       if (edge == null) {
         throw new IllegalStateException("edge must be set, but was null");
+      }
+      if (TransportPolicy.check("edge", edge, allowPlaintext)) {
+        LOG.warn("Plaintext edge {} allowed by allowPlaintext(): client secrets and tokens travel"
+            + " unencrypted", TransportPolicy.withoutUserInfo(edge));
       }
       return new Patchbay(this);
     }

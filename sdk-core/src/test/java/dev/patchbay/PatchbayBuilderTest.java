@@ -3,9 +3,17 @@ package dev.patchbay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 class PatchbayBuilderTest {
 
@@ -65,5 +73,46 @@ class PatchbayBuilderTest {
     UserAgentOptions o = UserAgentOptions.builder("acme").userId("alice").build();
     assertThat(o.toBuilder().build().userId()).isEqualTo("alice");
     assertThat(o.tenant()).isEqualTo("acme");
+  }
+
+  /** Builds with {@code builder} and returns the WARN lines {@code Patchbay} logged meanwhile. */
+  private static List<String> warningsWhileBuilding(Patchbay.Builder builder) {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(Patchbay.class);
+    logger.addAppender(logs);
+    try {
+      builder.mediaEngine(MediaEngines.signalingOnly()).build().close();
+    } finally {
+      logger.detachAppender(logs);
+    }
+    return logs.list.stream().filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://edge.example.com", "http://10.0.0.7:8080",
+      "http://[2001:db8::1]:80", "http://localhost.example.com", "http://128.0.0.1"})
+  void aPlaintextEdgeOffLoopbackIsRefusedAtBuild(String uri) {
+    assertThatThrownBy(() -> Patchbay.builder().edge(URI.create(uri))
+        .mediaEngine(MediaEngines.signalingOnly()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("plaintext").hasMessageContaining("allowPlaintext()");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:1", "http://127.8.9.10:1", "http://localhost:1",
+      "http://[::1]:1", "https://edge.example.com"})
+  void loopbackAndTlsEdgesAreAcceptedWithoutAWarning(String uri) {
+    assertThat(warningsWhileBuilding(Patchbay.builder().edge(URI.create(uri)))).isEmpty();
+  }
+
+  @Test
+  void allowPlaintextAcceptsARemotePlaintextEdgeWithOneWarning() {
+    List<String> warnings = warningsWhileBuilding(
+        Patchbay.builder().edge(URI.create("http://user:pw@edge.example.com:8080/")).allowPlaintext());
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains("http://edge.example.com:8080/")
+        .contains("unencrypted").doesNotContain("pw@");
   }
 }

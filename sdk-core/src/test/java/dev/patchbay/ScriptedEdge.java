@@ -46,11 +46,23 @@ final class ScriptedEdge implements AutoCloseable {
   volatile long heartbeatMs = 15_000;
   /** How the edge answers each client frame (default: {@link #autoAnswer}). */
   volatile BiConsumer<WebSocket, Frame> script = this::autoAnswer;
+  /** Access tokens issued at {@code /oauth/token}, in order. */
+  final List<String> issuedTokens = new CopyOnWriteArrayList<>();
+  /** How {@code /oauth/token} answers (default: a fresh, hard-to-guess access token). */
+  volatile java.util.function.Function<RecordedRequest, MockResponse> tokenEndpoint =
+      r -> issueToken();
 
   ScriptedEdge() throws IOException {
     server.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getUrl().encodedPath();
+        if (path.equals("/oauth/token")) {
+          return tokenEndpoint.apply(request);
+        }
+        if (path.equals("/oauth/revoke")) {
+          return new MockResponse.Builder().code(200).build();
+        }
         upgradeNanos.add(System.nanoTime());
         String auth = request.getHeaders().get("Authorization");
         authorizations.add(auth == null ? "" : auth);
@@ -75,6 +87,16 @@ final class ScriptedEdge implements AutoCloseable {
     }
     b.body("{\"error\":\"refused\",\"message\":\"scripted\"}");
     refusals.add(b.build());
+  }
+
+  /** A token answer with a new access token, registered as a secret for the log check. */
+  MockResponse issueToken() {
+    String token = "at-" + java.util.UUID.randomUUID().toString().replace("-", "");
+    issuedTokens.add(token);
+    dev.patchbay.testing.LogCapture.registerSecret(token);
+    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+        .body("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\","
+            + "\"expires_in\":3600}").build();
   }
 
   Frame take() throws InterruptedException {

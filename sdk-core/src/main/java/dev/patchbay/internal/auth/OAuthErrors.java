@@ -1,11 +1,20 @@
 package dev.patchbay.internal.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.patchbay.internal.gate.EdgeGate;
+import dev.patchbay.internal.gate.Redactor;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 
-/** Turns RFC 6749 error bodies into safe, readable messages. */
+/**
+ * Turns RFC 6749 error bodies into safe, readable messages: the token endpoint's part of the
+ * {@link EdgeGate} (its free text is redacted and tamed like edge frames).
+ */
 final class OAuthErrors {
   static final int MAX_TEXT = 200;
+  private static final Redactor NO_REGISTRY = new Redactor();
 
   private OAuthErrors() {}
 
@@ -16,37 +25,42 @@ final class OAuthErrors {
   }
 
   /** {@code "invalid_grant: description"}, with control characters and secrets removed. */
-  static String describe(JsonNode body, Collection<String> secrets) {
-    String error = safe(error(body), secrets);
+  static String describe(JsonNode body, Redactor redactor, Collection<String> secrets) {
+    String error = safe(error(body), redactor, secrets);
     JsonNode d = body.get("error_description");
     if (d != null && d.isTextual() && !d.asText().isBlank()) {
-      return error + ": " + safe(d.asText(), secrets);
+      return error + ": " + safe(d.asText(), redactor, secrets);
     }
     return error;
   }
 
-  /**
-   * Makes server-supplied text fit for a log line or an exception message: secrets the request
-   * carried are masked (a server may echo them), control characters dropped, length capped.
-   */
+  /** {@link #safe(String, Redactor, Collection)} with only the heuristic and {@code secrets}. */
   static String safe(String text, Collection<String> secrets) {
+    return safe(text, NO_REGISTRY, secrets);
+  }
+
+  /**
+   * Makes server-supplied text fit for a log line or an exception message: the secrets the
+   * request carried and every secret {@code redactor} knows are masked in all their encoded
+   * forms (a server may echo them, e.g. the Basic header), control characters replaced, length
+   * capped at {@link #MAX_TEXT}.
+   */
+  static String safe(String text, Redactor redactor, Collection<String> secrets) {
     if (text == null) {
       return null;
     }
-    String s = text;
+    List<String> forms = new ArrayList<>();
     for (String secret : secrets) {
       if (secret != null && !secret.isEmpty()) {
-        s = s.replace(secret, "██");
+        forms.add(secret); // even a short one: the request carried it
+        forms.addAll(Redactor.formsOf(secret));
       }
     }
-    StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_TEXT + 1));
-    for (int i = 0; i < s.length() && b.length() < MAX_TEXT; i++) {
-      char c = s.charAt(i);
-      b.append(Character.isISOControl(c) ? ' ' : c);
+    forms.sort(Comparator.comparingInt(String::length).reversed());
+    String s = text;
+    for (String form : forms) {
+      s = s.replace(form, Redactor.MASK);
     }
-    if (s.length() > MAX_TEXT) {
-      b.append('…');
-    }
-    return b.toString();
+    return EdgeGate.tame(redactor.redact(s), MAX_TEXT);
   }
 }

@@ -4,6 +4,8 @@ import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.Credentials;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.gate.Redactor;
+import dev.patchbay.internal.gate.Saturating;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,20 +32,33 @@ final class OAuthTokenSource implements TokenSource {
   private final TokenEndpoint endpoint;
   private final Clock clock;
   private final Retrier revokeRetrier;
+  private final Redactor.Holder secrets;
   private final Object lock = new Object();
   private String refreshToken; // guarded by lock; the newest one
   private boolean codeConsumed; // guarded by lock
   private boolean cleared; // guarded by lock
 
+  /**
+   * @param secrets where every secret of the grant is registered from now on (client secret
+   *     with its Basic forms, subject token, code, verifier, and each refresh and access token
+   *     as it is obtained); released by {@link #release()}
+   */
   OAuthTokenSource(Credentials credentials, TokenEndpoint endpoint, Clock clock,
-      Retrier revokeRetrier) {
+      Retrier revokeRetrier, Redactor.Holder secrets) {
     this.credentials = credentials;
     this.auth = new ClientAuth(credentials.clientId(), credentials.clientSecret());
     this.endpoint = endpoint;
     this.clock = clock;
     this.revokeRetrier = revokeRetrier;
+    this.secrets = secrets;
+    secrets.holdClient("client", credentials.clientId(), credentials.clientSecret());
     if (credentials instanceof Credentials.RefreshToken r) {
       this.refreshToken = r.refreshToken();
+      secrets.hold("refresh", r.refreshToken());
+    } else if (credentials instanceof Credentials.TokenExchange tx) {
+      secrets.hold("grant", tx.subjectToken());
+    } else if (credentials instanceof Credentials.AuthorizationCode ac) {
+      secrets.hold("grant", ac.code(), ac.codeVerifier());
     }
   }
 
@@ -80,11 +95,18 @@ final class OAuthTokenSource implements TokenSource {
           refreshToken = r.refreshToken();
         }
       }
+      if (r != null) { // registered before anyone can see them
+        secrets.hold("access", r.accessToken());
+        if (r.refreshToken() != null) {
+          secrets.hold("refresh", r.refreshToken());
+        }
+      }
       if (error != null) {
         throw Retrier.unwrap(error) instanceof RuntimeException re ? re
             : new IllegalStateException(error);
       }
-      Instant expiresAt = r.expiresIn() == null ? null : sent.plusSeconds(r.expiresIn());
+      Instant expiresAt = r.expiresIn() == null ? null
+          : Saturating.plusSeconds(sent, r.expiresIn());
       return new Issued(new AccessToken(r.accessToken(), expiresAt, r.scope()), sent);
     });
   }
@@ -196,5 +218,10 @@ final class OAuthTokenSource implements TokenSource {
   @Override
   public void cancel() {
     endpoint.cancelAll();
+  }
+
+  @Override
+  public void release() {
+    secrets.close();
   }
 }

@@ -4,6 +4,7 @@ import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.TokenProvider;
+import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -13,10 +14,12 @@ import java.util.concurrent.CompletionStage;
 final class ProviderTokenSource implements TokenSource {
   private final TokenProvider provider;
   private final Clock clock;
+  private final Redactor.Holder secrets;
 
-  ProviderTokenSource(TokenProvider provider, Clock clock) {
+  ProviderTokenSource(TokenProvider provider, Clock clock, Redactor.Holder secrets) {
     this.provider = provider;
     this.clock = clock;
+    this.secrets = secrets;
   }
 
   @Override
@@ -41,6 +44,7 @@ final class ProviderTokenSource implements TokenSource {
         result.completeExceptionally(new AuthenticationException("the token provider "
             + provider.getClass().getName() + " returned no token"));
       } else {
+        secrets.hold("access", token.value());
         result.complete(new Issued(token, clock.instant()));
       }
     });
@@ -66,4 +70,9 @@ final class ProviderTokenSource implements TokenSource {
 
   @Override
   public void cancel() {}
+
+  @Override
+  public void release() {
+    secrets.close();
+  }
 }

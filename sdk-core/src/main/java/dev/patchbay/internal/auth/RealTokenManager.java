@@ -5,6 +5,9 @@ import dev.patchbay.AuthenticationException;
 import dev.patchbay.ClosedException;
 import dev.patchbay.Credentials;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.gate.Redactor;
+import dev.patchbay.internal.gate.Saturating;
+import dev.patchbay.internal.gate.TransportPolicy;
 import dev.patchbay.internal.retry.Backoff;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
@@ -53,6 +56,8 @@ public final class RealTokenManager implements TokenManager {
   private static final Logger log = LoggerFactory.getLogger(RealTokenManager.class);
   private static final AtomicLong IDS = new AtomicLong();
   private static final Duration MIN_TIMER_DELAY = Duration.ofMillis(100);
+  /** A refresh further away is re-checked after this long (no timer arithmetic overflows). */
+  private static final Duration MAX_TIMER_DELAY = Duration.ofDays(1);
 
   private final String id = "tm-" + IDS.incrementAndGet();
   private final TokenSource source;
@@ -105,16 +110,21 @@ public final class RealTokenManager implements TokenManager {
     Objects.requireNonNull(http, "http must not be null");
     Objects.requireNonNull(scheduler, "scheduler must not be null");
     Objects.requireNonNull(config, "config must not be null");
+    TransportPolicy.check("token endpoint", endpoints.token(), config.allowPlaintext());
+    if (endpoints.revoke() != null) {
+      TransportPolicy.check("revocation endpoint", endpoints.revoke(), config.allowPlaintext());
+    }
+    Redactor.Holder secrets = config.redactor().holder(1);
     Retrier tokenRetrier = new Retrier(new Backoff(config.retryPolicy(), config.random()),
         scheduler, config.retryListener());
     TokenSource source;
     if (credentials instanceof Credentials.Provided p) {
-      source = new ProviderTokenSource(p.provider(), config.clock());
+      source = new ProviderTokenSource(p.provider(), config.clock(), secrets);
     } else {
       Retrier revokeRetrier = new Retrier(new Backoff(config.revokePolicy(), config.random()),
           scheduler, config.retryListener());
       source = new OAuthTokenSource(credentials, new TokenEndpoint(http, endpoints, config),
-          config.clock(), revokeRetrier);
+          config.clock(), revokeRetrier, secrets);
     }
     RealTokenManager m = new RealTokenManager(source, config, scheduler, tokenRetrier);
     log.debug("Token manager {} created for {}", m.id, credentials.getClass().getSimpleName());
@@ -400,10 +410,8 @@ public final class RealTokenManager implements TokenManager {
     if (!config.proactiveRefresh() || refreshAt == null) {
       return;
     }
-    Duration delay = Duration.between(clock.instant(), refreshAt);
-    if (delay.compareTo(MIN_TIMER_DELAY) < 0) {
-      delay = MIN_TIMER_DELAY;
-    }
+    Duration delay = Saturating.clamp(Duration.between(clock.instant(), refreshAt),
+        MIN_TIMER_DELAY, MAX_TIMER_DELAY); // refreshIfDue looks again when it is not yet due
     try {
       refreshTimer = scheduler.schedule(this::refreshIfDue, delay.toMillis(),
           TimeUnit.MILLISECONDS);
@@ -507,6 +515,7 @@ public final class RealTokenManager implements TokenManager {
       revoked = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
     revoked.whenComplete((v, e) -> {
+      source.release(); // after the revocation: its answer may still echo the tokens
       log.debug("Token manager {} closed", id);
       done.complete(null);
     });

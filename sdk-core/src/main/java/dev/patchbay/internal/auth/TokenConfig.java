@@ -1,6 +1,7 @@
 package dev.patchbay.internal.auth;
 
 import dev.patchbay.RetryPolicy;
+import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,8 +35,6 @@ public final class TokenConfig {
       .deadline(Duration.ofSeconds(10))
       .build();
 
-  private static final TokenConfig DEFAULTS = custom().build();
-
   private final Duration refreshMargin;
   private final Duration requestTimeout;
   private final Clock clock;
@@ -46,6 +45,8 @@ public final class TokenConfig {
   private final Retrier.Listener retryListener;
   private final boolean proactiveRefresh;
   private final boolean revokeOnClose;
+  private final Redactor redactor;
+  private final boolean allowPlaintext;
 
   private TokenConfig(Builder b) {
     this.refreshMargin = b.refreshMargin;
@@ -58,10 +59,13 @@ public final class TokenConfig {
     this.retryListener = b.retryListener;
     this.proactiveRefresh = b.proactiveRefresh;
     this.revokeOnClose = b.revokeOnClose;
+    this.redactor = b.redactor != null ? b.redactor : new Redactor();
+    this.allowPlaintext = b.allowPlaintext;
   }
 
+  /** The defaults, with a redactor of its own. */
   public static TokenConfig defaults() {
-    return DEFAULTS;
+    return custom().build();
   }
 
   public static Builder custom() {
@@ -118,6 +122,20 @@ public final class TokenConfig {
     return revokeOnClose;
   }
 
+  /**
+   * Where the managers made with this config register the secrets they hold (client secret,
+   * tokens, codes, verifiers) and which masks them in what the token endpoint answers. One per
+   * {@code Patchbay}; by default one per config.
+   */
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  /** Whether a plaintext ({@code http://}) token endpoint on a non-loopback host is allowed. */
+  public boolean allowPlaintext() {
+    return allowPlaintext;
+  }
+
   @Override
   public String toString() {
     return "TokenConfig{refreshMargin=" + refreshMargin + ", requestTimeout=" + requestTimeout
@@ -137,8 +155,21 @@ public final class TokenConfig {
     private Retrier.Listener retryListener = Retrier.Listener.NONE;
     private boolean proactiveRefresh = true;
     private boolean revokeOnClose = true;
+    private Redactor redactor;
+    private boolean allowPlaintext;
 
     private Builder() {}
+
+    public Builder redactor(Redactor redactor) {
+      this.redactor = Objects.requireNonNull(redactor, "redactor must not be null");
+      return this;
+    }
+
+    /** Allows {@code http://} token endpoints on non-loopback hosts (see TransportPolicy). */
+    public Builder allowPlaintext(boolean allowPlaintext) {
+      this.allowPlaintext = allowPlaintext;
+      return this;
+    }
 
     public Builder refreshMargin(Duration refreshMargin) {
       Objects.requireNonNull(refreshMargin, "refreshMargin must not be null");

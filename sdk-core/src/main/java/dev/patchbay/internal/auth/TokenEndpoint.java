@@ -7,6 +7,8 @@ import dev.patchbay.AuthenticationException;
 import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.ProtocolException;
+import dev.patchbay.internal.gate.EdgeGate;
+import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.retry.RetryAfter;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -39,7 +41,14 @@ import org.slf4j.LoggerFactory;
  * <p>Failures are typed: OAuth error bodies become {@link AuthenticationException} (error code
  * and a sanitised description), 429/503 a retryable {@link EdgeRejectedException} carrying
  * {@code Retry-After}, other statuses a non-retryable one, an unreadable 2xx a
- * {@link ProtocolException}. No message ever contains what the request carried.
+ * {@link ProtocolException}. No message ever contains what the request carried or a secret the
+ * config's {@link Redactor} knows; {@code expires_in} and {@code Retry-After} pass the
+ * {@link EdgeGate} clamps.
+ *
+ * <p>An attempt that failed in transport — no answer in time, the connection reset, the body
+ * stalled — is judged by one rule ({@link #retryableTransportFailure}), whichever phase it
+ * failed in; the {@link dev.patchbay.internal.retry.Retrier} around it then applies the one
+ * retry policy.
  */
 final class TokenEndpoint {
   static final int MAX_BODY_BYTES = 64 * 1024;
@@ -49,12 +58,16 @@ final class TokenEndpoint {
   private final OkHttpClient http;
   private final OAuthEndpoints endpoints;
   private final TokenConfig config;
+  private final Redactor redactor;
   private final Set<Call> calls = ConcurrentHashMap.newKeySet();
+  /** Calls {@link #cancelAll} cancelled: their failure is not a transport failure. */
+  private final Set<Call> cancelledByOwner = ConcurrentHashMap.newKeySet();
 
   TokenEndpoint(OkHttpClient http, OAuthEndpoints endpoints, TokenConfig config) {
     this.http = forTokenRequests(http);
     this.endpoints = endpoints;
     this.config = config;
+    this.redactor = config.redactor();
   }
 
   /**
@@ -104,15 +117,32 @@ final class TokenEndpoint {
             return null;
           }
           throw failure(r, "token revocation (" + typeHint + ")", Set.of(token),
-              config.clock().instant());
+              config.clock().instant(), redactor);
         });
   }
 
   /** Cancels every HTTP call still running (close). */
   void cancelAll() {
     for (Call c : calls) {
+      cancelledByOwner.add(c);
       c.cancel();
     }
+  }
+
+  /**
+   * Whether an attempt that failed in transport with {@code e} may be repeated. The same rule
+   * for every phase (connect, send, waiting for the answer, reading the body) and for OkHttp's
+   * call timeout: a request that never left ({@link ConnectException},
+   * {@link UnknownHostException}) is always safe to repeat; one that may have reached the server
+   * (a timeout, a reset) only when {@code replaySafe}; a refused TLS handshake never (it does
+   * not heal by retrying).
+   */
+  static boolean retryableTransportFailure(IOException e, boolean replaySafe) {
+    if (e instanceof javax.net.ssl.SSLHandshakeException
+        || e instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+      return false;
+    }
+    return replaySafe || e instanceof ConnectException || e instanceof UnknownHostException;
   }
 
   private record Answer(int status, String body, String retryAfter, String contentType) {}
@@ -134,29 +164,23 @@ final class TokenEndpoint {
       request.header("Authorization", basic);
     }
     Call call = http.newCall(request.build());
-    call.timeout().timeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    call.timeout().timeout(
+        dev.patchbay.internal.gate.Saturating.toMillis(config.requestTimeout()),
+        TimeUnit.MILLISECONDS);
     CompletableFuture<Answer> result = new CompletableFuture<>();
     result.whenComplete((a, e) -> {
       calls.remove(call);
       if (result.isCancelled()) {
         call.cancel();
       }
+      cancelledByOwner.remove(call);
     });
     calls.add(call);
     long started = System.nanoTime();
     call.enqueue(new Callback() {
       @Override
       public void onFailure(Call c, IOException e) {
-        // an untrusted certificate or a wrong host name does not heal by retrying
-        boolean tlsRefused = e instanceof javax.net.ssl.SSLHandshakeException
-            || e instanceof javax.net.ssl.SSLPeerUnverifiedException;
-        boolean retryable = !c.isCanceled() && !tlsRefused
-            && (replaySafe || e instanceof ConnectException || e instanceof UnknownHostException);
-        log.debug("{} to {} failed after {} ms: {}", what, where, millisSince(started),
-            e.getClass().getSimpleName());
-        result.completeExceptionally(new PatchbayException(
-            what + " to " + where + " failed: " + e.getClass().getSimpleName(), e,
-            retryable, 0, null));
+        transportFailure(c, e, "failed");
       }
 
       @Override
@@ -167,11 +191,23 @@ final class TokenEndpoint {
               millisSince(started));
           result.complete(new Answer(response.code(), text, response.header("Retry-After"),
               response.header("Content-Type")));
-        } catch (IOException | RuntimeException e) {
-          result.completeExceptionally(new PatchbayException(
-              what + " to " + where + " failed reading the answer: "
-                  + e.getClass().getSimpleName(), e, replaySafe, 0, null));
+        } catch (IOException e) {
+          transportFailure(c, e, "failed reading the answer");
+        } catch (RuntimeException e) {
+          transportFailure(c, new IOException(e.getClass().getSimpleName(), e),
+              "failed reading the answer");
         }
+      }
+
+      /** Both phases end here: one retry rule ({@link #retryableTransportFailure}). */
+      private void transportFailure(Call c, IOException e, String how) {
+        boolean abandoned = cancelledByOwner.remove(c) || result.isDone();
+        boolean retryable = !abandoned && retryableTransportFailure(e, replaySafe);
+        log.debug("{} to {} {} after {} ms: {} (retryable {})", what, where, how,
+            millisSince(started), e.getClass().getSimpleName(), retryable);
+        result.completeExceptionally(new PatchbayException(
+            what + " to " + where + " " + how + ": " + e.getClass().getSimpleName(), e,
+            retryable, 0, null));
       }
     });
     return result;
@@ -182,7 +218,14 @@ final class TokenEndpoint {
   }
 
   private TokenResponse parseToken(Answer a, Collection<String> secrets, String grant) {
-    return parseAnswer(a.status, a.body, a.retryAfter, secrets, grant, config.clock().instant());
+    return parseAnswer(a.status, a.body, a.retryAfter, secrets, grant, config.clock().instant(),
+        redactor);
+  }
+
+  /** The answer parser without a registry of secrets (only the heuristic and {@code secrets}). */
+  static TokenResponse parseAnswer(int status, String body, String retryAfterHeader,
+      Collection<String> secrets, String grant, java.time.Instant now) {
+    return parseAnswer(status, body, retryAfterHeader, secrets, grant, now, new Redactor());
   }
 
   /**
@@ -192,11 +235,11 @@ final class TokenEndpoint {
    * @param secrets values the request carried, masked should the server echo them
    */
   static TokenResponse parseAnswer(int status, String body, String retryAfterHeader,
-      Collection<String> secrets, String grant, java.time.Instant now) {
+      Collection<String> secrets, String grant, java.time.Instant now, Redactor redactor) {
     Answer a = new Answer(status, body, retryAfterHeader, null);
     String what = "token request (" + grant + ")";
     if (a.status / 100 != 2) {
-      throw failure(a, what, secrets, now);
+      throw failure(a, what, secrets, now, redactor);
     }
     JsonNode json = parseJson(a.body);
     if (json == null || !json.isObject()) {
@@ -211,7 +254,7 @@ final class TokenEndpoint {
     String type = text(json, "token_type", what);
     if (type != null && !type.equalsIgnoreCase("Bearer")) {
       throw new ProtocolException(what + ": token_type must be Bearer, but was "
-          + OAuthErrors.safe(type, secrets));
+          + OAuthErrors.safe(type, redactor, secrets));
     }
     Long expiresIn = expiresIn(json.get("expires_in"), what);
     String refresh = text(json, "refresh_token", what);
@@ -237,7 +280,7 @@ final class TokenEndpoint {
     if (v < 0) {
       throw new ProtocolException(what + ": expires_in must be >= 0, but was " + v);
     }
-    return v;
+    return EdgeGate.expiresInSeconds(v); // 1 s .. 1 year: no overflow when scheduling
   }
 
   private static String text(JsonNode json, String field, String what) {
@@ -264,19 +307,20 @@ final class TokenEndpoint {
   }
 
   private static PatchbayException failure(Answer a, String what, Collection<String> secrets,
-      java.time.Instant now) {
+      java.time.Instant now, Redactor redactor) {
     JsonNode json = parseJson(a.body);
     String error = OAuthErrors.error(json);
     if (a.status == 429 || a.status == 503) {
       Optional<Duration> retryAfter = RetryAfter.parse(a.retryAfter, now);
       return new EdgeRejectedException(what + ": the server answered " + a.status
-          + (error == null ? "" : " (" + OAuthErrors.safe(error, secrets) + ")")
+          + (error == null ? "" : " (" + OAuthErrors.safe(error, redactor, secrets) + ")")
           + retryAfter.map(d -> ", retry after " + d).orElse(""), a.status, true,
           retryAfter.orElse(null), null);
     }
     if (error != null && a.status / 100 == 4) {
       return new AuthenticationException(what + " refused (" + a.status + "): "
-          + OAuthErrors.describe(json, secrets), OAuthErrors.safe(error, secrets), null, false,
+          + OAuthErrors.describe(json, redactor, secrets),
+          OAuthErrors.safe(error, redactor, secrets), null, false,
           a.status, null);
     }
     if (a.status == 401) {
@@ -284,7 +328,8 @@ final class TokenEndpoint {
           + " not accepted", null, null, false, 401, null);
     }
     return new EdgeRejectedException(what + ": the server answered " + a.status
-        + (error == null ? "" : " (" + OAuthErrors.safe(error, secrets) + ")"), a.status, false,
+        + (error == null ? "" : " (" + OAuthErrors.safe(error, redactor, secrets) + ")"),
+        a.status, false,
         null, null);
   }
 }

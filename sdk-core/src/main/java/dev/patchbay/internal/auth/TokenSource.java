@@ -29,4 +29,10 @@ interface TokenSource {
 
   /** Cancels HTTP calls still in flight. */
   void cancel();
+
+  /**
+   * Releases the secrets this source registered with the redactor (after the last revocation:
+   * its answer may still echo them). Idempotent.
+   */
+  void release();
 }

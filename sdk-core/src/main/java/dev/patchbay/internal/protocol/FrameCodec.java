@@ -13,13 +13,17 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.patchbay.internal.gate.EdgeGate;
+import dev.patchbay.internal.gate.Redactor;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Encodes and decodes protocol v1 frames. Stateless and thread-safe. Decoding never throws
- * anything but {@link FrameDecodingException}, whose message names the problem but never
- * echoes the payload (frames may carry tokens or SDP with ICE passwords).
+ * Encodes and decodes protocol v1 frames. Thread-safe. Decoding never throws anything but
+ * {@link FrameDecodingException}, whose message names the problem but never echoes the payload
+ * (frames may carry tokens or SDP with ICE passwords). Every decoded frame has passed the
+ * {@link EdgeGate}: numbers clamped, lists capped, free text redacted with this codec's
+ * {@link #redactor()} (one codec, and so one redactor, per {@code Patchbay}).
  */
 public final class FrameCodec {
   /** Default largest text frame accepted, in UTF-16 chars (SDP offers are a few KiB). */
@@ -48,16 +52,33 @@ public final class FrameCodec {
   }
 
   private final int maxFrameChars;
+  private final EdgeGate gate;
 
   public FrameCodec() {
     this(DEFAULT_MAX_FRAME_CHARS);
   }
 
   public FrameCodec(int maxFrameChars) {
+    this(maxFrameChars, new Redactor());
+  }
+
+  /** A codec whose gate redacts with {@code redactor}. */
+  public FrameCodec(int maxFrameChars, Redactor redactor) {
     if (maxFrameChars < 256) {
       throw new IllegalArgumentException("maxFrameChars must be >= 256, but was " + maxFrameChars);
     }
     this.maxFrameChars = maxFrameChars;
+    this.gate = new EdgeGate(redactor);
+  }
+
+  /** The redactor of this codec's gate: register the secrets of every agent using the codec. */
+  public Redactor redactor() {
+    return gate.redactor();
+  }
+
+  /** The gate decoded frames pass. */
+  public EdgeGate gate() {
+    return gate;
   }
 
   public int maxFrameChars() {
@@ -84,13 +105,17 @@ public final class FrameCodec {
       throw new FrameDecodingException(FrameDecodingException.Kind.TOO_LARGE,
           "frame of " + text.length() + " chars exceeds the limit of " + maxFrameChars, null);
     }
+    Frame f = read(text);
+    if (f == null) {
+      throw new FrameDecodingException(FrameDecodingException.Kind.MALFORMED,
+          "frame is JSON null", null);
+    }
+    return admit(f);
+  }
+
+  private static Frame read(String text) throws FrameDecodingException {
     try {
-      Frame f = READER.readValue(text);
-      if (f == null) {
-        throw new FrameDecodingException(FrameDecodingException.Kind.MALFORMED,
-            "frame is JSON null", null);
-      }
-      return f;
+      return READER.readValue(text);
     } catch (InvalidTypeIdException e) {
       String id = e.getTypeId();
       String message = id == null ? "frame has no \"type\""
@@ -112,6 +137,18 @@ public final class FrameCodec {
     } catch (java.io.IOException | RuntimeException e) {
       throw new FrameDecodingException(FrameDecodingException.Kind.MALFORMED,
           "undecodable frame (" + e.getClass().getSimpleName() + ")", null);
+    }
+  }
+
+  private Frame admit(Frame f) throws FrameDecodingException {
+    try {
+      return gate.admit(f);
+    } catch (IllegalArgumentException e) { // the gate never quotes the value
+      throw new FrameDecodingException(FrameDecodingException.Kind.INVALID_FIELD,
+          "invalid " + f.type() + " frame: " + e.getMessage(), null);
+    } catch (RuntimeException e) { // e.g. a null list element: still a typed refusal
+      throw new FrameDecodingException(FrameDecodingException.Kind.INVALID_FIELD,
+          "invalid " + f.type() + " frame (" + e.getClass().getSimpleName() + ")", null);
     }
   }
 

@@ -27,8 +27,8 @@ public final class Backoff {
 
   /** Upper bound of the client's jitter window before retry {@code retry} (0-based). */
   public long ceilingMillis(int retry) {
-    long base = policy.baseDelay().toMillis();
-    long cap = policy.maxDelay().toMillis();
+    long base = dev.patchbay.internal.gate.Saturating.toMillis(policy.baseDelay());
+    long cap = dev.patchbay.internal.gate.Saturating.toMillis(policy.maxDelay());
     int shift = Math.min(Math.max(retry, 0), 62);
     long exp = base > (cap >> shift) ? cap : base << shift; // no overflow: base<<shift <= cap
     return Math.max(1, Math.min(cap, exp));

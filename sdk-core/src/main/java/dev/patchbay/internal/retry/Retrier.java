@@ -1,6 +1,7 @@
 package dev.patchbay.internal.retry;
 
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.gate.Saturating;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -84,14 +85,15 @@ public final class Retrier {
         f.cancel(false);
       }
     });
-    long deadline = nanoTime.getAsLong() + backoff.policy().deadline().toNanos();
+    long deadline = Saturating.add(nanoTime.getAsLong(),
+        Saturating.toNanos(backoff.policy().deadline())); // a huge deadline must not wrap
     if (firstDelay.isZero() || firstDelay.isNegative()) {
       run(what, attempt, result, timer, inFlight, 0, deadline);
       return result;
     }
     try {
       timer.set(scheduler.schedule(() -> run(what, attempt, result, timer, inFlight, 0, deadline),
-          firstDelay.toNanos(), TimeUnit.NANOSECONDS));
+          Saturating.toNanos(firstDelay), TimeUnit.NANOSECONDS));
     } catch (RuntimeException rejected) { // scheduler shut down: the owner is closing
       result.completeExceptionally(new dev.patchbay.ClosedException("the SDK is closing"));
     }
@@ -119,7 +121,7 @@ public final class Retrier {
         return;
       }
       Duration delay = backoff.delay(retry, pe.retryAfter());
-      if (nanoTime.getAsLong() + delay.toNanos() > deadline) {
+      if (Saturating.add(nanoTime.getAsLong(), Saturating.toNanos(delay)) > deadline) {
         result.completeExceptionally(cause);
         return;
       }
@@ -132,7 +134,7 @@ public final class Retrier {
       try {
         timer.set(scheduler.schedule(
             () -> run(what, attempt, result, timer, inFlight, retry + 1, deadline),
-            delay.toNanos(), TimeUnit.NANOSECONDS));
+            Saturating.toNanos(delay), TimeUnit.NANOSECONDS));
       } catch (RuntimeException rejected) { // scheduler shut down: the owner is closing
         result.completeExceptionally(cause);
         return;

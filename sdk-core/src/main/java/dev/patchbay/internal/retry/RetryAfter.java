@@ -1,5 +1,6 @@
 package dev.patchbay.internal.retry;
 
+import dev.patchbay.internal.gate.EdgeGate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,11 +16,12 @@ import java.util.Optional;
  * Parses {@code Retry-After} (RFC 9110 §10.2.3): delta-seconds or an HTTP-date (all three forms
  * of §5.6.7). A date in the past means "now" (zero: the minimal server delay, so only the
  * client's own jittered backoff applies); anything unparseable is ignored (empty) so the normal
- * backoff applies.
+ * backoff applies. Every delay is clamped by {@link EdgeGate#RETRY_AFTER_MS} (at most 10 min),
+ * the same bound as the protocol's {@code retryAfterMs}.
  */
 public final class RetryAfter {
-  /** Refuse absurd values rather than sleeping for days on a hostile header. */
-  static final long MAX_SECONDS = 24 * 3600;
+  /** Refuse absurd values rather than sleeping for hours on a hostile header. */
+  static final long MAX_SECONDS = EdgeGate.RETRY_AFTER_MS.max() / 1000;
 
   private static final DateTimeFormatter[] DATE_FORMATS = {
     DateTimeFormatter.RFC_1123_DATE_TIME, // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
@@ -77,6 +79,6 @@ public final class RetryAfter {
     if (millis == null || millis < 0) {
       return Optional.empty();
     }
-    return Optional.of(Duration.ofMillis(Math.min(millis, MAX_SECONDS * 1000)));
+    return EdgeGate.retryAfterMillis(millis);
   }
 }

@@ -205,7 +205,7 @@ public final class SignalingSocket {
       boolean ours = !closeRequested.compareAndSet(false, true);
       webSocket.close(1000, null);
       if (!ours) {
-        String r = reason == null ? "" : reason.replaceAll("[^\\w .:\\-]", "?");
+        String r = reason == null ? "" : codec.gate().text(reason).replaceAll("[^\\w .:\\-█]", "?");
         owner.execute(() -> handler.onServerClose(SignalingSocket.this, code, r));
       }
     }
