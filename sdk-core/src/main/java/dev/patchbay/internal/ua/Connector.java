@@ -213,7 +213,7 @@ final class Connector {
       Connection c = new Connection(actor, options, connectionEvents, permit, tok);
       try {
         c.socket = SignalingSocket.open("ws-" + tenant + "/" + userId.get(),
-            rt.clientForNextSocket(), rt.signalingUrl, tok, options.userId(), actor, c, rt.codec,
+            rt.nextSocketSetup(), rt.signalingUrl, tok, options.userId(), actor, c, rt.codec,
             rt.openSockets, rt.clock);
       } catch (RuntimeException e) {
         permit.release();
