@@ -34,12 +34,16 @@ import org.slf4j.LoggerFactory;
  * {@link WsTransport} on the JDK's {@code java.net.http.WebSocket}: one shared
  * {@link HttpClient} (one selector thread, no thread per socket), redirects never followed,
  * TLS with host-name verification (the JDK's default), partial messages counted while they are
- * read, and the next message requested only after the previous one was handed over.
+ * read, and the next message requested only after the previous one was handed over. Invalid
+ * UTF-8 is detected by the JDK itself, which fails the connection with 1007. A message over the
+ * limit is refused with 1008, since the JDK reserves 1009 for itself.
  */
 public final class JdkWsTransport implements WsTransport {
   private static final Logger LOG = LoggerFactory.getLogger(JdkWsTransport.class);
   /** Outbound text not yet handed to the JDK (OkHttp's limit was the same 16 MiB). */
   static final long MAX_QUEUED_CHARS = 16L * 1024 * 1024;
+  /** The close code for an inbound message over the limit (see {@code refuseTooBig}). */
+  static final int TOO_BIG_CODE = 1008;
 
   private final HttpClient client;
   private final ExecutorService executor;
@@ -414,20 +418,30 @@ public final class JdkWsTransport implements WsTransport {
             + error.getClass().getSimpleName(), error, true, 0, null);
       }
       fail(cause);
-      // the JDK has already sent its close (1007/1002) or lost the channel; release it
-      webSocket.abort();
+      if (error instanceof java.net.ProtocolException) {
+        // the JDK is sending its close (1007/1002) and then closes the channel; an abort now
+        // could drop that close, so abort only if it has not ended within the bound
+        graceAbort = scheduleAbort(webSocket);
+      } else {
+        webSocket.abort();
+      }
     }
 
     // ---- ending
 
-    /** Over the limit: report at once, send 1009, discard until the edge answers or a bound. */
+    /**
+     * Over the limit: report at once, send a close, discard until the edge answers or a bound.
+     * The code is 1008 (policy violation, RFC 6455's generic code), not 1009: the JDK's API
+     * refuses to send 1002, 1003, 1007, 1009 and 1010 ({@code IllegalArgumentException}).
+     */
     private void refuseTooBig(WebSocket webSocket, long seen) {
       fail(new ProtocolException("the edge sent a message over the " + maxChars
-          + "-character limit (" + seen + "+ read so far); closed with 1009"));
+          + "-character limit (" + seen + "+ read so far); closed with " + TOO_BIG_CODE
+          + " (message too big)"));
       closeSent = true;
       CompletableFuture<WebSocket> sent;
       try {
-        sent = webSocket.sendClose(1009, "message too big");
+        sent = webSocket.sendClose(TOO_BIG_CODE, "message too big");
       } catch (RuntimeException e) {
         sent = CompletableFuture.failedFuture(e);
       }

@@ -16,7 +16,7 @@ import okhttp3.Response;
  * Maps a refused WebSocket upgrade to a typed error (protocol v1): 401 → token refused
  * ({@link AuthenticationException}, the caller refreshes once), 403 token of another user and
  * 409 token already in use (not retryable), 429/503 (retryable, with {@code Retry-After}),
- * other 5xx retryable, other 4xx not.
+ * other 5xx retryable, other 4xx not; a 3xx redirect is never followed and not retryable.
  */
 public final class UpgradeRefusals {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +44,10 @@ public final class UpgradeRefusals {
     }
     String suffix = detail == null ? "" : " (" + detail + ")";
     Duration ra = retryAfter.orElse(null);
+    if (status >= 300 && status < 400) { // never followed: could leave the host, or TLS
+      return new EdgeRejectedException("the edge answered the upgrade with a redirect (HTTP "
+          + status + "); redirects are never followed", status, false, null, null);
+    }
     switch (status) {
       case 401:
         return new AuthenticationException("the edge refused the access token (401)" + suffix,

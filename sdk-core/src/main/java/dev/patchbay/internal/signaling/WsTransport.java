@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The seam between {@link SignalingSocket} and a WebSocket implementation. An implementation
  * bounds what it reads: a message over {@code maxMessageChars} is refused while it is being read
- * (close 1009), invalid UTF-8 fails the connection (1007), redirects are never followed, and the
+ * (a close, 1009 where the implementation can send it), invalid UTF-8 fails the connection (1007), redirects are never followed, and the
  * next message is read only after the previous one was handed over ({@link Listener#onMessage}'s
  * {@code readNext}).
  */
