@@ -211,6 +211,7 @@ public final class Patchbay implements AutoCloseable {
     }
     rt.http.dispatcher().cancelAll();
     tokenHttp.dispatcher().cancelAll();
+    rt.closeTransport();
     shutdown(okhttpThreads);
     shutdown(tokenThreads);
     rt.http.connectionPool().evictAll();

@@ -58,6 +58,7 @@ public final class IdleAgentsBenchmark {
     Patchbay patchbay = Patchbay.builder().edge(edge).mediaEngine(MediaEngines.signalingOnly())
         .tenantLimits("bench", n + 10, 100).virtualThreads(virtual).build();
     long baseline = usedHeapAfterGc();
+    long rssBefore = rssKb();
     int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
 
     long t0 = System.nanoTime();
@@ -78,6 +79,7 @@ public final class IdleAgentsBenchmark {
     double connectSeconds = (System.nanoTime() - t0) / 1e9;
     Thread.sleep(2_000); // let connect-time garbage and transient threads settle
     long used = usedHeapAfterGc();
+    long rssAfter = rssKb();
     int threads = ManagementFactory.getThreadMXBean().getThreadCount();
     Diagnostics d = patchbay.diagnostics();
 
@@ -87,6 +89,8 @@ public final class IdleAgentsBenchmark {
         n / connectSeconds);
     Bench.out("  heap: %,.1f MiB for %,d agents = %,.1f KiB per agent (goal <= 20 KiB)",
         (used - baseline) / 1048576.0, n, (used - baseline) / 1024.0 / n);
+    Bench.out("  RSS: %,.1f MiB for %,d agents = %,.1f KiB per agent (Linux VmRSS)",
+        (rssAfter - rssBefore) / 1024.0, n, (rssAfter - rssBefore) / (double) n);
     Bench.out("  JVM platform threads: %,d before, %,d with the agents connected",
         threadsBefore, threads);
     Bench.out("  SDK threads (platform + virtual): %,d; open sockets %,d; pending timers %,d",
@@ -104,6 +108,20 @@ public final class IdleAgentsBenchmark {
     patchbay.close();
     Bench.out("  Patchbay.close() with %,d agents: %.1f s; afterwards %s", n,
         (System.nanoTime() - c0) / 1e9, patchbay.diagnostics());
+  }
+
+  /** Resident set size of this JVM in KiB (Linux), or 0 elsewhere. */
+  private static long rssKb() {
+    try {
+      for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmRSS:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux
+    }
+    return 0;
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {

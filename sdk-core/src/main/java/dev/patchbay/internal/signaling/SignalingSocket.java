@@ -2,31 +2,34 @@ package dev.patchbay.internal.signaling;
 
 import dev.patchbay.AccessToken;
 import dev.patchbay.PatchbayException;
-import dev.patchbay.ProtocolException;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.FrameCodec;
 import dev.patchbay.internal.protocol.FrameDecodingException;
-import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One signaling WebSocket (protocol v1 over OkHttp). OkHttp's threads only decode and enqueue:
- * every event reaches the {@link Handler} on the owner's serial executor, in order, and after
- * {@link Handler#onTerminated} nothing more. A server-initiated close is answered here.
+ * One signaling WebSocket (protocol v1) over a {@link WsTransport}. The transport's threads only
+ * hand messages over: every event reaches the {@link Handler} on the owner's serial executor, in
+ * order, and after {@link Handler#onTerminated} nothing more. The next message is read only
+ * after the previous one was decoded and handed over (backpressure). Pings go out every
+ * heartbeat from the shared scheduler; a pong missing one heartbeat later fails the socket. A
+ * server-initiated close is answered by the transport.
  *
- * <p>Counted in {@code openSockets} from creation until OkHttp reports it closed or failed.
+ * <p>Counted in {@code openSockets} from creation until it terminates (exactly once: closed,
+ * failed or cancelled).
  */
 public final class SignalingSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingSocket.class);
@@ -54,48 +57,58 @@ public final class SignalingSocket {
   private final Handler handler;
   private final FrameCodec codec;
   private final AtomicInteger openSockets;
-  private final Clock clock;
+  private final SocketSetup setup;
   private final AtomicBoolean terminated = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   private final CompletableFuture<Void> terminatedFuture = new CompletableFuture<>();
   private final String name;
-  private volatile WebSocket ws;
+  private volatile WsTransport.Link link;
   private volatile boolean open;
+  private volatile boolean awaitingPong;
+  private volatile ScheduledFuture<?> heartbeat;
+  private volatile ScheduledFuture<?> closeDeadline;
+  /** Owner-confined: true once onFailure or onTerminated was delivered; later frames drop. */
+  private boolean failedDelivered;
 
   private SignalingSocket(String name, Executor owner, Handler handler, FrameCodec codec,
-      AtomicInteger openSockets, Clock clock) {
+      AtomicInteger openSockets, SocketSetup setup) {
     this.name = name;
     this.owner = owner;
     this.handler = handler;
     this.codec = codec;
     this.openSockets = openSockets;
-    this.clock = clock;
+    this.setup = setup;
   }
 
   /**
    * Starts the upgrade. The token goes into the {@code Authorization} header only.
    *
    * @param userId sent as {@code Patchbay-User} when not null
+   * @param clock unused since the transport maps refusals with its own clock; kept for callers
    */
-  public static SignalingSocket open(String name, OkHttpClient client, HttpUrl url,
+  public static SignalingSocket open(String name, SocketSetup setup, HttpUrl url,
       AccessToken token, String userId, Executor owner, Handler handler, FrameCodec codec,
       AtomicInteger openSockets, Clock clock) {
-    SignalingSocket s = new SignalingSocket(name, owner, handler, codec, openSockets, clock);
-    Request.Builder rb = new Request.Builder()
-        .url(url)
-        .header("Authorization", "Bearer " + token.value())
-        .header("Sec-WebSocket-Protocol", SUBPROTOCOL);
+    SignalingSocket s = new SignalingSocket(name, owner, handler, codec, openSockets, setup);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", "Bearer " + token.value());
     if (userId != null) {
-      rb.header("Patchbay-User", userId);
+      headers.put("Patchbay-User", userId);
     }
     openSockets.incrementAndGet();
     try {
-      s.ws = client.newWebSocket(rb.build(), s.new Listener());
-    } catch (RuntimeException e) { // dispatcher shut down: the SDK is closing
+      s.link = setup.transport().connect(webSocketUri(url), SUBPROTOCOL, headers,
+          codec.maxFrameChars(), s.new Events());
+    } catch (RuntimeException e) { // executor shut down: the SDK is closing
       s.terminate();
       throw e;
     }
     return s;
+  }
+
+  static URI webSocketUri(HttpUrl url) {
+    String u = url.toString();
+    return URI.create(url.isHttps() ? "wss" + u.substring(5) : "ws" + u.substring(4));
   }
 
   public String name() {
@@ -110,49 +123,125 @@ public final class SignalingSocket {
     return terminated.get();
   }
 
-  /** Completes once OkHttp reported the socket closed or failed. */
+  /** Completes once the socket closed, failed or was cancelled. */
   public CompletableFuture<Void> terminatedFuture() {
     return terminatedFuture;
   }
 
   /** Queues one frame; false when the socket is not open (or its queue is full). */
   public boolean send(Frame frame) {
-    WebSocket w = ws;
-    if (w == null || !isOpen() || closeRequested.get()) {
+    WsTransport.Link l = link;
+    if (l == null || !isOpen() || closeRequested.get()) {
       return false;
     }
-    return w.send(codec.encode(frame));
+    return l.sendText(codec.encode(frame));
   }
 
   /**
-   * Starts the close handshake. OkHttp cancels the socket if the edge does not answer within
-   * the client's {@code webSocketCloseTimeout}; the owner also calls {@link #cancel()} after its
-   * own deadline. Idempotent.
+   * Starts the close handshake; the socket is dropped if the edge does not answer within the
+   * close timeout (the owner may also call {@link #cancel()} after its own deadline). Idempotent.
    */
   public void close(int code, String reason) {
-    WebSocket w = ws;
-    if (w == null || !closeRequested.compareAndSet(false, true)) {
+    WsTransport.Link l = link;
+    if (l == null || !closeRequested.compareAndSet(false, true)) {
       return;
     }
-    if (!w.close(code, reason)) {
-      w.cancel(); // already closing or failed: make sure it ends
-    }
+    armCloseDeadline();
+    l.close(code, reason);
   }
 
   /** Drops the socket at once. Idempotent. */
   public void cancel() {
-    WebSocket w = ws;
-    if (w != null) {
-      w.cancel();
+    fail(new PatchbayException((open ? "signaling connection lost: " : "cannot connect to the "
+        + "edge: ") + "cancelled", null, true, 0, null), true);
+  }
+
+  private void armCloseDeadline() {
+    long ms = setup.closeTimeout().toMillis();
+    try {
+      closeDeadline = setup.scheduler().schedule(() -> fail(new PatchbayException(
+          "the edge did not complete the close handshake within " + ms + " ms", null, true, 0,
+          null), true), ms, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) { // the SDK is closing: no waiting
+      fail(new PatchbayException("the SDK is closing", null, false, 0, null), true);
+    }
+    if (terminated.get()) {
+      cancelTimers();
+    }
+  }
+
+  private void startHeartbeat() {
+    long ms = setup.heartbeatMillis();
+    try {
+      heartbeat = setup.scheduler().scheduleAtFixedRate(this::heartbeatTick, ms, ms,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      fail(new PatchbayException("the SDK is closing", null, false, 0, null), true);
+    }
+    if (terminated.get()) {
+      cancelTimers();
+    }
+  }
+
+  private void heartbeatTick() {
+    WsTransport.Link l = link;
+    if (terminated.get() || l == null) {
+      return;
+    }
+    if (awaitingPong) {
+      fail(new PatchbayException("the edge stopped answering pings (missed pong within "
+          + setup.heartbeatMillis() + " ms)", null, true, 0, null), true);
+      return;
+    }
+    awaitingPong = true;
+    l.sendPing();
+  }
+
+  /** The one failure path: reports the cause, terminates, drops the link unless it failed. */
+  private void fail(PatchbayException cause, boolean abortLink) {
+    if (!terminated.compareAndSet(false, true)) {
+      return;
+    }
+    if (!closeRequested.get() || !open) {
+      LOG.debug("{}: {}", name, cause.getMessage());
+    }
+    owner.execute(() -> {
+      failedDelivered = true;
+      handler.onFailure(this, cause);
+    });
+    released();
+    WsTransport.Link l = link;
+    if (abortLink && l != null) {
+      l.abort();
     }
   }
 
   private void terminate() {
     if (terminated.compareAndSet(false, true)) {
-      openSockets.decrementAndGet();
-      open = false;
-      terminatedFuture.complete(null);
-      owner.execute(() -> handler.onTerminated(this));
+      released();
+    }
+  }
+
+  /** Runs once, right after {@code terminated} was set. */
+  private void released() {
+    cancelTimers();
+    openSockets.decrementAndGet();
+    open = false;
+    terminatedFuture.complete(null);
+    owner.execute(() -> {
+      failedDelivered = true;
+      handler.onTerminated(this);
+    });
+  }
+
+  private void cancelTimers() {
+    ScheduledFuture<?> h = heartbeat;
+    if (h != null) {
+      h.cancel(false);
+    }
+    ScheduledFuture<?> d = closeDeadline;
+    if (d != null) {
+      d.cancel(false);
     }
   }
 
@@ -161,77 +250,78 @@ public final class SignalingSocket {
     return "SignalingSocket{" + name + ", open=" + open + ", terminated=" + terminated.get() + '}';
   }
 
-  private final class Listener extends WebSocketListener {
+  /** The transport's events; they only hand over to the owner. */
+  private final class Events implements WsTransport.Listener {
     @Override
-    public void onOpen(WebSocket webSocket, Response response) {
-      String protocol = response.header("Sec-WebSocket-Protocol");
-      if (protocol != null && !SUBPROTOCOL.equals(protocol)) {
-        webSocket.close(1002, "unsupported subprotocol");
-        owner.execute(() -> handler.onFailure(SignalingSocket.this, new ProtocolException(
-            "the edge chose subprotocol " + protocol.replaceAll("[^\\w.\\-]", "?")
-                + ", but this SDK speaks " + SUBPROTOCOL)));
+    public void onOpen() {
+      if (terminated.get()) {
         return;
       }
       open = true;
+      startHeartbeat();
       owner.execute(() -> handler.onOpen(SignalingSocket.this));
     }
 
     @Override
-    public void onMessage(WebSocket webSocket, String text) {
-      // Decoded on the owner's executor, not here: Jackson keeps its buffers per thread, and
-      // there is one reader thread per socket but only a few worker threads.
+    public void onMessage(String text, Runnable readNext) {
+      try {
+        owner.execute(() -> {
+          try {
+            if (failedDelivered) {
+              return;
+            }
+            // Decoded on the owner's executor: a few worker threads keep Jackson's buffers.
+            Frame frame;
+            try {
+              frame = codec.decode(text);
+            } catch (FrameDecodingException e) {
+              handler.onBadFrame(SignalingSocket.this, e);
+              return;
+            }
+            handler.onFrame(SignalingSocket.this, frame);
+          } finally {
+            readNext.run(); // only now may the transport read the next message
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        fail(new PatchbayException("the SDK is closing", e, false, 0, null), true);
+      }
+    }
+
+    @Override
+    public void onBinary(long size) {
       owner.execute(() -> {
-        Frame frame;
-        try {
-          frame = codec.decode(text);
-        } catch (FrameDecodingException e) {
-          handler.onBadFrame(SignalingSocket.this, e);
-          return;
+        if (!failedDelivered) {
+          handler.onBadFrame(SignalingSocket.this, new FrameDecodingException(
+              FrameDecodingException.Kind.MALFORMED, "binary frame (" + size + " bytes)", null));
         }
-        handler.onFrame(SignalingSocket.this, frame);
       });
     }
 
     @Override
-    public void onMessage(WebSocket webSocket, okio.ByteString bytes) {
-      owner.execute(() -> handler.onBadFrame(SignalingSocket.this, new FrameDecodingException(
-          FrameDecodingException.Kind.MALFORMED, "binary frame (" + bytes.size() + " bytes)",
-          null)));
+    public void onPong() {
+      awaitingPong = false;
     }
 
     @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-      // OkHttp only reports the edge's close; answering it is our job.
+    public void onPeerClose(int code, String reason) {
+      // The transport answers the edge's close; we report it unless we had asked for it.
       boolean ours = !closeRequested.compareAndSet(false, true);
-      webSocket.close(1000, null);
       if (!ours) {
+        armCloseDeadline();
         String r = reason == null ? "" : codec.gate().text(reason).replaceAll("[^\\w .:\\-█]", "?");
         owner.execute(() -> handler.onServerClose(SignalingSocket.this, code, r));
       }
     }
 
     @Override
-    public void onClosed(WebSocket webSocket, int code, String reason) {
+    public void onClosed(int code, String reason) {
       terminate();
     }
 
     @Override
-    public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-      PatchbayException cause;
-      if (response != null && response.code() != 101) {
-        cause = UpgradeRefusals.map(response, clock.instant());
-      } else if (t instanceof SocketTimeoutException && open) {
-        cause = new PatchbayException("the edge stopped answering pings (missed pong)", t,
-            true, 0, null);
-      } else {
-        cause = new PatchbayException((open ? "signaling connection lost: " : "cannot connect "
-            + "to the edge: ") + t.getClass().getSimpleName(), t, true, 0, null);
-      }
-      if (!closeRequested.get() || !open) {
-        LOG.debug("{}: {}", name, cause.getMessage());
-      }
-      owner.execute(() -> handler.onFailure(SignalingSocket.this, cause));
-      terminate();
+    public void onFailure(PatchbayException cause) {
+      fail(cause, false);
     }
   }
 }

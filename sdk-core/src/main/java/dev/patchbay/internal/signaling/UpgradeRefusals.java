@@ -9,28 +9,45 @@ import dev.patchbay.internal.retry.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 import okhttp3.Response;
 
 /**
  * Maps a refused WebSocket upgrade to a typed error (protocol v1): 401 → token refused
  * ({@link AuthenticationException}, the caller refreshes once), 403 token of another user and
  * 409 token already in use (not retryable), 429/503 (retryable, with {@code Retry-After}),
- * other 5xx retryable, other 4xx not.
+ * other 5xx retryable, other 4xx not; a 3xx redirect is never followed and not retryable.
  */
 public final class UpgradeRefusals {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BODY_CHARS = 4096;
 
   private UpgradeRefusals() {}
 
+  /** The refusal of an OkHttp upgrade: status, headers and a small body of known length. */
   public static PatchbayException map(Response response, Instant now) {
-    int status = response.code();
-    Optional<Duration> retryAfter = RetryAfter.parse(response.header("Retry-After"), now);
-    String detail = detail(response);
+    return map(response.code(), response::header,
+        smallBody(response), now);
+  }
+
+  /**
+   * The refusal from its status, headers and body (null when unavailable: the status and
+   * {@code Retry-After} alone then decide).
+   */
+  public static PatchbayException map(int status, Function<String, String> header,
+      String body, Instant now) {
+    Optional<Duration> retryAfter = RetryAfter.parse(header.apply("Retry-After"), now);
+    JsonNode json = json(body);
+    String detail = detail(json);
     if (retryAfter.isEmpty() && detail != null) {
-      retryAfter = bodyRetryAfter(response);
+      retryAfter = bodyRetryAfter(json);
     }
     String suffix = detail == null ? "" : " (" + detail + ")";
     Duration ra = retryAfter.orElse(null);
+    if (status >= 300 && status < 400) { // never followed: could leave the host, or TLS
+      return new EdgeRejectedException("the edge answered the upgrade with a redirect (HTTP "
+          + status + "); redirects are never followed", status, false, null, null);
+    }
     switch (status) {
       case 401:
         return new AuthenticationException("the edge refused the access token (401)" + suffix,
@@ -55,8 +72,7 @@ public final class UpgradeRefusals {
   }
 
   /** The {@code error} code of the JSON body, sanitised; never the whole body. */
-  private static String detail(Response response) {
-    JsonNode body = body(response);
+  private static String detail(JsonNode body) {
     if (body == null) {
       return null;
     }
@@ -68,27 +84,33 @@ public final class UpgradeRefusals {
     return null;
   }
 
-  private static Optional<Duration> bodyRetryAfter(Response response) {
-    JsonNode body = body(response);
+  private static Optional<Duration> bodyRetryAfter(JsonNode body) {
     if (body != null && body.has("retryAfterMs") && body.get("retryAfterMs").canConvertToLong()) {
       return RetryAfter.ofMillis(body.get("retryAfterMs").asLong());
     }
     return Optional.empty();
   }
 
-  private static JsonNode body(Response response) {
+  private static JsonNode json(String text) {
+    if (text == null || text.isBlank() || text.length() > MAX_BODY_CHARS) {
+      return null;
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) { // not JSON: the status alone decides
+      return null;
+    }
+  }
+
+  private static String smallBody(Response response) {
     try {
       // Only a body of known, small length: never block OkHttp's thread on an unbounded body.
       long length = response.body().contentLength();
-      if (length <= 0 || length > 4096) {
+      if (length <= 0 || length > MAX_BODY_CHARS) {
         return null;
       }
-      String text = response.peekBody(length).string();
-      if (text.isBlank()) {
-        return null;
-      }
-      return JSON.readTree(text);
-    } catch (Exception e) { // unreadable or not JSON: the status alone decides
+      return response.peekBody(length).string();
+    } catch (Exception e) { // unreadable: the status alone decides
       return null;
     }
   }

@@ -256,7 +256,7 @@ final class Connector {
       Connection c = new Connection(actor, options, connectionEvents, permit, tok);
       try {
         c.open(handler -> SignalingSocket.open("ws-" + tenant + "/" + userId.get(),
-            rt.clientForNextSocket(), rt.signalingUrl, tok, options.userId(), actor, handler,
+            rt.nextSocketSetup(), rt.signalingUrl, tok, options.userId(), actor, handler,
             rt.codec, rt.openSockets, rt.clock));
       } catch (RuntimeException e) {
         result.completeExceptionally(new ClosedException("the SDK is closing"));

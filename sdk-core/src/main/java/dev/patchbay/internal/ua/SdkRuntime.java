@@ -5,12 +5,16 @@ import dev.patchbay.internal.admission.AdmissionControl;
 import dev.patchbay.internal.concurrent.DeadlineTimer;
 import dev.patchbay.internal.concurrent.SdkThreads;
 import dev.patchbay.internal.protocol.FrameCodec;
+import dev.patchbay.internal.signaling.JdkWsTransport;
+import dev.patchbay.internal.signaling.SocketSetup;
+import dev.patchbay.internal.signaling.WsTransport;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -42,7 +46,9 @@ public final class SdkRuntime {
   public final AtomicInteger liveCalls = new AtomicInteger();
   public final Map<RealUserAgent, Boolean> agents = new ConcurrentHashMap<>();
   private final AtomicLong heartbeatMillis;
-  private final Map<Long, OkHttpClient> clientsByPing = new ConcurrentHashMap<>();
+  /** The signaling WebSocket transport: one per Patchbay, shared by every socket. */
+  private final WsTransport transport;
+  private final Duration closeTimeout;
 
   public SdkRuntime(HttpUrl edge, OkHttpClient http, ScheduledThreadPoolExecutor scheduler,
       Executor workers, Executor callbacks, AdmissionControl admission, MediaEngine media,
@@ -61,18 +67,38 @@ public final class SdkRuntime {
     this.threads = threads;
     this.clock = clock;
     this.random = random;
-    this.heartbeatMillis = new AtomicLong(initialHeartbeatMillis);
+    this.heartbeatMillis = new AtomicLong(SocketSetup.clampHeartbeat(initialHeartbeatMillis));
+    this.closeTimeout = Duration.ofMillis(http.webSocketCloseTimeout());
+    // Same trust as the OAuth client (the app's, or the platform's); the JDK verifies host names.
+    this.transport = new JdkWsTransport(sslContext(http.x509TrustManager()),
+        threads.blockingExecutor("ws"), scheduler, Duration.ofMillis(http.connectTimeoutMillis()),
+        closeTimeout, clock);
+  }
+
+  private static javax.net.ssl.SSLContext sslContext(javax.net.ssl.X509TrustManager trust) {
+    if (trust == null) {
+      return null;
+    }
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot set up TLS for the signaling socket", e);
+    }
   }
 
   /**
-   * The client for the next WebSocket: pings at the edge's heartbeat as last learned from a
-   * {@code hello} (OkHttp fixes the ping interval per client, so one derived client per interval
-   * is kept; they share the connection pool and dispatcher).
+   * How the next signaling socket is opened: the shared transport, pinging at the heartbeat the
+   * edge last advertised (clamped). Nothing is cached per heartbeat value.
    */
-  OkHttpClient clientForNextSocket() {
-    long ping = heartbeatMillis.get();
-    return clientsByPing.computeIfAbsent(ping,
-        p -> http.newBuilder().pingInterval(p, TimeUnit.MILLISECONDS).build());
+  SocketSetup nextSocketSetup() {
+    return new SocketSetup(transport, scheduler, heartbeatMillis.get(), closeTimeout);
+  }
+
+  /** Aborts sockets still open and releases the transport's threads; called by Patchbay. */
+  public void closeTransport() {
+    transport.close();
   }
 
   /** Timers pending: scheduler tasks (without the deadline ticker) plus armed deadlines. */
@@ -88,10 +114,10 @@ public final class SdkRuntime {
     return heartbeatMillis.get();
   }
 
-  /** Records the heartbeat an edge advertised; later sockets ping at it. */
+  /** Records the heartbeat an edge advertised, clamped; later sockets ping at it. */
   void learnHeartbeat(long millis) {
     if (millis > 0) {
-      heartbeatMillis.set(millis);
+      heartbeatMillis.set(SocketSetup.clampHeartbeat(millis));
     }
   }
 }

@@ -1,0 +1,69 @@
+package dev.patchbay.internal.signaling;
+
+import dev.patchbay.PatchbayException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The seam between {@link SignalingSocket} and a WebSocket implementation. An implementation
+ * bounds what it reads: a message over {@code maxMessageChars} is refused while it is being read
+ * (a close, 1009 where the implementation can send it), invalid UTF-8 fails the connection (1007), redirects are never followed, and the
+ * next message is read only after the previous one was handed over ({@link Listener#onMessage}'s
+ * {@code readNext}).
+ */
+public interface WsTransport extends AutoCloseable {
+
+  /**
+   * Starts the upgrade. Events reach {@code listener} one at a time, on the transport's threads;
+   * at most one of {@link Listener#onClosed} and {@link Listener#onFailure} ends the link (unless
+   * {@link Link#abort()} ended it first), and nothing follows it.
+   */
+  Link connect(URI uri, String subprotocol, Map<String, String> headers, int maxMessageChars,
+      Listener listener);
+
+  /** Releases the transport's threads and connections; links still open are aborted. */
+  @Override
+  void close();
+
+  /** One connection. All methods are thread-safe and never block. */
+  interface Link {
+    /** Queues a text message; false once closing, or when the outbound queue is full. */
+    boolean sendText(String text);
+
+    /** Sends a ping unless one is still being written; false when it was not sent. */
+    boolean sendPing();
+
+    /** Queues a close frame after the pending messages; idempotent. */
+    void close(int code, String reason);
+
+    /**
+     * Drops the connection at once. No terminal event is promised afterwards: the caller that
+     * aborts owns the outcome.
+     */
+    void abort();
+  }
+
+  /** Link events. */
+  interface Listener {
+    void onOpen();
+
+    /**
+     * A complete text message. Nothing more is read until {@code readNext} runs (once).
+     */
+    void onMessage(String text, Runnable readNext);
+
+    /** A binary message (not part of protocol v1); reading continues. */
+    void onBinary(long size);
+
+    void onPong();
+
+    /** The peer sent a close frame that we did not ask for; it is being answered. */
+    void onPeerClose(int code, String reason);
+
+    /** Terminal: the close handshake completed. */
+    void onClosed(int code, String reason);
+
+    /** Terminal: the upgrade was refused or the connection failed. */
+    void onFailure(PatchbayException cause);
+  }
+}
