@@ -65,6 +65,25 @@ public final class DeadlineTimer {
     return ticker != null;
   }
 
+  /**
+   * The tasks of the scheduler's {@code queue} other than this timer's ticker. Counted by
+   * identity: while the ticker runs it is not in the queue, so "size minus one while active"
+   * missed a real task in those moments.
+   */
+  public int queuedBesidesTicker(java.util.Collection<? extends Runnable> queue) {
+    Object t;
+    synchronized (this) {
+      t = ticker;
+    }
+    int n = 0;
+    for (Runnable r : queue) {
+      if (r != t) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Deadlines armed and not yet fired or cancelled. */
   public synchronized int pending() {
     return pending.size();

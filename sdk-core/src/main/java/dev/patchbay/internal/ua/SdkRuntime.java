@@ -103,11 +103,7 @@ public final class SdkRuntime {
 
   /** Timers pending: scheduler tasks (without the deadline ticker) plus armed deadlines. */
   public int pendingTimers() {
-    int queued = scheduler.getQueue().size();
-    if (deadlines.tickerActive()) {
-      queued = Math.max(0, queued - 1);
-    }
-    return queued + deadlines.pending();
+    return deadlines.queuedBesidesTicker(scheduler.getQueue()) + deadlines.pending();
   }
 
   long heartbeatMillis() {
