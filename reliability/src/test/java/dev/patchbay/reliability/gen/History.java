@@ -126,17 +126,49 @@ final class History {
       return at == UserAgent.State.CONNECTED;
     }
 
-    /** The first moment at or after {@code from} the agent is CONNECTED, or -1. */
-    long connectedAtOrAfter(long from) {
+    /** The state recorded at {@code t} (null before the connect completed). */
+    UserAgent.State stateAt(long t) {
       UserAgent.State at = null;
       for (long[] s : states) {
-        if (s[0] <= from) {
+        if (s[0] <= t) {
           at = UserAgent.State.values()[(int) s[1]];
-        } else if (s[1] == UserAgent.State.CONNECTED.ordinal()) {
-          return at == UserAgent.State.CONNECTED ? from : s[0];
         }
       }
-      return at == UserAgent.State.CONNECTED ? from : -1;
+      return at;
+    }
+
+    /**
+     * The first moment at or after {@code from} from which the agent stayed CONNECTED for
+     * {@code settle} ms (or until now), or -1: the moment it could have told the edge. The
+     * settle time absorbs state reports that arrive a little after the SDK's call events.
+     */
+    long connectedStablyFrom(long from, long settle, long now) {
+      List<Long> candidates = new ArrayList<>();
+      if (stateAt(from) == UserAgent.State.CONNECTED) {
+        candidates.add(from);
+      }
+      for (long[] s : states) {
+        if (s[0] > from && s[1] == UserAgent.State.CONNECTED.ordinal()) {
+          candidates.add(s[0]);
+        }
+      }
+      for (long c : candidates) {
+        long until = c + settle;
+        if (until > now) {
+          continue;
+        }
+        boolean stable = true;
+        for (long[] s : states) {
+          if (s[0] > c && s[0] <= until && s[1] != UserAgent.State.CONNECTED.ordinal()) {
+            stable = false;
+            break;
+          }
+        }
+        if (stable) {
+          return c;
+        }
+      }
+      return -1;
     }
 
     /** The longest span in [from, to] the agent spent not CONNECTED after having connected. */
@@ -206,6 +238,8 @@ final class History {
   }
 
   private final long t0 = System.nanoTime();
+  /** The run's start on the wall clock (the edge's frame log uses it). */
+  final long t0Wall = System.currentTimeMillis();
   final List<Op> ops = new CopyOnWriteArrayList<>();
   final List<Agent> agents = new CopyOnWriteArrayList<>();
   final Map<String, CallRec> calls = new ConcurrentHashMap<>();

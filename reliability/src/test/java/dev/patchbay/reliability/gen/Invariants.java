@@ -23,13 +23,42 @@ import java.util.List;
 final class Invariants {
   private Invariants() {}
 
+  /**
+   * What the agents and the edge did around some calls: each party's connection state when the
+   * call started and ended, and the call's frames in the edge's log (ms since the run's start).
+   */
+  static String context(History h, FakeEdge edge, List<History.CallRec> recs) {
+    StringBuilder sb = new StringBuilder();
+    for (History.CallRec c : recs) {
+      History.Agent a = h.agentAt(c.user, c.startAt);
+      sb.append("\n      ").append(c.user).append(": started while ")
+          .append(a == null ? "?" : a.stateAt(c.startAt)).append(", ended while ")
+          .append(a == null ? "?" : a.stateAt(c.endAt)).append("; edge frames:");
+      for (dev.patchbay.testkit.LoggedFrame f : edge.frames(c.user).snapshot()) {
+        boolean mine = c.callId.equals(f.frame() == null ? null : f.frame().callIdOrNull())
+            || (f.type().startsWith("resume") && String.valueOf(f.frame()).contains(c.callId));
+        if (mine) {
+          sb.append(' ').append(f.at().toEpochMilli() - h.t0Wall).append(':')
+              .append(f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.TO_CLIENT
+                  ? "<-" : "->").append(f.type());
+          if (f.frame() instanceof dev.patchbay.internal.protocol.Frames.Error e) {
+            sb.append(' ').append(e.status());
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+
   static void check(History h, Schedule schedule, FakeEdge edge) {
     long window = ScheduleRun.RESUME_WINDOW.toMillis();
     // (a) bounds
     for (History.Op o : h.ops) {
       if (o.done() && o.completedAt - o.invokedAt > o.boundMs) {
+        String tenant = schedule.agents.get(o.agent);
         h.violation("a-bound", o + " took " + (o.completedAt - o.invokedAt) + " ms, bound "
-            + o.boundMs + " ms");
+            + o.boundMs + " ms" + (schedule.has(Step.Kind.SOCKET_CAP_1, tenant)
+                ? " (tenant " + tenant + " has a socket cap of 1)" : ""));
       }
     }
     // (b) calls lost or timed out although the connection came back in time
@@ -56,7 +85,7 @@ final class Invariants {
       if (c.endReason == EndReason.CONNECTION_LOST) {
         h.violation("b-connection-lost", c + " failed CONNECTION_LOST although the longest"
             + " outage of its parties was " + away + " ms (< resume window " + window
-            + " ms); peers: " + peers);
+            + " ms); peers: " + peers + context(h, edge, List.of(c)));
       } else if (c.outbound && peers.stream().anyMatch(p -> p.activeAt >= 0)
           && h.stalls.stream().noneMatch(s -> s.user().equals(c.user) && s.from() < c.endAt
               && s.to() > c.startAt)) {

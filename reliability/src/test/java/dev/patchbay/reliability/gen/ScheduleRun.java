@@ -175,7 +175,7 @@ final class ScheduleRun {
     }, edgeGrace);
     if (!edgeClean) {
       h.violation("c-after-close", (h.now() - closedAt) + " ms after every agent closed the edge"
-          + " still holds: " + EdgeProbe.describe(edge).replace("\n", "\n      "));
+          + " still holds: " + EdgeProbe.describe(edge).replace("\n", " | "));
     }
     if (!waitFor(() -> edge.liveTokens() == 0, 3000)) {
       h.violation("c-live-tokens", "after every agent closed the edge holds "
@@ -238,8 +238,8 @@ final class ScheduleRun {
       boolean couldTell = recs.isEmpty();
       for (History.CallRec x : recs) {
         History.Agent a = h.agentAt(x.user, x.endAt);
-        long back = a == null ? -1 : a.connectedAtOrAfter(Math.max(x.endAt, 0));
-        if (back >= 0 && a.closedByAppAt < 0 || back >= 0 && back < a.closedByAppAt) {
+        long back = a == null ? -1 : a.connectedStablyFrom(Math.max(x.endAt, 0), 300, now);
+        if (back >= 0 && (a.closedByAppAt < 0 || back < a.closedByAppAt)) {
           couldTell = true;
           from = Math.max(from, back);
         }
@@ -248,7 +248,8 @@ final class ScheduleRun {
       if (now - from > allowed && unheldSince.get(c.id()) != Long.MIN_VALUE) {
         unheldSince.put(c.id(), Long.MIN_VALUE); // report once
         h.violation("c-ghost-call", "the edge holds " + c + " for " + (now - since)
-            + " ms while no SDK call holds it; SDK records: " + recs);
+            + " ms while no SDK call holds it; SDK records: " + recs + Invariants.context(h, edge,
+                recs));
       }
     }
   }
