@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * replays it.
  *
  * <p>Properties: {@code -Dschedules=5000} (long mode; default {@value #CI_SCHEDULES}),
- * {@code -Dschedules.firstSeed=1}, {@code -Dschedules.parallel=6}, {@code -Dschedule.seed=N}
+ * {@code -Dschedules.firstSeed=1}, {@code -Dschedules.parallel=8}, {@code -Dschedule.seed=N}
  * (replay one seed) with {@code -Dschedule.keep=3,7,9} (only those steps: a shrunk schedule),
  * {@code -Dschedules.shrink=1} (how many failing seeds to shrink).
  *
@@ -40,7 +40,7 @@ class GeneratedSchedulesTest {
   @Test
   void generatedFaultSchedulesKeepTheInvariants() throws Exception {
     List<Schedule> schedules = schedules();
-    int parallel = Integer.getInteger("schedules.parallel", 6);
+    int parallel = Integer.getInteger("schedules.parallel", 8);
     long start = System.nanoTime();
     List<History> results = runAll(schedules, parallel);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
