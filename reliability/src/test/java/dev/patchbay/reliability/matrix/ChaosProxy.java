@@ -17,9 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * field does: {@link #blackhole()} silently drops every byte of the connections open now (a
  * half-open path: nothing arrives, nothing fails), {@link #stall()} stops reading from the SDK
  * (the sender's queues fill), {@link #resetAll()} ends every connection with a TCP reset. New
- * connections are always forwarded normally.
+ * connections are always forwarded normally. A connection is attributed to a user when its
+ * upgrade request names one ({@code Patchbay-User}), so {@link #resetUser(String)} cuts one user's
+ * sockets only.
  */
-final class ChaosProxy implements AutoCloseable {
+public final class ChaosProxy implements AutoCloseable {
   private static final AtomicInteger IDS = new AtomicInteger();
 
   private final InetSocketAddress upstream;
@@ -35,6 +37,8 @@ final class ChaosProxy implements AutoCloseable {
     final Socket edge;
     volatile boolean blackholed;
     volatile boolean stalled;
+    /** The {@code Patchbay-User} of the upgrade request, once seen; null for OAuth requests. */
+    volatile String user;
 
     Pair(Socket client, Socket edge) {
       this.client = client;
@@ -57,6 +61,9 @@ final class ChaosProxy implements AutoCloseable {
             int n = in.read(buf);
             if (n < 0) {
               break;
+            }
+            if (fromClient && user == null) {
+              user = userHeader(buf, n);
             }
             if (!blackholed) {
               out.write(buf, 0, n);
@@ -98,7 +105,16 @@ final class ChaosProxy implements AutoCloseable {
     }
   }
 
-  ChaosProxy(URI edge) throws IOException {
+  private static final java.util.regex.Pattern USER_HEADER = java.util.regex.Pattern.compile(
+      "\r\nPatchbay-User: *([^\r\n]+)\r\n", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  private static String userHeader(byte[] buf, int n) {
+    java.util.regex.Matcher m = USER_HEADER.matcher(
+        new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+    return m.find() ? m.group(1).trim() : null;
+  }
+
+  public ChaosProxy(URI edge) throws IOException {
     this.upstream = new InetSocketAddress(edge.getHost(), edge.getPort());
     this.server = new ServerSocket(0, 256, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::acceptLoop, "chaos-proxy-" + id + "-accept");
@@ -136,7 +152,7 @@ final class ChaosProxy implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:<port>}: give this to the SDK instead of the edge's URI. */
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getLocalPort());
   }
 
@@ -158,18 +174,25 @@ final class ChaosProxy implements AutoCloseable {
   }
 
   /** Ends every connection open now with a TCP reset (RST) to both sides. */
-  int resetAll() {
+  public int resetAll() {
     List<Pair> now = List.copyOf(pairs);
     now.forEach(Pair::reset);
     return now.size();
   }
 
+  /** Ends the connections of {@code user} open now with a TCP reset; returns how many. */
+  public int resetUser(String user) {
+    List<Pair> now = pairs.stream().filter(p -> user.equals(p.user)).toList();
+    now.forEach(Pair::reset);
+    return now.size();
+  }
+
   /** While down, new connections are reset at once (an edge restarting). */
-  void down(boolean on) {
+  public void down(boolean on) {
     this.down = on;
   }
 
-  int connections() {
+  public int connections() {
     return pairs.size();
   }
 

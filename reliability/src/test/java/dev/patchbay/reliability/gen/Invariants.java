@@ -1,0 +1,125 @@
+package dev.patchbay.reliability.gen;
+
+import dev.patchbay.CallState;
+import dev.patchbay.EndReason;
+import dev.patchbay.UserAgent;
+import dev.patchbay.testkit.FakeEdge;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The checks on a finished run's {@link History} (the sampled edge-vs-SDK check and the
+ * after-close checks run during the run, in {@link ScheduleRun}):
+ * <ul>
+ *   <li>(a) every operation reached one outcome within its bound;
+ *   <li>(b) no call failed CONNECTION_LOST while its agent (and its peer) were never away as long
+ *       as the resume window; no outbound call failed TIMEOUT while the callee's side of it was
+ *       ACTIVE and neither side was away that long nor had its frames stalled;
+ *   <li>(d) the edge counted no token-reuse violation; no user made more upgrades in any one
+ *       second than {@link ScheduleRun#UPGRADES_PER_SECOND_BOUND};
+ *   <li>(e) no agent reached CLOSED unless the app closed it.
+ * </ul>
+ */
+final class Invariants {
+  private Invariants() {}
+
+  /**
+   * What the agents and the edge did around some calls: each party's connection state when the
+   * call started and ended, and the call's frames in the edge's log (ms since the run's start).
+   */
+  static String context(History h, FakeEdge edge, List<History.CallRec> recs) {
+    StringBuilder sb = new StringBuilder();
+    for (History.CallRec c : recs) {
+      History.Agent a = h.agentAt(c.user, c.startAt);
+      sb.append("\n      ").append(c.user).append(": started while ")
+          .append(a == null ? "?" : a.stateAt(c.startAt)).append(", ended while ")
+          .append(a == null ? "?" : a.stateAt(c.endAt)).append("; edge frames:");
+      for (dev.patchbay.testkit.LoggedFrame f : edge.frames(c.user).snapshot()) {
+        boolean mine = c.callId.equals(f.frame() == null ? null : f.frame().callIdOrNull())
+            || (f.type().startsWith("resume") && String.valueOf(f.frame()).contains(c.callId));
+        if (mine) {
+          sb.append(' ').append(f.at().toEpochMilli() - h.t0Wall).append(':')
+              .append(f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.TO_CLIENT
+                  ? "<-" : "->").append(f.type());
+          if (f.frame() instanceof dev.patchbay.internal.protocol.Frames.Error e) {
+            sb.append(' ').append(e.status());
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  static void check(History h, Schedule schedule, FakeEdge edge) {
+    long window = ScheduleRun.RESUME_WINDOW.toMillis();
+    // (a) bounds
+    for (History.Op o : h.ops) {
+      if (o.done() && o.completedAt - o.invokedAt > o.boundMs) {
+        String tenant = schedule.agents.get(o.agent);
+        h.violation("a-bound", o + " took " + (o.completedAt - o.invokedAt) + " ms, bound "
+            + o.boundMs + " ms" + (schedule.has(Step.Kind.SOCKET_CAP_1, tenant)
+                ? " (tenant " + tenant + " has a socket cap of 1)" : ""));
+      }
+    }
+    // (b) calls lost or timed out although the connection came back in time
+    for (History.CallRec c : h.calls.values()) {
+      if (c.endState != CallState.FAILED || c.endReason != EndReason.CONNECTION_LOST
+          && c.endReason != EndReason.TIMEOUT) {
+        continue;
+      }
+      History.Agent a = h.agentAt(c.user, c.startAt);
+      if (a == null || a.closedByAppAt >= 0 && a.closedByAppAt <= c.endAt) {
+        continue;
+      }
+      long away = a.longestOutage(c.startAt, c.endAt);
+      List<History.CallRec> peers = h.callRecs(c.callId).stream().filter(x -> x != c).toList();
+      for (History.CallRec p : peers) {
+        History.Agent pa = h.agentAt(p.user, p.startAt);
+        if (pa != null) {
+          away = Math.max(away, pa.longestOutage(c.startAt, c.endAt));
+        }
+      }
+      if (away >= window) {
+        continue;
+      }
+      if (c.endReason == EndReason.CONNECTION_LOST) {
+        h.violation("b-connection-lost", c + " failed CONNECTION_LOST although the longest"
+            + " outage of its parties was " + away + " ms (< resume window " + window
+            + " ms); peers: " + peers + context(h, edge, List.of(c)));
+      } else if (c.outbound && peers.stream().anyMatch(p -> p.activeAt >= 0)
+          && h.stalls.stream().noneMatch(s -> s.user().equals(c.user) && s.from() < c.endAt
+              && s.to() > c.startAt)) {
+        h.violation("b-timeout", c + " failed TIMEOUT although the callee answered (" + peers
+            + ") and the longest outage was " + away + " ms");
+      }
+    }
+    // (d) token reuse; upgrade rate
+    if (edge.counters().violations() > 0) {
+      h.violation("d-token-reuse", "the edge counted token violations: "
+          + edge.counters().values());
+    }
+    for (String user : schedule.agents.keySet()) {
+      List<Instant> hs = edge.handshakes(user);
+      int max = 0;
+      int from = 0;
+      for (int i = 0; i < hs.size(); i++) {
+        while (hs.get(i).toEpochMilli() - hs.get(from).toEpochMilli() >= 1000) {
+          from++;
+        }
+        max = Math.max(max, i - from + 1);
+      }
+      if (max > ScheduleRun.UPGRADES_PER_SECOND_BOUND) {
+        h.violation("d-upgrade-rate", user + " made " + max + " upgrades within one second"
+            + " (bound " + ScheduleRun.UPGRADES_PER_SECOND_BOUND + ", " + hs.size()
+            + " in the run)");
+      }
+    }
+    // (e) never CLOSED by network loss alone
+    for (History.Agent a : h.agents) {
+      if (a.last() == UserAgent.State.CLOSED && a.closedByAppAt < 0) {
+        h.violation("e-closed-by-network", a + " reached CLOSED without the app closing it; "
+            + "connect failure: " + h.connectFailures.get(a.user));
+      }
+    }
+  }
+}
