@@ -162,7 +162,14 @@ class JdkWsTransportTest {
 
       assertThat(h.failure.get(10, TimeUnit.SECONDS)).isInstanceOf(ProtocolException.class)
           .hasMessageContaining("UTF-8");
-      assertThat(closeSeen.get(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1007);
+      // RFC 6455 §7.1.7: the connection is failed; a close frame SHOULD precede the TCP close.
+      // The JDK sends its 1007 only sometimes before closing the channel (both seen on 17 and
+      // 25), so the server may read the end of the stream instead; any close frame is 1007.
+      try {
+        assertThat(closeSeen.get(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1007);
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(java.io.EOFException.class);
+      }
       h.terminated.get(5, TimeUnit.SECONDS);
       assertThat(h.frames).hasValue(0);
       assertThat(h.badFrames).hasValue(0);
