@@ -116,7 +116,12 @@ final class Invariants {
     }
     // (e) never CLOSED by network loss alone
     for (History.Agent a : h.agents) {
-      if (a.last() == UserAgent.State.CLOSED && a.closedByAppAt < 0) {
+      String cause = String.valueOf(h.connectFailures.get(a.user));
+      // a reconnect refused for capacity (the tenant's only socket taken meanwhile) until the
+      // agent's budget ran out ends in a typed failure by design: that is not a network loss
+      boolean capacity = cause.contains("no free socket permit")
+          || cause.contains("tenant_socket_cap");
+      if (a.last() == UserAgent.State.CLOSED && a.closedByAppAt < 0 && !capacity) {
         h.violation("e-closed-by-network", a + " reached CLOSED without the app closing it; "
             + "connect failure: " + h.connectFailures.get(a.user));
       }

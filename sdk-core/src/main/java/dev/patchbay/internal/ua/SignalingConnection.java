@@ -14,9 +14,11 @@ import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,10 +91,19 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   /** The token the current (or last) socket carries: opened with, or sent in a reauth. */
   private AccessToken token;
   private Future<?> reauthTimer;
-  private String resumeFrom;
+  /**
+   * Which connection the edge binds each call to: the socket its invite went out on (or its
+   * {@code incoming} arrived on), moved by a {@code resumed}. Pruned to the live calls.
+   */
+  private final Map<String, String> boundTo = new HashMap<>();
+  /** Old connections that may still hold calls at the edge, oldest first, until resumed. */
+  private final Set<String> toResume = new LinkedHashSet<>();
+  /** The {@code resume}s sent on the current socket and not yet answered, in order. */
+  private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
   private Future<?> resumeTimer;
-  /** The calls named in the outstanding {@code resume}; calls dialled later are not in it. */
-  private Set<String> resumeRequested = Set.of();
+
+  /** A {@code resume} of the calls bound to {@code from}, waiting for its {@code resumed}. */
+  private record Outstanding(String from, Set<String> callIds) {}
 
   SignalingConnection(SdkRuntime rt, AgentActor actor, TokenManager tokens,
       UserAgentOptions options, TenantAdmission admission, CallRegistry calls, Agent agent,
@@ -141,7 +152,13 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   /** Sends on the current socket; false when signaling is down. */
   boolean send(Frame frame) {
     Connection c = current;
-    return c != null && c.socket().send(frame);
+    if (c == null || !c.socket().send(frame)) {
+      return false;
+    }
+    if (frame instanceof Frames.Invite invite) { // the edge binds the call to this socket
+      boundTo.put(invite.callId(), c.hello().connectionId());
+    }
+    return true;
   }
 
   // ------------------------------------------------------------------ starting
@@ -197,17 +214,8 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     learn(hello);
     agent.connected(hello, connector.elapsed());
     scheduleReauth();
-    boolean resumeSent = false;
-    List<String> known = calls.knownToEdgeIds();
-    if (resumeFrom != null && !known.isEmpty()) {
-      resumeSent = c.socket().send(new Frames.Resume(resumeFrom, known));
-      LOG.info("resuming {} call(s) of connection {}", known.size(), resumeFrom);
-      resumeRequested = Set.copyOf(known);
-      AgentActor.cancel(resumeTimer);
-      resumeTimer = actor.schedule(options.helloTimeout(), this::resumeTimedOut);
-    }
-    resumeFrom = null;
-    if (!resumeSent) {
+    sendResumes(c);
+    if (outstanding.isEmpty()) {
       closeDraining();
     }
     if (previous != null && previous != c && !draining.contains(previous)) {
@@ -255,6 +263,9 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       LOG.debug("ignoring a second hello");
     } else {
       agent.onFrame(frame);
+      if (frame instanceof Frames.Incoming in && calls.contains(in.callId())) {
+        boundTo.putIfAbsent(in.callId(), c.hello().connectionId()); // a call it accepted
+      }
     }
   }
 
@@ -303,7 +314,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       return;
     }
     LOG.warn("signaling lost: {}", cause.getMessage());
-    resumeFrom = c.hello().connectionId();
+    toResume.add(c.hello().connectionId());
     agent.disconnected();
     connector.freshTokenNext(unclean);
     if (unclean) { // idle pooled connections to the edge likely share the dead path
@@ -327,7 +338,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       return;
     }
     draining.add(c);
-    resumeFrom = connectionId;
+    toResume.add(c.hello().connectionId());
     connector.replace();
     actor.schedule(Duration.ofMillis(Math.max(notice.reconnectWithinMs(), 1)), () -> {
       if (draining.contains(c) && current != c) {
@@ -336,22 +347,58 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     });
   }
 
-  private void onResumed(Frames.Resumed r) {
+  /**
+   * On a new socket: one {@code resume} per old connection that may still hold calls at the
+   * edge, each naming only the calls bound to it (a call dialled on a socket that was itself
+   * lost before its resume was answered is bound to that socket, not to the first one).
+   */
+  private void sendResumes(Connection c) {
+    List<String> known = calls.knownToEdgeIds();
+    boundTo.keySet().retainAll(known);
+    outstanding.clear(); // resumes sent on a lost socket: their connections are still listed
+    for (String from : toResume) {
+      Set<String> ids = new LinkedHashSet<>();
+      for (String id : known) {
+        if (from.equals(boundTo.get(id))) {
+          ids.add(id);
+        }
+      }
+      if (!ids.isEmpty() && c.socket().send(new Frames.Resume(from, List.copyOf(ids)))) {
+        LOG.info("resuming {} call(s) of connection {}", ids.size(), from);
+        outstanding.add(new Outstanding(from, ids));
+      }
+    }
+    toResume.clear();
+    for (Outstanding o : outstanding) {
+      toResume.add(o.from()); // until answered: a loss of this socket resumes them again
+    }
     AgentActor.cancel(resumeTimer);
-    resumeTimer = null;
+    resumeTimer = outstanding.isEmpty() ? null
+        : actor.schedule(options.helloTimeout(), this::resumeTimedOut);
+  }
+
+  private void onResumed(Frames.Resumed r) {
+    Outstanding asked = outstanding.poll(); // answered in order on this socket
+    if (asked == null) {
+      LOG.debug("ignoring a resumed nobody asked for");
+      return;
+    }
+    toResume.remove(asked.from());
     Set<String> kept = new HashSet<>(r.resumed());
     Map<String, Frames.CallStatus> status = new HashMap<>();
     for (Frames.CallStatus s : r.calls()) {
       status.put(s.callId(), s);
     }
-    Set<String> asked = resumeRequested;
-    resumeRequested = Set.of();
+    String here = connectionId;
     for (RealCall call : calls.snapshot()) {
-      // only calls named in the resume: a call dialled on the new socket meanwhile is fine
-      if (!asked.contains(call.id()) || !call.isLive()) {
+      // only calls named in this resume: a call dialled on the new socket meanwhile is fine
+      if (!asked.callIds().contains(call.id()) || !call.isLive()) {
         continue;
       }
       Frames.CallStatus s = status.get(call.id());
+      if (kept.contains(call.id()) && here != null) {
+        boundTo.put(call.id(), here);
+      }
       if (s != null || kept.contains(call.id())) {
         call.onResumed(s); // what the call missed while the agent was away
       } else {
@@ -359,18 +406,27 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
         call.notResumed();
       }
     }
-    closeDraining();
+    if (outstanding.isEmpty()) {
+      AgentActor.cancel(resumeTimer);
+      resumeTimer = null;
+      closeDraining();
+    }
   }
 
   private void resumeTimedOut() {
     LOG.warn("no resumed within {}; ending the calls", options.helloTimeout());
     resumeTimer = null;
+    Set<String> asked = new HashSet<>();
+    for (Outstanding o : outstanding) {
+      asked.addAll(o.callIds());
+      toResume.remove(o.from());
+    }
+    outstanding.clear();
     for (RealCall call : calls.snapshot()) {
-      if (resumeRequested.contains(call.id())) {
+      if (asked.contains(call.id())) {
         call.notResumed();
       }
     }
-    resumeRequested = Set.of();
     closeDraining();
   }
 
