@@ -68,6 +68,11 @@ final class SyncCallHost implements CallHost {
   }
 
   @Override
+  public CompletableFuture<Void> whenNextConnected() {
+    return new CompletableFuture<>(); // never: the socket of this host does not move
+  }
+
+  @Override
   public CompletableFuture<Permit> acquireNegotiation() {
     return CompletableFuture.completedFuture(Permit.NONE);
   }

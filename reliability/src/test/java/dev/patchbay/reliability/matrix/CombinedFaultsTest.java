@@ -223,6 +223,33 @@ class CombinedFaultsTest {
     }
   }
 
+  /**
+   * Found by the generated schedules: a socket that said hello and was closed by the edge before
+   * it became current was adopted anyway (its loss had been ignored as "not current"); the agent
+   * then sat on a dead socket and a call's replay spun on it until the heap ran out.
+   */
+  @Test
+  void aCloseRightAfterEveryHelloNeverLeavesTheAgentOnADeadSocket() throws Exception {
+    try (Rig rig = Rig.builder("1011 right after every hello, then a call", 71).start()) {
+      UserAgent alice = rig.connected("alice");
+      Set<String> closed = new HashSet<>();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < end) {
+        String id = alice.connectionId().orElse(null);
+        if (id != null && closed.add(id)) {
+          rig.edge.faults().closeWith("alice", 1011);
+        }
+        Thread.sleep(1);
+      }
+      await().atMost(Duration.ofSeconds(15)).until(() ->
+          alice.state() == UserAgent.State.CONNECTED && rig.edge.openSockets() >= 1);
+      Call call = rig.ledger.watch(Rig.get(rig.ledger.track("dial after the storm",
+          alice.dial("auto-answer")), Duration.ofSeconds(10)));
+      assertThat(call.state()).isEqualTo(CallState.ACTIVE);
+      Rig.get(call.hangUp(), Duration.ofSeconds(10));
+    }
+  }
+
   @Test
   void waitingForASocketPermitEndsWithinTheConnectDeadline() {
     try (Rig rig = Rig.builder("bug 8: tenant socket cap 1, second agent", 8)

@@ -28,6 +28,12 @@ public interface CallHost {
   /** Completes (on the actor) when the agent is connected; fails when it closes. */
   CompletableFuture<Void> whenConnected();
 
+  /**
+   * Completes (on the actor) when the next socket is ready, even if one is current now (its
+   * send just failed: it is about to be reported lost); fails when the agent closes.
+   */
+  CompletableFuture<Void> whenNextConnected();
+
   /** A free negotiation slot of the tenant (admission); completes on any thread. */
   CompletableFuture<Permit> acquireNegotiation();
 

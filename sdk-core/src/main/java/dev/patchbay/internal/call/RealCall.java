@@ -315,7 +315,7 @@ public final class RealCall implements IncomingCall {
     }
     LOG.debug("{} not sent: signaling is down; it goes out on the next socket", frame.type());
     if (!edgeKnowsCall) {
-      host.whenConnected().whenCompleteAsync((v, e) -> inCall(() -> {
+      host.whenNextConnected().whenCompleteAsync((v, e) -> inCall(() -> {
         if (e == null && !releasing && outbox == frame && !edgeKnowsCall) {
           deliver(frame);
         }

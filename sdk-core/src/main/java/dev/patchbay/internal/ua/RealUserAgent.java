@@ -62,6 +62,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
 
   // actor-confined
   private CompletableFuture<Void> connectedSignal = new CompletableFuture<>();
+  /** Completes at the next ready socket (then replaced): replays wait on it, never spin. */
+  private CompletableFuture<Void> nextReady = new CompletableFuture<>();
   private boolean closing;
   private PatchbayException closeCause;
 
@@ -213,6 +215,11 @@ public final class RealUserAgent implements UserAgent, CallHost {
   }
 
   @Override
+  public CompletableFuture<Void> whenNextConnected() {
+    return nextReady;
+  }
+
+  @Override
   public CompletableFuture<Permit> acquireNegotiation() {
     CompletableFuture<Permit> f = admission.negotiations().acquire();
     if (!f.isDone()) {
@@ -282,6 +289,9 @@ public final class RealUserAgent implements UserAgent, CallHost {
     @Override
     public void ready() {
       connectedSignal.complete(null);
+      CompletableFuture<Void> ready = nextReady;
+      nextReady = new CompletableFuture<>();
+      ready.complete(null);
       firstConnect.complete(RealUserAgent.this); // an AppFuture: dependents run on the app's
     }
 
@@ -321,6 +331,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
   }
 
   private void finish() {
+    nextReady.completeExceptionally(new ClosedException("user agent closed"));
     connectedSignal.completeExceptionally(new ClosedException("user agent " + tenant + "/"
         + userId + " is closed"));
     states.set(State.CLOSED);

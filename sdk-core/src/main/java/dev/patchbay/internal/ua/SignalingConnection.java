@@ -202,6 +202,15 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       c.socket().close(1000, "closed");
       return;
     }
+    if (lost.contains(c) || !c.socket().isOpen()) {
+      // it said hello and ended before it could become current: an attempt that failed
+      LOG.info("the new socket ended right after its hello");
+      c.socket().cancel();
+      if (current == null && !connector.inProgress()) {
+        connector.connect(true);
+      }
+      return;
+    }
     Connection previous = current;
     current = c;
     everConnected = true;
