@@ -1,5 +1,6 @@
 package dev.patchbay.internal.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
@@ -241,6 +242,7 @@ public final class Frames {
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Resumed(List<String> resumed, List<String> ended, List<CallStatus> calls)
       implements Frame {
+    @JsonCreator // the canonical one: Jackson otherwise took the two-list constructor
     public Resumed {
       resumed = list(resumed);
       ended = list(ended);

@@ -43,6 +43,7 @@ final class Connection implements SignalingSocket.Handler {
   private SignalingSocket socket;
   private Frames.Hello hello;
   private Future<?> deadline;
+  private boolean upgraded;
 
   Connection(AgentActor actor, UserAgentOptions options, Events agent, Permit permit,
       AccessToken token) {
@@ -110,8 +111,14 @@ final class Connection implements SignalingSocket.Handler {
     }
   }
 
+  /** Whether the upgrade succeeded: from then on the edge binds this socket's token. */
+  boolean upgraded() {
+    return upgraded;
+  }
+
   @Override
   public void onOpen(SignalingSocket s) {
+    upgraded = true;
     cancelDeadline();
     deadline = actor.schedule(options.helloTimeout(), () -> {
       if (hello == null && !ready.isDone()) {

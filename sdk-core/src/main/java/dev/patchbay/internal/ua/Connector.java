@@ -68,6 +68,8 @@ final class Connector {
   private int unstable;
   /** The last socket died without a close from the edge: the edge may still bind its token. */
   private boolean freshTokenForReconnect;
+  /** A token the edge bound to a socket that died after its upgrade: never presented again. */
+  private AccessToken staleAttemptToken;
 
   Connector(SdkRuntime rt, AgentActor actor, TokenManager tokens, UserAgentOptions options,
       TenantAdmission admission, Connection.Events connectionEvents, Listener listener,
@@ -140,6 +142,11 @@ final class Connector {
   }
 
   /** Whether the next attempt must not present the last socket's token again. */
+  /** The next attempt must not present {@code stale}: its socket was upgraded and lost. */
+  void staleToken(AccessToken stale) {
+    staleAttemptToken = stale;
+  }
+
   void freshTokenNext(boolean fresh) {
     freshTokenForReconnect = fresh;
   }
@@ -186,7 +193,13 @@ final class Connector {
     CompletableFuture<Connection> result = new CompletableFuture<>();
     CompletableFuture<AccessToken> next;
     AccessToken token = listener.lastToken();
-    if (freshTokenForReconnect && token != null) {
+    if (staleAttemptToken != null) {
+      // an earlier attempt's socket was upgraded (the edge bound its token) and then died
+      AccessToken stale = staleAttemptToken;
+      staleAttemptToken = null;
+      freshTokenForReconnect = false;
+      next = tokens.renew(stale);
+    } else if (freshTokenForReconnect && token != null) {
       // the edge may not have noticed yet that the old socket died: presenting its token again
       // would be "one token on two live connections" (409, a counted violation)
       // a network loss is not a rejection: renew, never the forced-refresh (401) path
@@ -276,6 +289,9 @@ final class Connector {
           return;
         }
         c.socket().cancel();
+        if (c.upgraded()) { // the edge may still bind tok to that socket: a fresh one next
+          staleAttemptToken = tok;
+        }
         retryOrFail(Retrier.unwrap(e2), tok, overdraft, reconnect, refreshed, result);
       }, actor);
     }, actor);

@@ -207,6 +207,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       LOG.info("the new socket ended right after its hello");
       c.socket().cancel();
       if (current == null && !connector.inProgress()) {
+        connector.staleToken(c.token());
         connector.connect(true);
       }
       return;
@@ -267,7 +268,9 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (frame instanceof Frames.Closing notice) {
       onClosingNotice(c, notice);
     } else if (frame instanceof Frames.Resumed r) {
-      onResumed(r);
+      if (c == current) { // a late answer on an old socket is not this socket's resume's
+        onResumed(r);
+      }
     } else if (frame instanceof Frames.Hello) {
       LOG.debug("ignoring a second hello");
     } else {
@@ -393,6 +396,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       return;
     }
     toResume.remove(asked.from());
+    LOG.debug("resumed for {}: {}", asked.from(), r);
     Set<String> kept = new HashSet<>(r.resumed());
     Map<String, Frames.CallStatus> status = new HashMap<>();
     for (Frames.CallStatus s : r.calls()) {
