@@ -111,7 +111,8 @@ class HostileEdgeSweepTest {
       } catch (Throwable t) {
         throw new AssertionError("hostile-edge sweep case " + i + " failed (replay: "
             + "-Dpatchbay.edgeSweep.seed=" + SEED + " -Dpatchbay.edgeSweep.only=" + i + "): "
-            + t + "\n" + story, t);
+            + t + "\n" + story + "SDK log of the case (last 80 lines):\n" + lastLogLines(80),
+            t);
       }
     }
     System.out.printf("hostile-edge sweep: %d case(s) in %d ms, outcomes %s%n", to - from,
@@ -323,6 +324,17 @@ class HostileEdgeSweepTest {
       }
       edge.close();
     }
+  }
+
+  private String lastLogLines(int n) {
+    List<ILoggingEvent> events = new ArrayList<>(logs.list);
+    StringBuilder b = new StringBuilder();
+    for (ILoggingEvent e : events.subList(Math.max(0, events.size() - n), events.size())) {
+      b.append("  ").append(e.getLevel()).append(' ').append(e.getLoggerName()
+          .replace("dev.patchbay.", "")).append(" [").append(e.getThreadName()).append("] ")
+          .append(abbreviate(e.getFormattedMessage())).append('\n');
+    }
+    return b.toString();
   }
 
   private static List<String> allSecrets(List<String> secrets) {

@@ -202,6 +202,16 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       c.socket().close(1000, "closed");
       return;
     }
+    if (lost.contains(c) || c.socket().isTerminated()) {
+      // it ended between its hello and now (its loss was ignored: it was not current yet);
+      // promoting it would leave the agent CONNECTED on a dead socket
+      LOG.info("the new socket ended before it was used; {}",
+          current == null ? "reconnecting" : "the current one still serves");
+      if (current == null && !connector.inProgress()) {
+        connector.connect(true);
+      }
+      return;
+    }
     Connection previous = current;
     current = c;
     everConnected = true;
