@@ -123,6 +123,26 @@ class HostileEdgeValuesTest {
     assertThat(awaitLine("connected (connection conn-1")).contains("heartbeat 1000 ms");
   }
 
+  // ------------------------------------------------------------------ socket lifecycle
+
+  @Test
+  void aSocketClosedRightAfterItsHelloIsReplacedNotUsed() throws Exception {
+    UserAgent ua = patchbay.connect(new FakeTokenManager(), options()).get(10, TimeUnit.SECONDS);
+    edge.closeAfterHello = 2;
+
+    edge.sockets.get(0).close(1001, "going away");
+
+    // on the base commit the agent made conn-2 current after its close had been ignored (it
+    // was not current yet): CONNECTED on a dead socket, no reconnect (hostile-edge sweep)
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(ua.connectionId()).contains("conn-3");
+      assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+    });
+    edge.send(edge.sockets.get(2), new Frames.Incoming("after-1", "bob", ScriptedEdge.SDP));
+    Frames.Reject reject = edge.take(Frames.Reject.class); // no handler: rejected with 480
+    assertThat(reject.callId()).isEqualTo("after-1");
+  }
+
   // ------------------------------------------------------------------ echoed secrets
 
   @Test
@@ -136,6 +156,21 @@ class HostileEdgeValuesTest {
 
     assertThat(awaitLine("edge reported connection error")).doesNotContain(token)
         .doesNotContain(SECRET).contains("token ██ / secret ██ not accepted");
+  }
+
+  @Test
+  void aTokenEchoedAsAnIdentifierIsRefusedNotLogged() throws Exception {
+    // ids cannot be masked (they are sent back and logged as they are): a hello whose
+    // connectionId is the agent's own access token is refused. On the base commit the token
+    // was logged in "connected (connection …)" and in every call's MDC (hostile-edge sweep).
+    edge.rawHello = auth -> "{\"type\":\"hello\",\"connectionId\":\"" + auth.substring(7)
+        + "\",\"heartbeatMs\":15000}";
+
+    assertThatThrownBy(() -> connectWithSecret()).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(PatchbayException.class)
+        .hasMessageNotContaining(edge.issuedTokens.get(0));
+    assertThat(awaitLine("hello.connectionId")).contains("holds a secret")
+        .doesNotContain(edge.issuedTokens.get(0));
   }
 
   @Test

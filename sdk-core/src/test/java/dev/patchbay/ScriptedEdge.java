@@ -58,6 +58,8 @@ final class ScriptedEdge implements AutoCloseable {
    * answer) sends the default hello. Lets a test send hostile hello values the records refuse.
    */
   volatile java.util.function.Function<String, String> rawHello;
+  /** The connection number (1-based) whose socket the edge closes (1011) right after hello. */
+  volatile int closeAfterHello = -1;
 
   ScriptedEdge() throws IOException {
     server.setDispatcher(new Dispatcher() {
@@ -169,6 +171,9 @@ final class ScriptedEdge implements AutoCloseable {
       } else if (sendHello) {
         send(ws, new Frames.Hello("conn-" + n, "alice", "acme", heartbeatMs, 30_000L, List.of(),
             null));
+      }
+      if (n == closeAfterHello) {
+        ws.close(1011, "gone right after hello");
       }
     }
 
