@@ -304,12 +304,18 @@ class HostileEdgeSweepTest {
         if (e.getLevel() == Level.ERROR || e.getThrowableProxy() != null
             && e.getLevel().isGreaterOrEqual(Level.WARN)) {
           errors.add(e.getLevel() + " " + e.getFormattedMessage() + " "
-              + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getClassName()));
+              + (e.getThrowableProxy() == null ? "" : abbreviate(
+                  ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy()))));
         }
       }
       assertThat(errors).as("ERROR lines or WARN lines with a stack trace").isEmpty();
       for (Throwable t : surfaced) {
         for (Throwable c = t; c != null; c = c.getCause()) {
+          assertThat(c).as("a typed failure wrapping a programming error: %s", t)
+              .isNotInstanceOfAny(NullPointerException.class, ArithmeticException.class,
+                  ClassCastException.class, IndexOutOfBoundsException.class,
+                  IllegalStateException.class, UnsupportedOperationException.class,
+                  java.util.ConcurrentModificationException.class);
           for (String s : allSecrets(secrets)) {
             assertThat(String.valueOf(c.getMessage())).as("exception message")
                 .doesNotContain(s);

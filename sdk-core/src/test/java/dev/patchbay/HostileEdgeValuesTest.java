@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -141,6 +142,28 @@ class HostileEdgeValuesTest {
     edge.send(edge.sockets.get(2), new Frames.Incoming("after-1", "bob", ScriptedEdge.SDP));
     Frames.Reject reject = edge.take(Frames.Reject.class); // no handler: rejected with 480
     assertThat(reject.callId()).isEqualTo("after-1");
+  }
+
+  @Test
+  void aResumedCallEndedWithoutAReasonEndsTheCall() throws Exception {
+    UserAgent ua = patchbay.connect(new FakeTokenManager(), options()).get(10, TimeUnit.SECONDS);
+    Call call = ua.dial("bob").get(10, TimeUnit.SECONDS);
+    edge.script = (ws, f) -> {
+      if (f instanceof Frames.Resume r) {
+        edge.send(ws, new Frames.Resumed(List.of(), List.of(), List.of(
+            new Frames.CallStatus(call.id(), Frames.CallStatus.ENDED, null, null, null))));
+      } else {
+        edge.autoAnswer(ws, f);
+      }
+    };
+
+    edge.sockets.get(0).close(1001, "going away");
+
+    // on the base commit the missing reason threw a NullPointerException in the agent's actor
+    // (Set.of(...).contains(null)) and the call stayed ACTIVE (hostile-edge sweep)
+    call.ended().get(10, TimeUnit.SECONDS);
+    assertThat(call.state()).isEqualTo(CallState.ENDED);
+    assertThat(new ArrayList<>(logs.list)).noneMatch(e -> e.getLevel() == Level.ERROR);
   }
 
   // ------------------------------------------------------------------ echoed secrets
