@@ -50,11 +50,12 @@ import org.slf4j.LoggerFactory;
  * (client secret raw, URL-encoded and Basic; access tokens; ICE passwords); B stays CONNECTED
  * and completes its call; after {@link Patchbay#close()} diagnostics are all zero.
  *
- * <p>{@code -Dpatchbay.edgeSweep.cases=N} (default 40, about 30 s here) for a long run;
- * {@code -Dpatchbay.edgeSweep.seed=S} and {@code -Dpatchbay.edgeSweep.only=I} replay a case.
+ * <p>{@code -Dpatchbay.edgeSweep.cases=N} for a long run (default 150: about 15 s on the 2-core
+ * CI machine; 500 cases take about 50 s); {@code -Dpatchbay.edgeSweep.seed=S} and
+ * {@code -Dpatchbay.edgeSweep.only=I} replay a case (a failure prints both).
  */
 class HostileEdgeSweepTest {
-  private static final int CASES = Integer.getInteger("patchbay.edgeSweep.cases", 40);
+  private static final int CASES = Integer.getInteger("patchbay.edgeSweep.cases", 150);
   private static final long SEED = Long.getLong("patchbay.edgeSweep.seed", 20_250_612L);
   private static final Integer ONLY = Integer.getInteger("patchbay.edgeSweep.only");
   private static final Duration BOUND = Duration.ofSeconds(15);
