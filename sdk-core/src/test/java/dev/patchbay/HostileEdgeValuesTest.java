@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -123,6 +124,48 @@ class HostileEdgeValuesTest {
     assertThat(awaitLine("connected (connection conn-1")).contains("heartbeat 1000 ms");
   }
 
+  // ------------------------------------------------------------------ socket lifecycle
+
+  @Test
+  void aSocketClosedRightAfterItsHelloIsReplacedNotUsed() throws Exception {
+    UserAgent ua = patchbay.connect(new FakeTokenManager(), options()).get(10, TimeUnit.SECONDS);
+    edge.closeAfterHello = 2;
+
+    edge.sockets.get(0).close(1001, "going away");
+
+    // on the base commit the agent made conn-2 current after its close had been ignored (it
+    // was not current yet): CONNECTED on a dead socket, no reconnect (hostile-edge sweep)
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(ua.connectionId()).contains("conn-3");
+      assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+    });
+    edge.send(edge.sockets.get(2), new Frames.Incoming("after-1", "bob", ScriptedEdge.SDP));
+    Frames.Reject reject = edge.take(Frames.Reject.class); // no handler: rejected with 480
+    assertThat(reject.callId()).isEqualTo("after-1");
+  }
+
+  @Test
+  void aResumedCallEndedWithoutAReasonEndsTheCall() throws Exception {
+    UserAgent ua = patchbay.connect(new FakeTokenManager(), options()).get(10, TimeUnit.SECONDS);
+    Call call = ua.dial("bob").get(10, TimeUnit.SECONDS);
+    edge.script = (ws, f) -> {
+      if (f instanceof Frames.Resume r) {
+        edge.send(ws, new Frames.Resumed(List.of(), List.of(), List.of(
+            new Frames.CallStatus(call.id(), Frames.CallStatus.ENDED, null, null, null))));
+      } else {
+        edge.autoAnswer(ws, f);
+      }
+    };
+
+    edge.sockets.get(0).close(1001, "going away");
+
+    // on the base commit the missing reason threw a NullPointerException in the agent's actor
+    // (Set.of(...).contains(null)) and the call stayed ACTIVE (hostile-edge sweep)
+    call.ended().get(10, TimeUnit.SECONDS);
+    assertThat(call.state()).isEqualTo(CallState.ENDED);
+    assertThat(new ArrayList<>(logs.list)).noneMatch(e -> e.getLevel() == Level.ERROR);
+  }
+
   // ------------------------------------------------------------------ echoed secrets
 
   @Test
@@ -136,6 +179,21 @@ class HostileEdgeValuesTest {
 
     assertThat(awaitLine("edge reported connection error")).doesNotContain(token)
         .doesNotContain(SECRET).contains("token ██ / secret ██ not accepted");
+  }
+
+  @Test
+  void aTokenEchoedAsAnIdentifierIsRefusedNotLogged() throws Exception {
+    // ids cannot be masked (they are sent back and logged as they are): a hello whose
+    // connectionId is the agent's own access token is refused. On the base commit the token
+    // was logged in "connected (connection …)" and in every call's MDC (hostile-edge sweep).
+    edge.rawHello = auth -> "{\"type\":\"hello\",\"connectionId\":\"" + auth.substring(7)
+        + "\",\"heartbeatMs\":15000}";
+
+    assertThatThrownBy(() -> connectWithSecret()).isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(PatchbayException.class)
+        .hasMessageNotContaining(edge.issuedTokens.get(0));
+    assertThat(awaitLine("hello.connectionId")).contains("holds a secret")
+        .doesNotContain(edge.issuedTokens.get(0));
   }
 
   @Test

@@ -51,6 +51,15 @@ final class ScriptedEdge implements AutoCloseable {
   /** How {@code /oauth/token} answers (default: a fresh, hard-to-guess access token). */
   volatile java.util.function.Function<RecordedRequest, MockResponse> tokenEndpoint =
       r -> issueToken();
+  /** The Authorization header each upgraded socket was opened with. */
+  final Map<WebSocket, String> socketAuthorization = new ConcurrentHashMap<>();
+  /**
+   * The raw {@code hello} text for an upgrade, given its Authorization header; null (or a null
+   * answer) sends the default hello. Lets a test send hostile hello values the records refuse.
+   */
+  volatile java.util.function.Function<String, String> rawHello;
+  /** The connection number (1-based) whose socket the edge closes (1011) right after hello. */
+  volatile int closeAfterHello = -1;
 
   ScriptedEdge() throws IOException {
     server.setDispatcher(new Dispatcher() {
@@ -70,7 +79,8 @@ final class ScriptedEdge implements AutoCloseable {
         if (refusal != null) {
           return refusal;
         }
-        return new MockResponse.Builder().webSocketUpgrade(new EdgeSide()).build();
+        return new MockResponse.Builder().webSocketUpgrade(new EdgeSide(auth == null ? "" : auth))
+            .build();
       }
     });
     server.start(java.net.InetAddress.getLoopbackAddress(), 0);
@@ -121,6 +131,11 @@ final class ScriptedEdge implements AutoCloseable {
     ws.send(codec.encode(f));
   }
 
+  /** Sends text as is (a frame the records would refuse to build, or not a frame at all). */
+  void sendRaw(WebSocket ws, String text) {
+    ws.send(text);
+  }
+
   /** Default script: everyone answers at once; bye is confirmed with ended. */
   void autoAnswer(WebSocket ws, Frame f) {
     if (f instanceof Frames.Invite inv) {
@@ -138,13 +153,27 @@ final class ScriptedEdge implements AutoCloseable {
   }
 
   private final class EdgeSide extends WebSocketListener {
+    private final String authorization;
+
+    EdgeSide(String authorization) {
+      this.authorization = authorization;
+    }
+
     @Override
     public void onOpen(WebSocket ws, okhttp3.Response response) {
+      socketAuthorization.put(ws, authorization);
       sockets.add(ws);
       int n = connections.incrementAndGet();
-      if (sendHello) {
+      java.util.function.Function<String, String> raw = rawHello;
+      String hostile = raw == null ? null : raw.apply(authorization);
+      if (hostile != null) {
+        ws.send(hostile);
+      } else if (sendHello) {
         send(ws, new Frames.Hello("conn-" + n, "alice", "acme", heartbeatMs, 30_000L, List.of(),
             null));
+      }
+      if (n == closeAfterHello) {
+        ws.close(1011, "gone right after hello");
       }
     }
 

@@ -342,7 +342,7 @@ public final class RealCall implements IncomingCall {
           deliver(outbox);
         } else if (state == CallState.ENDING) {
           release(CallState.ENDED, EndReason.LOCAL_HANGUP, null);
-        } else if (LOST_AT_EDGE.contains(status.reason())) {
+        } else if (status.reason() != null && LOST_AT_EDGE.contains(status.reason())) {
           notResumed(); // the edge holds nothing of it any more: lost, not hung up
         } else if (status.status() != null && (state == CallState.NEW
             || state == CallState.DIALING || state == CallState.RINGING)) {

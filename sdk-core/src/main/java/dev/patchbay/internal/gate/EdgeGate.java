@@ -152,6 +152,10 @@ public final class EdgeGate {
    * (with {@link IllegalArgumentException}) a frame no clamp can make sensible.
    */
   public Frame admit(Frame f) {
+    String callId = f.callIdOrNull();
+    if (callId != null && redactor.containsSecret(callId)) {
+      throw refused("callId", "holds a secret the agent holds");
+    }
     if (f instanceof Frames.Hello h) {
       return hello(h);
     } else if (f instanceof Frames.Error e) {
@@ -164,6 +168,9 @@ public final class EdgeGate {
     } else if (f instanceof Frames.Resumed r) {
       List<Frames.CallStatus> calls = new ArrayList<>();
       for (Frames.CallStatus s : cap(r.calls())) {
+        if (redactor.containsSecret(s.callId())) {
+          continue; // cannot name a call of this agent
+        }
         calls.add(new Frames.CallStatus(s.callId(), s.state(), s.sdp(),
             status("resumed.calls[].status", s.status(), false), text(s.reason())));
       }
@@ -271,9 +278,16 @@ public final class EdgeGate {
     return v;
   }
 
-  private static void identifier(String field, String v) {
+  /**
+   * Refuses an identifier that is too long, holds a control character or echoes a secret (ids
+   * are logged and sent back as they are, so they cannot be masked).
+   */
+  private void identifier(String field, String v) {
     if (v == null) {
       return;
+    }
+    if (redactor.containsSecret(v)) {
+      throw refused(field, "holds a secret the agent holds");
     }
     if (v.length() > MAX_ID_CHARS) {
       throw refused(field, "is longer than " + MAX_ID_CHARS + " chars");
@@ -285,14 +299,18 @@ public final class EdgeGate {
     }
   }
 
-  /** Valid call ids, at most {@link #MAX_LIST}; others cannot name a call and are dropped. */
-  private static List<String> callIds(List<String> ids) {
+  /**
+   * Valid call ids, at most {@link #MAX_LIST}; others (and ids echoing a secret) cannot name a
+   * call and are dropped.
+   */
+  private List<String> callIds(List<String> ids) {
     List<String> out = new ArrayList<>(Math.min(ids.size(), MAX_LIST));
     for (String id : ids) {
       if (out.size() == MAX_LIST) {
         break;
       }
-      if (id != null && !id.isEmpty() && id.length() <= MAX_CALL_ID_CHARS) {
+      if (id != null && !id.isEmpty() && id.length() <= MAX_CALL_ID_CHARS
+          && !redactor.containsSecret(id)) {
         out.add(id);
       }
     }

@@ -146,6 +146,14 @@ public final class Redactor {
     return heuristic(exact(text));
   }
 
+  /**
+   * Whether {@code text} holds a registered secret (exact forms only, not the heuristics): for
+   * values that cannot be masked because they identify something, such as ids.
+   */
+  public boolean containsSecret(String text) {
+    return text != null && !text.isEmpty() && exact(text) != text;
+  }
+
   private String exact(String text) {
     if (byPrefix.isEmpty() || text.length() < MIN_SECRET_CHARS) {
       return text;

@@ -203,8 +203,10 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       return;
     }
     if (lost.contains(c) || !c.socket().isOpen()) {
-      // it said hello and ended before it could become current: an attempt that failed
-      LOG.info("the new socket ended right after its hello");
+      // it ended between its hello and now (its loss was ignored: it was not current yet);
+      // promoting it would leave the agent CONNECTED on a dead socket
+      LOG.info("the new socket ended before it was used; {}",
+          current == null ? "reconnecting" : "the current one still serves");
       c.socket().cancel();
       if (current == null && !connector.inProgress()) {
         connector.staleToken(c.token());
