@@ -185,7 +185,12 @@ final class CallRouter {
     for (String id : new LinkedHashSet<>(f.callIds())) {
       EdgeCall call = calls.get(id);
       boolean mine = call != null && call.isParty(c.user);
-      if (mine && old != null && call.connOf(c.user) == old) {
+      EdgeConnection bound = mine ? call.connOf(c.user) : null;
+      // also from another lost connection of the user: a resume sent on a socket that was lost
+      // before its answer arrived moved the calls there, and the client cannot know it
+      boolean lostElsewhere = bound != null && bound != c && bound != old
+          && model.detached.get(bound.id) == bound;
+      if (mine && ((old != null && bound == old) || lostElsewhere)) {
         if (call.isCaller(c.user)) {
           call.callerConn = c;
         } else {
