@@ -454,7 +454,9 @@ class ResumeCallStateTest {
 
   /** A call bound to another live socket of the same user is not taken by a resume. */
   @Test
-  void aCallOnAnotherLiveSocketOfTheUserIsLeftAlone() throws Exception {
+  void aCallOfTheUserNamedInAResumeMovesFromAnotherOfTheUsersSockets() throws Exception {
+    // the client names only calls it holds; where the edge binds them (a socket whose own
+    // resume was answered too late, a draining one) is not the client's to know
     start(Duration.ofSeconds(30));
     RawWebSocket alice = clients.connect("alice");
     hello(alice);
@@ -463,11 +465,10 @@ class ResumeCallStateTest {
     RawWebSocket other = clients.connect("alice");
     hello(other);
     CallStatus s = resume(other, "c-no-such-connection", "o1");
-    assertThat(s).isEqualTo(
-        new CallStatus("o1", CallStatus.ENDED, null, null, "other-connection"));
+    assertThat(s.state()).isEqualTo(CallStatus.ACTIVE);
     assertThat(edge.openCalls()).isEqualTo(1);
-    alice.send(new Frames.Bye("o1", null));
-    alice.next(Frames.Ended.class, T);
+    other.send(new Frames.Bye("o1", null));
+    other.next(Frames.Ended.class, T);
     assertEdgeHoldsNoCall();
   }
 

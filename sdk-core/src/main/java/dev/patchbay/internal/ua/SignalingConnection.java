@@ -91,11 +91,6 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   /** The token the current (or last) socket carries: opened with, or sent in a reauth. */
   private AccessToken token;
   private Future<?> reauthTimer;
-  /**
-   * Which connection the edge binds each call to: the socket its invite went out on (or its
-   * {@code incoming} arrived on), moved by a {@code resumed}. Pruned to the live calls.
-   */
-  private final Map<String, String> boundTo = new HashMap<>();
   /** Old connections that may still hold calls at the edge, oldest first, until resumed. */
   private final Set<String> toResume = new LinkedHashSet<>();
   /** The {@code resume}s sent on the current socket and not yet answered, in order. */
@@ -152,13 +147,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   /** Sends on the current socket; false when signaling is down. */
   boolean send(Frame frame) {
     Connection c = current;
-    if (c == null || !c.socket().send(frame)) {
-      return false;
-    }
-    if (frame instanceof Frames.Invite invite) { // the edge binds the call to this socket
-      boundTo.put(invite.callId(), c.hello().connectionId());
-    }
-    return true;
+    return c != null && c.socket().send(frame);
   }
 
   // ------------------------------------------------------------------ starting
@@ -277,9 +266,6 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       LOG.debug("ignoring a second hello");
     } else {
       agent.onFrame(frame);
-      if (frame instanceof Frames.Incoming in && calls.contains(in.callId())) {
-        boundTo.putIfAbsent(in.callId(), c.hello().connectionId()); // a call it accepted
-      }
     }
   }
 
@@ -362,24 +348,19 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   }
 
   /**
-   * On a new socket: one {@code resume} per old connection that may still hold calls at the
-   * edge, each naming only the calls bound to it (a call dialled on a socket that was itself
-   * lost before its resume was answered is bound to that socket, not to the first one).
+   * On a new socket: a {@code resume} for each old connection that may still hold calls at the
+   * edge (usually one; more when a socket was lost before its own resume was answered). Each
+   * names every call the edge holds: where the edge binds a call is not the client's to know,
+   * and the edge moves a named call of the user from whichever connection holds it (§3.8), so
+   * the first answer settles them all and no call is ended for not being named.
    */
   private void sendResumes(Connection c) {
     List<String> known = calls.knownToEdgeIds();
-    boundTo.keySet().retainAll(known);
     outstanding.clear(); // resumes sent on a lost socket: their connections are still listed
     for (String from : toResume) {
-      Set<String> ids = new LinkedHashSet<>();
-      for (String id : known) {
-        if (from.equals(boundTo.get(id))) {
-          ids.add(id);
-        }
-      }
-      if (!ids.isEmpty() && c.socket().send(new Frames.Resume(from, List.copyOf(ids)))) {
-        LOG.info("resuming {} call(s) of connection {}", ids.size(), from);
-        outstanding.add(new Outstanding(from, ids));
+      if (!known.isEmpty() && c.socket().send(new Frames.Resume(from, known))) {
+        LOG.info("resuming {} call(s) of connection {}", known.size(), from);
+        outstanding.add(new Outstanding(from, new LinkedHashSet<>(known)));
       }
     }
     toResume.clear();
@@ -404,16 +385,12 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     for (Frames.CallStatus s : r.calls()) {
       status.put(s.callId(), s);
     }
-    String here = connectionId;
     for (RealCall call : calls.snapshot()) {
       // only calls named in this resume: a call dialled on the new socket meanwhile is fine
       if (!asked.callIds().contains(call.id()) || !call.isLive()) {
         continue;
       }
       Frames.CallStatus s = status.get(call.id());
-      if (kept.contains(call.id()) && here != null) {
-        boundTo.put(call.id(), here);
-      }
       if (s != null || kept.contains(call.id())) {
         call.onResumed(s); // what the call missed while the agent was away
       } else {

@@ -186,11 +186,11 @@ final class CallRouter {
       EdgeCall call = calls.get(id);
       boolean mine = call != null && call.isParty(c.user);
       EdgeConnection bound = mine ? call.connOf(c.user) : null;
-      // also from another lost connection of the user: a resume sent on a socket that was lost
-      // before its answer arrived moved the calls there, and the client cannot know it
-      boolean lostElsewhere = bound != null && bound != c && bound != old
-          && model.detached.get(bound.id) == bound;
-      if (mine && ((old != null && bound == old) || lostElsewhere)) {
+      // a call of the user that the client names is moved from whichever of the user's
+      // connections holds it: a resume sent on a socket lost before its answer arrived moved
+      // it there, and the client cannot know that (naming a call id proves holding it)
+      boolean elsewhere = bound != null && bound != c && bound != old;
+      if (mine && ((old != null && bound == old) || elsewhere)) {
         if (call.isCaller(c.user)) {
           call.callerConn = c;
         } else {
