@@ -309,6 +309,10 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     connectionId = null;
     AgentActor.cancel(reauthTimer);
     reauthTimer = null;
+    // resumes sent on it are void (their connections stay in toResume): sent again on the next
+    AgentActor.cancel(resumeTimer);
+    resumeTimer = null;
+    outstanding.clear();
     if (!cause.retryable()) {
       agent.closeWith(cause);
       return;

@@ -168,6 +168,27 @@ final class CallRouter {
    * {@code resumed} with one {@link Frames.CallStatus} per named call id (protocol §3.8), then
    * replays the relayed frames the user missed while away.
    */
+  /**
+   * How the user's call {@code id} ended, as recorded on the named old connection or any other
+   * connection of the user the edge still keeps (the call may have ended on a later socket).
+   */
+  private Frames.CallStatus endedCallOf(String user, EdgeConnection old, String id) {
+    if (old != null && old.endedCall(id) != null) {
+      return old.endedCall(id);
+    }
+    for (EdgeConnection x : model.detached.values()) {
+      if (x.user.equals(user) && x.endedCall(id) != null) {
+        return x.endedCall(id);
+      }
+    }
+    for (EdgeConnection x : model.liveConnectionsOf(user)) {
+      if (x.endedCall(id) != null) {
+        return x.endedCall(id);
+      }
+    }
+    return null;
+  }
+
   void resume(EdgeConnection c, Frames.Resume f) {
     model.counters.inc("resumes");
     EdgeConnection old = model.detached.get(f.connectionId());
@@ -203,7 +224,7 @@ final class CallRouter {
         resumed.add(id); // e.g. re-invited on this socket before the resume
         statuses.add(call.statusFor(c.user));
       } else {
-        Frames.CallStatus known = old == null || mine ? null : old.endedCall(id);
+        Frames.CallStatus known = mine ? null : endedCallOf(c.user, old, id);
         ended.add(id);
         statuses.add(known != null ? known : new Frames.CallStatus(id, Frames.CallStatus.ENDED,
             null, null, mine ? "other-connection" : "unknown-call"));
