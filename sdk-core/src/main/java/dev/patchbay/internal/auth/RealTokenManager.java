@@ -187,6 +187,22 @@ public final class RealTokenManager implements TokenManager {
   @Override
   public CompletableFuture<AccessToken> invalidate(AccessToken rejected) {
     Objects.requireNonNull(rejected, "rejected must not be null");
+    return replace(rejected, true);
+  }
+
+  @Override
+  public CompletableFuture<AccessToken> renew(AccessToken stale) {
+    Objects.requireNonNull(stale, "stale must not be null");
+    return replace(stale, false);
+  }
+
+  /**
+   * A new token instead of {@code old} (the current one if {@code old} was already replaced),
+   * joining the request in flight. {@code rejected}: the edge refused {@code old} (a 401), so the
+   * request is a forced refresh and a second rejection is final; otherwise {@code old} merely
+   * went stale (its socket was lost) and nothing is marked.
+   */
+  private CompletableFuture<AccessToken> replace(AccessToken old, boolean rejected) {
     CompletableFuture<AccessToken> shared;
     boolean start;
     synchronized (lock) {
@@ -194,11 +210,11 @@ public final class RealTokenManager implements TokenManager {
       if (refused != null) {
         return refused;
       }
-      boolean alreadyReplaced = current != null && !current.equals(rejected);
+      boolean alreadyReplaced = current != null && !current.equals(old);
       if (alreadyReplaced) {
         shared = null;
         start = false;
-      } else if (rejected.equals(forcedToken)) {
+      } else if (rejected && old.equals(forcedToken)) {
         // never hand out a token known to be rejected: the next token() fetches a new one
         // (forcedToken stays, so every other caller rejected with it gets this error too)
         if (current != null) {
@@ -221,46 +237,13 @@ public final class RealTokenManager implements TokenManager {
       }
     }
     if (shared == null) { // outside the lock: token() may start a request
-      log.debug("Token manager {}: a replaced token was rejected; the current one is used", id);
+      log.debug("Token manager {}: the token was already replaced; the current one is used", id);
       return token();
     }
     if (start) {
-      log.debug("Token manager {}: token rejected, forcing one refresh", id);
-      startRequest(shared, rejected);
-    }
-    return shared.copy();
-  }
-
-  @Override
-  public CompletableFuture<AccessToken> renew(AccessToken stale) {
-    Objects.requireNonNull(stale, "stale must not be null");
-    CompletableFuture<AccessToken> shared;
-    boolean start;
-    synchronized (lock) {
-      CompletableFuture<AccessToken> refused = refusedLocked();
-      if (refused != null) {
-        return refused;
-      }
-      if (current != null && !current.equals(stale)) {
-        shared = null;
-        start = false;
-      } else {
-        current = null;
-        refreshAt = null;
-        cancelTimerLocked();
-        start = inFlight == null;
-        if (start) {
-          inFlight = new CompletableFuture<>();
-        }
-        shared = inFlight;
-      }
-    }
-    if (shared == null) {
-      return token();
-    }
-    if (start) {
-      log.debug("Token manager {}: a fresh token after a lost connection", id);
-      startRequest(shared, null);
+      log.debug("Token manager {}: {}", id, rejected ? "token rejected, forcing one refresh"
+          : "a fresh token after a lost connection");
+      startRequest(shared, rejected ? old : null);
     }
     return shared.copy();
   }
