@@ -383,7 +383,6 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       return;
     }
     toResume.remove(asked.from());
-    LOG.debug("resumed for {}: {}", asked.from(), r);
     Set<String> kept = new HashSet<>(r.resumed());
     Map<String, Frames.CallStatus> status = new HashMap<>();
     for (Frames.CallStatus s : r.calls()) {
