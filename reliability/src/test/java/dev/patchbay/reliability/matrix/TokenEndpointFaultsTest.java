@@ -113,7 +113,8 @@ class TokenEndpointFaultsTest {
       for (CompletableFuture<UserAgent> f : all) {
         Throwable e = Rig.failure(f, Duration.ofSeconds(30));
         assertThat(e).isInstanceOf(EdgeRejectedException.class);
-        assertThat(((PatchbayException) e).retryAfter()).hasValue(Duration.ofSeconds(3600));
+        // the edge's 3600 s is clamped to the gate's 10 min ceiling (docs/protocol.md §3.9.1)
+        assertThat(((PatchbayException) e).retryAfter()).hasValue(Duration.ofMinutes(10));
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
       assertThat(rig.edge.counters().tokenRequests()).isEqualTo(agents);

@@ -313,10 +313,12 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     AgentActor.cancel(resumeTimer);
     resumeTimer = null;
     outstanding.clear();
-    if (!cause.retryable()) {
-      agent.closeWith(cause);
+    if (cause instanceof EdgeRejectedException && !cause.retryable()) {
+      agent.closeWith(cause); // the edge bound the token elsewhere or replaced us (4003/4090)
       return;
     }
+    // anything else — a transport failure, a message over the limit, bad UTF-8 — costs this
+    // socket, not the agent: reconnect (paced when sockets keep dying young) and resume
     LOG.warn("signaling lost: {}", cause.getMessage());
     toResume.add(c.hello().connectionId());
     agent.disconnected();
