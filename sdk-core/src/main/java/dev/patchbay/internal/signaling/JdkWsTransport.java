@@ -20,7 +20,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,9 +33,21 @@ import org.slf4j.LoggerFactory;
  * {@link WsTransport} on the JDK's {@code java.net.http.WebSocket}: one shared
  * {@link HttpClient} (one selector thread, no thread per socket), redirects never followed,
  * TLS with host-name verification (the JDK's default), partial messages counted while they are
- * read, and the next message requested only after the previous one was handed over. Invalid
- * UTF-8 is detected by the JDK itself, which fails the connection with 1007. A message over the
- * limit is refused with 1008, since the JDK reserves 1009 for itself.
+ * read, and reading bounded by the characters handed over and not yet handled (at most about
+ * two messages' worth per socket). Invalid UTF-8 is detected by the JDK itself, which fails the
+ * connection with 1007. A message over the limit is refused with 1008, since the JDK reserves
+ * 1009 for itself.
+ *
+ * <p><b>Why the JDK's events run inline and the next message is asked for at once.</b> The
+ * JDK (17 to 25) loses an end of stream that it reads while no message is asked for: its
+ * {@code onComplete} acknowledges a reception that has no demand, throws {@code InternalError}
+ * on the selector thread, and the listener never hears of it; the socket then looks open until
+ * the heartbeat misses a pong. A peer that sends a message and then closes its socket is the
+ * common case (an edge crashing, a drop right after a frame). So the listener runs on the
+ * selector thread (the client's executor runs tasks inline; everything here only hands over)
+ * and asks for the next message before it returns, which puts the demand back before the
+ * selector reads on. Only while the budget is spent (a flood the host has not worked off yet)
+ * is nothing asked for, and there the heartbeat bounds the detection.
  */
 public final class JdkWsTransport implements WsTransport {
   private static final Logger LOG = LoggerFactory.getLogger(JdkWsTransport.class);
@@ -46,7 +57,6 @@ public final class JdkWsTransport implements WsTransport {
   static final int TOO_BIG_CODE = 1008;
 
   private final HttpClient client;
-  private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
   private final Duration connectTimeout;
   private final Duration closeGrace;
@@ -55,15 +65,13 @@ public final class JdkWsTransport implements WsTransport {
 
   /**
    * @param ssl the TLS context, or null for the JDK's default (platform trust store)
-   * @param executor runs the JDK client's tasks and our listener callbacks; owned (shut down by
-   *     {@link #close()})
    * @param scheduler for the bounded wait after a close we send when failing a link
    */
-  public JdkWsTransport(SSLContext ssl, ExecutorService executor,
-      ScheduledExecutorService scheduler, Duration connectTimeout, Duration closeGrace,
-      Clock clock) {
+  public JdkWsTransport(SSLContext ssl, ScheduledExecutorService scheduler,
+      Duration connectTimeout, Duration closeGrace, Clock clock) {
     HttpClient.Builder b = HttpClient.newBuilder()
-        .executor(executor)
+        .executor(Runnable::run) // see the class comment: no hand-off between reads
+
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(connectTimeout)
         .version(HttpClient.Version.HTTP_1_1);
@@ -71,7 +79,6 @@ public final class JdkWsTransport implements WsTransport {
       b.sslContext(ssl);
     }
     this.client = b.build();
-    this.executor = executor;
     this.scheduler = scheduler;
     this.connectTimeout = connectTimeout;
     this.closeGrace = closeGrace;
@@ -125,7 +132,6 @@ public final class JdkWsTransport implements WsTransport {
     } catch (ReflectiveOperationException | RuntimeException e) {
       LOG.debug("could not shut the HTTP client down", e);
     }
-    executor.shutdown();
   }
 
   private PatchbayException upgradeFailure(Throwable err) {
@@ -180,6 +186,10 @@ public final class JdkWsTransport implements WsTransport {
     // receive side: touched only by the JDK's sequential listener calls
     private StringBuilder partial;
     private long binaryBytes;
+    // the read budget: characters handed to the listener and not yet handled
+    private final Object budget = new Object();
+    private long handedOver; // guarded by budget
+    private boolean paused; // guarded by budget: the next message is not asked for yet
     // send side: guarded by this
     private final ArrayDeque<Object> outbound = new ArrayDeque<>();
     private long queuedChars;
@@ -328,13 +338,37 @@ public final class JdkWsTransport implements WsTransport {
         message = partial.append(data).toString();
         partial = null; // no capacity kept while idle
       }
+      int size = message.length();
+      boolean readOn;
+      synchronized (budget) {
+        handedOver += size;
+        readOn = handedOver <= maxChars; // the message just read may take it up to ~2x
+        paused = !readOn;
+      }
       AtomicBoolean once = new AtomicBoolean();
       emit(() -> listener.onMessage(message, () -> {
-        if (once.compareAndSet(false, true) && !ended.get()) {
-          webSocket.request(1);
+        if (once.compareAndSet(false, true)) {
+          handled(webSocket, size);
         }
       }));
+      if (readOn) {
+        webSocket.request(1); // before returning: see the class comment
+      }
       return null;
+    }
+
+    private void handled(WebSocket webSocket, int size) {
+      boolean resume;
+      synchronized (budget) {
+        handedOver -= size;
+        resume = paused && handedOver <= maxChars;
+        if (resume) {
+          paused = false;
+        }
+      }
+      if (resume && !ended.get()) {
+        webSocket.request(1);
+      }
     }
 
     @Override

@@ -263,7 +263,7 @@ public final class SignalingSocket {
     }
 
     @Override
-    public void onMessage(String text, Runnable readNext) {
+    public void onMessage(String text, Runnable handled) {
       try {
         owner.execute(() -> {
           try {
@@ -280,7 +280,7 @@ public final class SignalingSocket {
             }
             handler.onFrame(SignalingSocket.this, frame);
           } finally {
-            readNext.run(); // only now may the transport read the next message
+            handled.run(); // returns this message's share of the transport's read budget
           }
         });
       } catch (RejectedExecutionException e) {

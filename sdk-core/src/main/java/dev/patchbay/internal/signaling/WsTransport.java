@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * The seam between {@link SignalingSocket} and a WebSocket implementation. An implementation
  * bounds what it reads: a message over {@code maxMessageChars} is refused while it is being read
- * (a close, 1009 where the implementation can send it), invalid UTF-8 fails the connection (1007), redirects are never followed, and the
- * next message is read only after the previous one was handed over ({@link Listener#onMessage}'s
- * {@code readNext}).
+ * (a close, 1009 where the implementation can send it), invalid UTF-8 fails the connection
+ * (1007), redirects are never followed, and reading pauses while the messages handed over and
+ * not yet handled exceed a budget ({@link Listener#onMessage}'s {@code handled}). An end of
+ * stream is reported whenever it arrives, not only when the next message is due.
  */
 public interface WsTransport extends AutoCloseable {
 
@@ -48,9 +49,12 @@ public interface WsTransport extends AutoCloseable {
     void onOpen();
 
     /**
-     * A complete text message. Nothing more is read until {@code readNext} runs (once).
+     * A complete text message; {@code handled} runs (once) when it has been dealt with. Reading
+     * goes on while the messages handed over and not yet handled stay within the transport's
+     * budget, and pauses until enough of them are. Called on the transport's thread: hand over,
+     * never block.
      */
-    void onMessage(String text, Runnable readNext);
+    void onMessage(String text, Runnable handled);
 
     /** A binary message (not part of protocol v1); reading continues. */
     void onBinary(long size);

@@ -70,9 +70,8 @@ public final class SdkRuntime {
     this.heartbeatMillis = new AtomicLong(SocketSetup.clampHeartbeat(initialHeartbeatMillis));
     this.closeTimeout = Duration.ofMillis(http.webSocketCloseTimeout());
     // Same trust as the OAuth client (the app's, or the platform's); the JDK verifies host names.
-    this.transport = new JdkWsTransport(sslContext(http.x509TrustManager()),
-        threads.blockingExecutor("ws"), scheduler, Duration.ofMillis(http.connectTimeoutMillis()),
-        closeTimeout, clock);
+    this.transport = new JdkWsTransport(sslContext(http.x509TrustManager()), scheduler,
+        Duration.ofMillis(http.connectTimeoutMillis()), closeTimeout, clock);
   }
 
   private static javax.net.ssl.SSLContext sslContext(javax.net.ssl.X509TrustManager trust) {

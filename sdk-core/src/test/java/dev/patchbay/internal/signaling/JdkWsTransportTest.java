@@ -54,8 +54,8 @@ class JdkWsTransportTest {
     scheduler = new ScheduledThreadPoolExecutor(1);
     scheduler.setRemoveOnCancelPolicy(true);
     ownerThread = Executors.newSingleThreadExecutor();
-    transport = new JdkWsTransport(null, Executors.newCachedThreadPool(), scheduler,
-        Duration.ofSeconds(5), Duration.ofSeconds(2), Clock.systemUTC());
+    transport = new JdkWsTransport(null, scheduler, Duration.ofSeconds(5), Duration.ofSeconds(2),
+        Clock.systemUTC());
   }
 
   @AfterEach
@@ -360,6 +360,52 @@ class JdkWsTransportTest {
       h.terminated.get(5, TimeUnit.SECONDS);
       assertThat(openSockets).hasValue(0);
       await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.getQueue().isEmpty());
+    }
+  }
+
+  /**
+   * The JDK loses an end of stream read while no message is asked for (see JdkWsTransport):
+   * with the next message asked for only once the previous one was handled, a peer that sends
+   * and then drops its socket went unnoticed until the heartbeat. Here the owner is slow, the
+   * heartbeat is five minutes away, and every socket must still end within seconds.
+   */
+  @Test
+  void aDropRightAfterMessagesIsSeenAtOnceWhileTheOwnerIsBusy() throws Exception {
+    int messages = 4;
+    try (RawWsServer server = new RawWsServer(c -> {
+      try {
+        c.accept();
+        Thread.sleep(100); // the messages come while the socket is open, not with the upgrade
+        for (int i = 0; i < messages; i++) {
+          c.sendText("{\"type\":\"pad\",\"n\":" + i + "}");
+        }
+        c.socket.close(); // no close frame: an abrupt end after the last message
+      } catch (Exception e) {
+        // done
+      }
+    })) {
+      ExecutorService slowOwner = Executors.newSingleThreadExecutor();
+      Executor owner = r -> slowOwner.execute(() -> {
+        try {
+          Thread.sleep(40); // handling takes a while: the window the JDK loses the end in
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        r.run();
+      });
+      try {
+        for (int round = 0; round < 5; round++) {
+          Recorder h = new Recorder();
+          open(server, 300_000, owner, h);
+          h.terminated.get(5, TimeUnit.SECONDS);
+          assertThat(h.frames.get() + h.badFrames.get()).as("messages handled before the end")
+              .isEqualTo(messages); // "pad" is no protocol type: a bad frame, handled all the same
+          assertThat(h.terminations).hasValue(1);
+        }
+        assertThat(openSockets).hasValue(0);
+      } finally {
+        slowOwner.shutdownNow();
+      }
     }
   }
 
