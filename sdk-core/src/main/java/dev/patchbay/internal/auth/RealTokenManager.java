@@ -44,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *       again, a typed {@link AuthenticationException} instead of another refresh.
  *   <li>{@code invalid_grant}: tokens and grant are cleared, listeners get exactly one
  *       {@link Listener#onReauthenticationRequired}, and every later call fails at once.
- *   <li>{@link #closeAsync}: cancels what is in flight, revokes the refresh and access tokens
- *       (RFC 7009, bounded retries on 503), then completes; idempotent.
+ *   <li>{@link #closeAsync}: fails the waiters at once and retries nothing more; a token request
+ *       already sent is let finish (bounded by its call timeout), since the edge may be issuing
+ *       a token that only its answer names; then revokes every token still live, the late one
+ *       included (RFC 7009, bounded retries on 503), and completes; idempotent.
  * </ul>
  *
  * <p>Listeners are called on the thread that completed the request (an OkHttp or scheduler
@@ -75,6 +77,7 @@ public final class RealTokenManager implements TokenManager {
   private boolean everIssued;
   private CompletableFuture<AccessToken> inFlight;
   private CompletableFuture<Issued> inFlightAttempt;
+  private CompletableFuture<Issued> inFlightHttp; // the attempt's current request, if sent
   private AuthenticationException terminal;
   private ScheduledFuture<?> refreshTimer;
   private CompletableFuture<Void> closed;
@@ -282,8 +285,17 @@ public final class RealTokenManager implements TokenManager {
   }
 
   private void startRequest(CompletableFuture<AccessToken> shared, AccessToken rejected) {
-    CompletableFuture<Issued> attempt =
-        retrier.execute("token request", () -> source.fetch(rejected));
+    CompletableFuture<Issued> attempt = retrier.execute("token request", () -> {
+      synchronized (lock) {
+        if (inFlight != shared) { // closed: nothing more goes out
+          return CompletableFuture.failedFuture(
+              new ClosedException("the token manager was closed during the token request"));
+        }
+        CompletableFuture<Issued> http = source.fetch(rejected);
+        inFlightHttp = http;
+        return http;
+      }
+    });
     synchronized (lock) {
       if (inFlight == shared) {
         inFlightAttempt = attempt;
@@ -303,6 +315,7 @@ public final class RealTokenManager implements TokenManager {
       if (inFlight == shared) {
         inFlight = null;
         inFlightAttempt = null;
+        inFlightHttp = null;
       }
       if (closed != null) {
         failure = new ClosedException("the token manager was closed during the token request");
@@ -455,6 +468,7 @@ public final class RealTokenManager implements TokenManager {
   public CompletableFuture<Void> closeAsync() {
     CompletableFuture<AccessToken> pending;
     CompletableFuture<Issued> attempt;
+    CompletableFuture<Issued> http;
     AccessToken toRevoke;
     List<AccessToken> superseded;
     CompletableFuture<Void> done;
@@ -467,8 +481,10 @@ public final class RealTokenManager implements TokenManager {
       cancelTimerLocked();
       pending = inFlight;
       attempt = inFlightAttempt;
+      http = inFlightHttp;
       inFlight = null;
       inFlightAttempt = null;
+      inFlightHttp = null;
       toRevoke = current;
       superseded = new ArrayList<>(unrevoked);
       superseded.remove(current);
@@ -477,32 +493,58 @@ public final class RealTokenManager implements TokenManager {
       refreshAt = null;
       forcedToken = null;
     }
+    ClosedException closedDuring =
+        new ClosedException("the token manager was closed during the token request");
+    // A request already sent may be making a token at the edge that only its answer names:
+    // let it finish (its call timeout bounds it) and revoke what it brings. Retries stop now.
+    boolean letFinish = http != null && !http.isDone() && config.revokeOnClose();
     if (attempt != null) {
-      attempt.cancel(false);
-    }
-    source.cancel();
-    if (pending != null) {
-      pending.completeExceptionally(
-          new ClosedException("the token manager was closed during the token request"));
-    }
-    CompletableFuture<Void> revoked = CompletableFuture.completedFuture(null);
-    if (config.revokeOnClose()) {
-      List<CompletableFuture<Void>> all = new ArrayList<>();
-      all.add(source.revoke(toRevoke));
-      Instant now = clock.instant();
-      for (AccessToken t : superseded) {
-        if (t.expiresAt() == null || t.expiresAt().isAfter(now)) {
-          all.add(source.revokeAccess(t));
-        }
+      if (letFinish) {
+        attempt.completeExceptionally(closedDuring); // stops the retries, keeps the request
+      } else {
+        attempt.cancel(false);
       }
-      revoked = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
-    revoked.whenComplete((v, e) -> {
-      source.release(); // after the revocation: its answer may still echo the tokens
-      log.debug("Token manager {} closed", id);
-      done.complete(null);
-    });
+    if (!letFinish) {
+      source.cancel();
+    }
+    if (pending != null) {
+      pending.completeExceptionally(closedDuring);
+    }
+    CompletableFuture<AccessToken> late = letFinish
+        ? http.handle((issued, e) -> issued == null ? null : issued.token())
+        : CompletableFuture.completedFuture(null);
+    late.thenCompose(lateToken -> revokeAll(lateToken, toRevoke, superseded))
+        .whenComplete((v, e) -> {
+          source.release(); // after the revocation: its answer may still echo the tokens
+          log.debug("Token manager {} closed", id);
+          done.complete(null);
+        });
     return done.copy();
+  }
+
+  /**
+   * Revokes at close: the refresh token with the newest access token (a late one, else the
+   * current one), and every other access token still live.
+   */
+  private CompletableFuture<Void> revokeAll(AccessToken late, AccessToken current,
+      List<AccessToken> superseded) {
+    if (!config.revokeOnClose()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    all.add(source.revoke(late != null ? late : current));
+    Instant now = clock.instant();
+    List<AccessToken> others = new ArrayList<>(superseded);
+    if (late != null && current != null) {
+      others.add(current);
+    }
+    for (AccessToken t : others) {
+      if (t.expiresAt() == null || t.expiresAt().isAfter(now)) {
+        all.add(source.revokeAccess(t));
+      }
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
   }
 
   @Override

@@ -120,20 +120,50 @@ class RevocationTest {
         .isInstanceOf(ClosedException.class);
   }
 
+  /**
+   * The edge issues the token while the request is in flight: cancelling the request at close
+   * would leave that token live at the edge with nobody to revoke it. The waiters fail at once;
+   * the request is let finish and its token revoked.
+   */
   @Test
-  void closeDuringATokenRequestFailsTheWaitersAndLeavesNothingRunning() throws Exception {
-    f.server.token = r -> token("access-token-1", 3600, null).newBuilder()
-        .headersDelay(3, TimeUnit.SECONDS).build();
+  void closeDuringATokenRequestFailsTheWaitersAndRevokesTheTokenItBrings() throws Exception {
+    f.server.token = r -> token("access-token-1", 3600, "refresh-token-1").newBuilder()
+        .headersDelay(2, TimeUnit.SECONDS).build();
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
     CompletableFuture<?> waiting = m.token();
     org.awaitility.Awaitility.await().until(() -> f.server.tokenRequests().size() == 1);
 
-    m.closeAsync().get(5, TimeUnit.SECONDS);
+    CompletableFuture<Void> closing = m.closeAsync();
 
-    assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).cause()
+    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).cause()
         .isInstanceOf(ClosedException.class);
+    assertThat(closing).as("close waits for the request already sent").isNotDone();
+    closing.get(10, TimeUnit.SECONDS);
+    assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint") + "="
+        + r.form().get("token"))
+        .containsExactlyInAnyOrder("refresh_token=refresh-token-1", "access_token=access-token-1");
+    assertThat(f.server.tokenRequests()).hasSize(1);
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
         .until(() -> f.http.dispatcher().runningCallsCount() == 0);
+  }
+
+  @Test
+  void aTokenRequestThatFailsAfterCloseIsNotRetried() throws Exception {
+    // no Retry-After: OkHttp itself repeats a 503 with "Retry-After: 0" once
+    f.server.token = r -> status(503, null).newBuilder()
+        .headersDelay(1, TimeUnit.SECONDS).build();
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    CompletableFuture<?> waiting = m.token();
+    org.awaitility.Awaitility.await().until(() -> f.server.tokenRequests().size() == 1);
+
+    m.closeAsync().get(10, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).cause()
+        .isInstanceOf(ClosedException.class);
+    Thread.sleep(300); // a retry would have gone out by now (FAST policy: 10 ms base delay)
+    assertThat(f.server.tokenRequests()).hasSize(1);
+    assertThat(f.server.revokeRequests()).isEmpty();
+    assertThat(f.scheduler.getQueue()).isEmpty();
   }
 
   @Test
