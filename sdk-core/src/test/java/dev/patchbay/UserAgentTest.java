@@ -423,6 +423,48 @@ class UserAgentTest {
     assertThat(failure(incoming.accept())).isInstanceOf(CallFailedException.class);
   }
 
+  /**
+   * The edge offers a ringing call again after a socket move when it never saw how the callee
+   * ended it (protocol §3.8): the agent answers the repeat with a reject and offers the app
+   * nothing new. Found by the generated schedules (a call ended twice).
+   */
+  @Test
+  void anIncomingCallOfferedAgainAfterTheAgentEndedItIsRejectedNotRung() throws Exception {
+    UserAgent ua = connect();
+    List<IncomingCall> offered = new CopyOnWriteArrayList<>();
+    ua.onIncomingCall(offered::add);
+
+    edge.send(edge.sockets.get(0), new Frames.Incoming("in-9", "bob", ScriptedEdge.SDP));
+    await().until(() -> offered.size() == 1);
+    offered.get(0).reject().get(5, TimeUnit.SECONDS);
+    assertThat(edge.take(Frames.Reject.class).callId()).isEqualTo("in-9");
+    await().untilAsserted(() -> assertThat(patchbay.diagnostics().calls()).isZero());
+
+    edge.send(edge.sockets.get(0), new Frames.Incoming("in-9", "bob", ScriptedEdge.SDP));
+    Frames.Reject again = edge.take(Frames.Reject.class);
+    assertThat(again.callId()).isEqualTo("in-9");
+    assertThat(again.status()).isEqualTo(480);
+    assertThat(offered).hasSize(1);
+    assertThat(patchbay.diagnostics().calls()).isZero();
+  }
+
+  /**
+   * After a loss the agent resumes the old connection even when it holds no call: the edge may
+   * hold a ringing incoming call whose frame was lost with the socket, and re-offers it.
+   */
+  @Test
+  void aLostSocketIsResumedEvenWithNoCallHeld() throws Exception {
+    UserAgent ua = connect();
+    String old = ua.connectionId().orElseThrow();
+
+    edge.sockets.get(0).close(1011, "internal error");
+
+    Frames.Resume resume = edge.take(Frames.Resume.class);
+    assertThat(resume.connectionId()).isEqualTo(old);
+    assertThat(resume.callIds()).isEmpty();
+    await().until(() -> ua.state() == UserAgent.State.CONNECTED);
+  }
+
   @Test
   void incomingCallWithoutHandlerIsRejected() throws Exception {
     connect();

@@ -155,6 +155,16 @@ public final class FakeEdge implements AutoCloseable {
     return tokens.liveAccessTokens();
   }
 
+  /** The newest protocol violations clients committed (at most 256), oldest first. */
+  public List<Violation> violations() {
+    return model.violations();
+  }
+
+  /** Access tokens of {@code user} that are neither expired nor revoked. */
+  public int liveTokens(String user) {
+    return tokens.liveAccessTokensOf(user);
+  }
+
   /** Server threads Jetty currently holds. */
   public int serverThreads() {
     return server.serverThreads();

@@ -495,6 +495,45 @@ class ResumeCallStateTest {
     assertEdgeHoldsNoCall();
   }
 
+  /**
+   * The callee's socket dies with its {@code incoming} in flight (the client never saw it, so
+   * its resume cannot name it): the edge offers the ringing call again on the new socket, with
+   * the caller's candidates, and the call goes on. Found by the generated schedules (a caller
+   * failed CONNECTION_LOST because the callee's resume "did not name" a call it never got).
+   */
+  @Test
+  void aRingingIncomingTheCalleeDidNotNameIsOfferedAgainWithTheCallersCandidates()
+      throws Exception {
+    start(Duration.ofSeconds(30));
+    RawWebSocket alice = clients.connect("alice");
+    RawWebSocket bob = clients.connect("bob");
+    hello(alice);
+    String bobOld = hello(bob).connectionId();
+    alice.send(new Frames.Invite("r1", "bob", OFFER));
+    alice.send(new Frames.Candidate("r1", "candidate:1 1 udp 1 127.0.0.1 5 typ host", "0", 0,
+        null));
+    alice.next(Frames.Ringing.class, T);
+    barrier(alice);
+    dropAndAwait(bob); // as if the incoming and the candidate were lost with it
+    RawWebSocket again = clients.connect("bob");
+    hello(again);
+    again.send(new Frames.Resume(bobOld, List.of())); // bob holds no call
+    Frames.Resumed r = again.next(Frames.Resumed.class, T);
+    assertThat(r.ended()).isEmpty();
+    assertThat(r.calls()).isEmpty();
+    assertThat(again.next(Frames.Incoming.class, T).callId()).isEqualTo("r1");
+    Frames.Candidate c = again.next(Frames.Candidate.class, T);
+    assertThat(c.callId()).isEqualTo("r1");
+    assertThat(c.candidate()).contains("127.0.0.1 5 typ host");
+    assertThat(edge.counters().get("incomingReoffered")).isEqualTo(1);
+    again.send(new Frames.Answer("r1", BOB_ANSWER));
+    assertThat(alice.next(Frames.Answer.class, T).sdp()).isEqualTo(BOB_ANSWER);
+    alice.send(new Frames.Bye("r1", null));
+    alice.next(Frames.Ended.class, T);
+    again.next(Frames.Bye.class, T);
+    assertEdgeHoldsNoCall();
+  }
+
   /** Issue 10, bug 6 (edge side): a bye on the new socket, without resume, ends it at once. */
   @Test
   void byeOnTheNewSocketForACallWaitingForResumeFreesItsSlotAtOnce() throws Exception {

@@ -37,14 +37,45 @@ final class Invariants {
       for (dev.patchbay.testkit.LoggedFrame f : edge.frames(c.user).snapshot()) {
         boolean mine = c.callId.equals(f.frame() == null ? null : f.frame().callIdOrNull())
             || (f.type().startsWith("resume") && String.valueOf(f.frame()).contains(c.callId));
-        if (mine) {
+        if (mine || Boolean.getBoolean("schedule.allFrames")) {
           sb.append(' ').append(f.at().toEpochMilli() - h.t0Wall).append(':')
               .append(f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.TO_CLIENT
                   ? "<-" : "->").append(f.type());
+          if (Boolean.getBoolean("schedule.allFrames")) {
+            String fs = String.valueOf(f.frame()).replaceAll("sdp=[^,\\]]*", "sdp=..");
+            sb.append('[').append(f.connectionId()).append(' ')
+                .append(fs.length() > 160 ? fs.substring(0, 160) : fs).append(']');
+          }
           if (f.frame() instanceof dev.patchbay.internal.protocol.Frames.Error e) {
             sb.append(' ').append(e.status());
           }
+          if (f.frame() instanceof dev.patchbay.internal.protocol.Frames.Resumed r) {
+            r.calls().stream().filter(x -> x.callId().equals(c.callId)).forEach(x -> sb
+                .append('(').append(x.state()).append(x.reason() == null ? "" : " " + x.reason())
+                .append(')'));
+          }
         }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A user's agent states and connection-level frames (hello, closing, reauth, resume). */
+  static String connectionTrace(History h, FakeEdge edge, String user) {
+    StringBuilder sb = new StringBuilder("\n        ").append(user).append(" states:");
+    for (History.Agent a : h.agents) {
+      if (a.user.equals(user)) {
+        sb.append(' ').append(a);
+      }
+    }
+    sb.append("\n        upgrades:");
+    edge.handshakes(user).forEach(t -> sb.append(' ').append(t.toEpochMilli() - h.t0Wall));
+    sb.append("\n        frames:");
+    for (dev.patchbay.testkit.LoggedFrame f : edge.frames(user).snapshot()) {
+      if (f.frame() != null && f.frame().callIdOrNull() == null) {
+        sb.append(' ').append(f.at().toEpochMilli() - h.t0Wall).append(':')
+            .append(f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.TO_CLIENT
+                ? "<-" : "->").append(f.type()).append('@').append(f.connectionId());
       }
     }
     return sb.toString();
@@ -95,8 +126,17 @@ final class Invariants {
     }
     // (d) token reuse; upgrade rate
     if (edge.counters().violations() > 0) {
+      StringBuilder sb = new StringBuilder();
+      for (dev.patchbay.testkit.Violation v : edge.violations()) {
+        sb.append("\n      ").append(v.at().toEpochMilli() - h.t0Wall).append(": ")
+            .append(v.kind()).append(" by ").append(v.user()).append(" (bound to ")
+            .append(v.connectionId()).append("): ").append(v.detail());
+        if (v.user() != null) {
+          sb.append(connectionTrace(h, edge, v.user()));
+        }
+      }
       h.violation("d-token-reuse", "the edge counted token violations: "
-          + edge.counters().values());
+          + edge.counters().values() + sb);
     }
     for (String user : schedule.agents.keySet()) {
       List<Instant> hs = edge.handshakes(user);

@@ -179,7 +179,10 @@ final class ScheduleRun {
     }
     if (!waitFor(() -> edge.liveTokens() == 0, 3000)) {
       h.violation("c-live-tokens", "after every agent closed the edge holds "
-          + edge.liveTokens() + " live access token(s)");
+          + edge.liveTokens() + " live access token(s): " + schedule.agents.keySet().stream()
+          .filter(u -> edge.liveTokens(u) > 0).map(u -> u + "=" + edge.liveTokens(u) + " (close "
+              + h.ops.stream().filter(o -> o.agent.equals(u) && o.kind.equals("close"))
+                  .map(Object::toString).toList() + ")").toList());
     }
     // the SDK closes: every operation must have its outcome, every count must be zero
     patchbay.close();

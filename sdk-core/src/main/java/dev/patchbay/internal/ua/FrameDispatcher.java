@@ -65,6 +65,11 @@ final class FrameDispatcher {
       LOG.debug("ignoring a duplicate incoming {}", in.callId());
       return;
     }
+    if (calls.wasReleasedInbound(in.callId())) { // offered again: our end never reached it
+      LOG.debug("rejecting an incoming {} this agent already ended", in.callId());
+      host.send(new Frames.Reject(in.callId(), 480, "already ended"));
+      return;
+    }
     int max = connections.maxCalls();
     if (calls.size() >= max) { // refused before any resource of the call exists
       LOG.info("rejecting an incoming call: {} calls already held (limit {})", calls.size(), max);

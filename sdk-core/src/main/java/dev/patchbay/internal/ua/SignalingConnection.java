@@ -364,7 +364,9 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     List<String> known = calls.knownToEdgeIds();
     outstanding.clear(); // resumes sent on a lost socket: their connections are still listed
     for (String from : toResume) {
-      if (!known.isEmpty() && c.socket().send(new Frames.Resume(from, known))) {
+      // also with no call held: the edge then re-offers a ringing incoming call whose frame
+      // was lost with the old socket, and ends the rest at once instead of at the window's end
+      if (c.socket().send(new Frames.Resume(from, known))) {
         LOG.info("resuming {} call(s) of connection {}", known.size(), from);
         outstanding.add(new Outstanding(from, new LinkedHashSet<>(known)));
       }

@@ -128,6 +128,9 @@ final class CallRouter {
     if (call == null || call.builtIn != null || call.state == EdgeCall.State.QUEUED) {
       return;
     }
+    if (call.state == EdgeCall.State.RINGING && call.isCaller(c.user)) {
+      call.keepOfferCandidate(f);
+    }
     relayTo(call, call.peerOf(c.user), f);
   }
 
@@ -230,8 +233,15 @@ final class CallRouter {
             null, null, mine ? "other-connection" : "unknown-call"));
       }
     }
+    List<EdgeCall> reoffered = new ArrayList<>();
     if (old != null) {
       for (EdgeCall call : boundTo(old)) {
+        if (!call.isCaller(c.user) && call.state == EdgeCall.State.RINGING) {
+          // its incoming may have been lost with the old socket: offer it again
+          call.calleeConn = c;
+          reoffered.add(call);
+          continue;
+        }
         ended.add(call.id);
         statuses.add(new Frames.CallStatus(call.id, Frames.CallStatus.ENDED, null, null,
             "not-resumed"));
@@ -247,6 +257,10 @@ final class CallRouter {
       List<Frame> missed = call.takeMissed(c.user);
       model.counters.add("missedFramesReplayed", missed.size());
       missed.forEach(c::send);
+    }
+    for (EdgeCall call : reoffered) {
+      model.counters.inc("incomingReoffered");
+      call.reoffer().forEach(c::send);
     }
   }
 

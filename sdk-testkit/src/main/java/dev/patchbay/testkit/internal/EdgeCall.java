@@ -32,6 +32,11 @@ final class EdgeCall {
   String answerSdp;
   /** True when the answer could not be written to the caller (its socket was gone). */
   boolean answerMissedByCaller;
+  /**
+   * The caller's candidates relayed while the call rang: offered again with the
+   * {@code incoming} when the callee's socket is lost before it answered (protocol §3.8).
+   */
+  private final Deque<Frame> offerCandidates = new ArrayDeque<>();
   private final Deque<Frame> missedByCaller = new ArrayDeque<>();
   private final Deque<Frame> missedByCallee = new ArrayDeque<>();
 
@@ -83,6 +88,27 @@ final class EdgeCall {
     }
     q.addLast(frame);
     return fits;
+  }
+
+  /** Keeps a candidate of the caller relayed while ringing (at most {@link #MAX_MISSED_FRAMES}). */
+  void keepOfferCandidate(Frame candidate) {
+    if (offerCandidates.size() >= MAX_MISSED_FRAMES) {
+      offerCandidates.pollFirst();
+    }
+    offerCandidates.addLast(candidate);
+  }
+
+  /**
+   * The frames that offer this ringing call to its callee again on a new socket: the
+   * {@code incoming} and the caller's candidates so far. What the callee missed while away is
+   * among them, so it is forgotten.
+   */
+  List<Frame> reoffer() {
+    List<Frame> out = new ArrayList<>(1 + offerCandidates.size());
+    out.add(new Frames.Incoming(id, caller, offerSdp));
+    out.addAll(offerCandidates);
+    missedByCallee.clear();
+    return out;
   }
 
   /** The relayed frames {@code user} missed, in order; the call forgets them. */

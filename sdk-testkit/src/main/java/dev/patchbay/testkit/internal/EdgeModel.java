@@ -127,6 +127,27 @@ public final class EdgeModel {
    * Checks an upgrade in protocol order (401, 403, 409, 429, 503, 429 per user) and reserves a
    * connection when admitted. {@code grant} was looked up by the caller from the bearer token.
    */
+  /** The newest violations, oldest first (at most {@link #VIOLATIONS_KEPT}). */
+  private final java.util.ArrayDeque<dev.patchbay.testkit.Violation> violations =
+      new java.util.ArrayDeque<>();
+  static final int VIOLATIONS_KEPT = 256;
+
+  /** Counts a violation, logs it and keeps it for {@link #violations()}. */
+  public synchronized void violation(String kind, String user, String connectionId,
+      String detail) {
+    counters.inc("violations." + kind);
+    LOG.warn("violation ({}) by {}: {}", kind, user, detail);
+    if (violations.size() >= VIOLATIONS_KEPT) {
+      violations.pollFirst();
+    }
+    violations.addLast(new dev.patchbay.testkit.Violation(clock.instant(), kind, user,
+        connectionId, detail));
+  }
+
+  public synchronized List<dev.patchbay.testkit.Violation> violations() {
+    return List.copyOf(violations);
+  }
+
   public synchronized Admission admit(String token, TokenStore.AccessGrant grant,
       String userHeader) {
     Instant now = clock.instant();
@@ -136,15 +157,14 @@ public final class EdgeModel {
           0);
     }
     if (userHeader != null && !userHeader.equals(grant.user())) {
-      counters.inc("violations.tokenOtherUser");
-      LOG.warn("violation: token of {} presented for user {}", grant.user(), userHeader);
+      violation("tokenOtherUser", grant.user(), null,
+          "its access token was presented for user " + userHeader);
       return refuse(403, "token_user_mismatch",
           "the access token belongs to another user than Patchbay-User", 0);
     }
     if (byToken.containsKey(token)) {
-      counters.inc("violations.tokenTwoConnections");
-      LOG.warn("violation: access token of {} already in use on another live connection",
-          grant.user());
+      violation("tokenTwoConnections", grant.user(), byToken.get(token).id,
+          "an upgrade presented the access token of a live connection");
       return refuse(409, "token_in_use",
           "the access token is already in use on another live connection", 0);
     }
@@ -386,7 +406,8 @@ public final class EdgeModel {
     }
     EdgeConnection other = byToken.get(f.token());
     if (other != null && other != c) {
-      counters.inc("violations.tokenTwoConnections");
+      violation("tokenTwoConnections", c.user, other.id, "a reauth on connection " + c.id
+          + " presented the access token of another live connection");
       counters.inc("reauthFailures");
       c.send(new Frames.Error(null, 409, "reauth token is in use on another connection", null));
       return;

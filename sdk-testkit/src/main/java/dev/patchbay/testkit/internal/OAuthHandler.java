@@ -134,8 +134,8 @@ public final class OAuthHandler {
     }
     Object outcome = tokens.refresh(rt, tokenTtl.get());
     if (outcome == TokenStore.RefreshOutcome.REUSED) {
-      counters.inc("violations.refreshReuse");
-      LOG.warn("violation: a rotated-out refresh token was presented again; family revoked");
+      model.violation("refreshReuse", null, null,
+          "a rotated-out refresh token was presented again; its family is revoked");
       tokenError(response, callback, 400, "invalid_grant",
           "refresh token reuse detected; every token of this grant is revoked");
     } else if (outcome instanceof TokenStore.Issued issued) {

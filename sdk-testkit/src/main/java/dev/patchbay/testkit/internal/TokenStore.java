@@ -206,6 +206,18 @@ public final class TokenStore {
     return n;
   }
 
+  /** Live access tokens of {@code user}. */
+  public synchronized int liveAccessTokensOf(String user) {
+    Instant now = clock.instant();
+    int n = 0;
+    for (AccessGrant a : access.values()) {
+      if (a.user.equals(user) && a.validAt(now)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   public synchronized String newCode(CodeGrant grant) {
     String code = Ids.opaque("code-");
     secretSink.accept(code);
