@@ -252,6 +252,15 @@ public final class RealTokenManager implements TokenManager {
   }
 
   @Override
+  public void accepted(AccessToken token) {
+    synchronized (lock) {
+      if (token != null && token.equals(forcedToken)) {
+        forcedToken = null;
+      }
+    }
+  }
+
+  @Override
   public void revokeSuperseded() {
     List<AccessToken> superseded;
     synchronized (lock) {
