@@ -2,6 +2,8 @@ package dev.patchbay.jmeter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.jmeter.internal.EngineRegistry;
 import dev.patchbay.testkit.FakeEdge;
 import dev.patchbay.testkit.Profile;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.jmeter.JMeter;
 import org.apache.jmeter.engine.StandardJMeterEngine;
+import org.apache.jmeter.report.dashboard.ReportGenerator;
 import org.apache.jmeter.save.SaveService;
 import org.apache.jmeter.util.JMeterUtils;
 import org.apache.jorphan.collections.HashTree;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the SDK has refusals to absorb): every JMeter thread is one user with its own token. Checks the
  * JTL (every sample there; failures only edge refusals beyond the retry budget), the edge (no
  * leaked socket, call, media slot or queued invite; no token-reuse violation; every token
- * revoked) and the plugin's Patchbay (nothing left before or after close).
+ * revoked) and the plugin's Patchbay (nothing left before or after close); then renders
+ * JMeter's HTML dashboard from the JTL, phases included as labels.
  */
 class FieldPlanJMeterTest {
   private static final int THREADS = 40;
@@ -145,7 +149,23 @@ class FieldPlanJMeterTest {
           (int) okCalls);
       assertThat(results.label("Patchbay Call · hang up")).hasSize((int) okCalls);
 
+      // ---- JMeter's HTML dashboard from the JTL (what `jmeter -g patchbay.jtl -o dir` does)
+      Path dashboard = tmp.resolve("dashboard");
+      JMeterUtils.setProperty("jmeter.reportgenerator.outputdir", dashboard.toString());
+      JMeterUtils.setProperty("jmeter.reportgenerator.temp_dir", tmp.resolve("rg").toString());
+      new ReportGenerator(jtl.toString(), null).generate();
+      assertThat(dashboard.resolve("index.html")).isRegularFile();
+      JsonNode stats = new ObjectMapper().readTree(dashboard.resolve("statistics.json").toFile());
+      assertThat(stats.path("Patchbay Call").path("sampleCount").asInt())
+          .isEqualTo(THREADS * LOOPS);
+      assertThat(stats.path("Patchbay Connect").path("sampleCount").asInt()).isEqualTo(THREADS);
+      assertThat(stats.path("Patchbay Call · media").path("sampleCount").asInt())
+          .isEqualTo((int) okCalls);
+      assertThat(Files.readString(dashboard.resolve("content/js/dashboard.js")))
+          .contains("Patchbay Call · invite");
+
       System.out.println(summary(results, runMs, edge));
+      System.out.println("dashboard: " + stats.path("Total"));
     }
   }
 
