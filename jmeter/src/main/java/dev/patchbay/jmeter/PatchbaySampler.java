@@ -23,7 +23,8 @@ public abstract class PatchbaySampler extends AbstractSampler
   private static final long serialVersionUID = 1L;
 
   private transient String patchbayName = "patchbay";
-  private final transient Actions actions = new Actions();
+  /** Per clone (per JMeter thread); null in a deserialized tree (distributed mode). */
+  private transient Actions actions = new Actions();
 
   @Override
   public final SampleResult sample(Entry e) {
@@ -42,6 +43,9 @@ public abstract class PatchbaySampler extends AbstractSampler
           + " Patchbay config element to the test plan");
       return r;
     }
+    if (actions == null) {
+      actions = new Actions();
+    }
     return sample(actions, engine, vars);
   }
 
@@ -50,7 +54,8 @@ public abstract class PatchbaySampler extends AbstractSampler
 
   @Override
   public boolean interrupt() {
-    return actions.interrupt();
+    Actions a = actions;
+    return a != null && a.interrupt();
   }
 
   @Override
