@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * JMeter's distributed mode, as the field outgrows one machine: two {@code jmeter-server} JVMs
  * on 127.0.0.1 (RMI, SSL off) and a non-GUI controller JVM ({@code -R … -X}), JMeter 5.6.3's
  * own command line on this test's class path ({@link JMeterMain}), run the example plan
- * against the fake edge in this JVM. Each server reads its own CSV (its own user range) and builds its own
- * Patchbay. The controller's JTL must hold both servers' samples, the edge must count both
- * servers' users with nothing leaked, and each server must report its Patchbay clean.
+ * against the fake edge in this JVM. Each server reads its own CSV (its own user range) and
+ * builds its own Patchbay. The controller's JTL must hold both servers' samples, the edge must
+ * count both servers' users with nothing leaked, and each server must report its Patchbay
+ * clean.
  */
 class DistributedPlanJMeterTest {
   private static final int THREADS_PER_SERVER = 8;
