@@ -10,7 +10,6 @@ import dev.patchbay.testkit.Profile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.jmeter.JMeter;
-import org.apache.jmeter.engine.StandardJMeterEngine;
 import org.apache.jmeter.report.dashboard.ReportGenerator;
-import org.apache.jmeter.save.SaveService;
 import org.apache.jmeter.util.JMeterUtils;
-import org.apache.jorphan.collections.HashTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,22 +60,17 @@ class FieldPlanJMeterTest {
 
     long started = System.nanoTime();
     try (FakeEdge edge = b.start()) {
-      JMeterHome.create(tmp.resolve("jmeter-home"));
-      JMeterUtils.setProperty("patchbay.edge", edge.uri().toString());
-      JMeterUtils.setProperty("patchbay.tenant", "acme");
-      JMeterUtils.setProperty("patchbay.users", users.toString());
-      JMeterUtils.setProperty("patchbay.threads", Integer.toString(THREADS));
-      JMeterUtils.setProperty("patchbay.rampup", Integer.toString(RAMP_UP_S));
-      JMeterUtils.setProperty("patchbay.loops", Integer.toString(LOOPS));
-      JMeterUtils.setProperty("patchbay.holdMs", Integer.toString(HOLD_MS));
-      JMeterUtils.setProperty("patchbay.jtl", jtl.toString());
-
-      HashTree plan = SaveService.loadTree(Paths.get("src/test/jmeter/patchbay-field.jmx")
-          .toFile());
-      JMeter.convertSubTree(plan, false);
-      StandardJMeterEngine engine = new StandardJMeterEngine();
-      engine.configure(plan);
-      engine.run(); // returns when every thread group (tearDown included) ended
+      InProcessJMeter.run(tmp.resolve("jmeter-home"), InProcessJMeter.PLAN, Map.of(
+          "patchbay.edge", edge.uri().toString(),
+          "patchbay.tenant", "acme",
+          "patchbay.users", users.toString(),
+          "patchbay.threads", Integer.toString(THREADS),
+          "patchbay.rampup", Integer.toString(RAMP_UP_S),
+          "patchbay.loops", Integer.toString(LOOPS),
+          "patchbay.holdMs", Integer.toString(HOLD_MS),
+          "patchbay.callee", "auto-answer",
+          "patchbay.connectAttempts", "6",
+          "patchbay.jtl", jtl.toString()));
 
       long runMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
