@@ -85,6 +85,9 @@ class FieldPlanJMeterTest {
           report.afterClose()).isTrue();
       assertThat(report.afterClose().sdkThreads()).isZero();
 
+      // ---- no JMeter thread of the plan and no SDK thread outlives the run
+      assertThat(liveThreads(List.of("Agents ", "tearDown", "patchbay-"))).isEmpty();
+
       // ---- the edge: no leak, no token reuse, every token revoked
       edge.assertNoLeaks();
       assertThat(edge.openSockets()).isZero();
@@ -156,6 +159,20 @@ class FieldPlanJMeterTest {
 
       System.out.println(summary(results, runMs, edge));
       System.out.println("dashboard: " + stats.path("Total"));
+    }
+  }
+
+  /** Names of live threads starting with one of {@code prefixes}, after up to 5 s. */
+  static List<String> liveThreads(List<String> prefixes) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      List<String> live = Thread.getAllStackTraces().keySet().stream()
+          .filter(Thread::isAlive).map(Thread::getName)
+          .filter(n -> prefixes.stream().anyMatch(n::startsWith)).toList();
+      if (live.isEmpty() || System.nanoTime() > deadline) {
+        return live;
+      }
+      Thread.sleep(50);
     }
   }
 
