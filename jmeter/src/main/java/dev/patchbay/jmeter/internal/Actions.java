@@ -104,8 +104,13 @@ public final class Actions {
     engine.recorder().drain(tenant, user, "connect");
     r.sampleStart();
     long t0 = System.nanoTime();
-    CompletableFuture<UserAgent> f = engine.patchbay()
-        .connect(Credentials.clientCredentials(clientId, clientSecret), options);
+    CompletableFuture<UserAgent> f;
+    try {
+      f = engine.patchbay()
+          .connect(Credentials.clientCredentials(clientId, clientSecret), options);
+    } catch (RuntimeException e) { // refused before anything started (closed, bad input)
+      f = CompletableFuture.failedFuture(e);
+    }
     current = f;
     UserAgent agent = null;
     Throwable failure = null;
@@ -221,7 +226,12 @@ public final class Actions {
     engine.recorder().drain(ua.tenant(), ua.userId(), "invite");
     r.sampleStart();
     long t0 = System.nanoTime();
-    CompletableFuture<Call> f = ua.dial(callee);
+    CompletableFuture<Call> f;
+    try {
+      f = ua.dial(callee);
+    } catch (RuntimeException e) { // refused before anything started (closed, bad input)
+      f = CompletableFuture.failedFuture(e);
+    }
     Call call = ua.calls().stream()
         .filter(c -> !before.contains(c.id()) && c.direction() == Call.Direction.OUTBOUND)
         .findFirst().orElse(null);
@@ -299,9 +309,10 @@ public final class Actions {
     // hold: wait on the call's end, so a call the other side ends shows at once
     boolean endedEarly = false;
     if (holdMs > 0) {
-      current = call.ended();
+      CompletableFuture<Void> ended = call.ended().copy(); // "stop now" cancels the copy only
+      current = ended;
       try {
-        call.ended().get(holdMs, TimeUnit.MILLISECONDS);
+        ended.get(holdMs, TimeUnit.MILLISECONDS);
         endedEarly = true;
       } catch (TimeoutException e) {
         // held for the whole time: the normal case
