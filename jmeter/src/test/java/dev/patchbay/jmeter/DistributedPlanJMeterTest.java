@@ -143,7 +143,7 @@ class DistributedPlanJMeterTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Djava.rmi.server.hostname=127.0.0.1", "-Djava.awt.headless=true",
-        "-Djmeter.home=" + home,
+        "-Djmeter.home=" + home, "-Djava.util.prefs.userRoot=" + tmp.resolve("prefs"),
         // what NewDriver would do: JMeter's log4j2.xml, logging to <name>.log
         "-Dlog4j.configurationFile=" + home.resolve("bin/log4j2.xml"),
         "-Djmeter.logfile=" + tmp.resolve(name + ".log"),
