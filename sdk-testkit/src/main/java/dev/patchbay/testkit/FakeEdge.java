@@ -162,6 +162,15 @@ public final class FakeEdge implements AutoCloseable {
 
   /** Access tokens of {@code user} that are neither expired nor revoked. */
   public int liveTokens(String user) {
+    return tokens.liveAccessTokensOf(user).size();
+  }
+
+  /**
+   * When each live access token of {@code user} was issued (the edge's clock), oldest first: a
+   * token issued while the network cut its response never reached the client, which therefore
+   * cannot revoke it.
+   */
+  public List<java.time.Instant> liveTokenIssueTimes(String user) {
     return tokens.liveAccessTokensOf(user);
   }
 

@@ -120,8 +120,10 @@ class GeneratedSchedulesTest {
     Map<String, Long> firstSeed = new TreeMap<>();
     long agents = 0;
     long calls = 0;
+    long cut = 0;
     for (int i = 0; i < results.size(); i++) {
       History h = results.get(i);
+      cut += h.tokensCutByRestart;
       agents += schedules.get(i).agents.size();
       calls += h.calls.size();
       h.opsByOutcome().forEach((k, v) -> ops.merge(k, v, Integer::sum));
@@ -137,6 +139,8 @@ class GeneratedSchedulesTest {
         tookMs / 1000.0, agents, calls, failing.size()));
     lines.add("  operations by outcome: " + ops);
     lines.add("  faults by kind: " + faults);
+    lines.add("  tokens issued while an edge restart cut their answer (live until they expire,"
+        + " not violations): " + cut);
     lines.add("  violations by invariant: " + violations + (violations.isEmpty() ? ""
         : ", first seeds " + firstSeed));
     for (String l : lines) {

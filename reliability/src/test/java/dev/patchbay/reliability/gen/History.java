@@ -238,6 +238,9 @@ final class History {
   }
 
   private final long t0 = System.nanoTime();
+  /** Live tokens after close whose answer an edge restart may have cut (not violations). */
+  volatile int tokensCutByRestart;
+
   /** The run's start on the wall clock (the edge's frame log uses it). */
   final long t0Wall = System.currentTimeMillis();
   final List<Op> ops = new CopyOnWriteArrayList<>();

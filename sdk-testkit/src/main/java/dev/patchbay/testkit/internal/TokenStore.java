@@ -22,14 +22,17 @@ public final class TokenStore {
     final String tenant;
     final String user;
     final String family;
+    final Instant issuedAt;
     volatile Instant expiresAt;
     volatile boolean revoked;
 
-    AccessGrant(String token, String tenant, String user, String family, Instant expiresAt) {
+    AccessGrant(String token, String tenant, String user, String family, Instant issuedAt,
+        Instant expiresAt) {
       this.token = token;
       this.tenant = tenant;
       this.user = user;
       this.family = family;
+      this.issuedAt = issuedAt;
       this.expiresAt = expiresAt;
     }
 
@@ -121,7 +124,8 @@ public final class TokenStore {
       String family) {
     String at = Ids.opaque("at-");
     secretSink.accept(at);
-    access.put(at, new AccessGrant(at, tenant, user, family, clock.instant().plus(ttl)));
+    Instant now = clock.instant();
+    access.put(at, new AccessGrant(at, tenant, user, family, now, now.plus(ttl)));
     familyTokens.computeIfAbsent(family, f -> new HashSet<>()).add(at);
     String rt = null;
     if (withRefresh) {
@@ -206,16 +210,17 @@ public final class TokenStore {
     return n;
   }
 
-  /** Live access tokens of {@code user}. */
-  public synchronized int liveAccessTokensOf(String user) {
+  /** When each live access token of {@code user} was issued, oldest first. */
+  public synchronized List<Instant> liveAccessTokensOf(String user) {
     Instant now = clock.instant();
-    int n = 0;
+    List<Instant> out = new ArrayList<>();
     for (AccessGrant a : access.values()) {
       if (a.user.equals(user) && a.validAt(now)) {
-        n++;
+        out.add(a.issuedAt);
       }
     }
-    return n;
+    out.sort(null);
+    return out;
   }
 
   public synchronized String newCode(CodeGrant grant) {
