@@ -255,6 +255,40 @@ class UserAgentTest {
     assertThat(patchbay.diagnostics().mediaSessions()).isZero();
   }
 
+  /**
+   * Two old connections are resumed on one socket (the first resume's socket was lost before
+   * its answer). The first answer settles the call (ended 504: re-send the invite); the second,
+   * sent at once with it, says "unknown-call" for the same call — stale, it must not end the
+   * call (generated schedules, seed 383: the call failed CONNECTION_LOST).
+   */
+  @Test
+  void aStaleSecondResumeAnswerDoesNotEndACallTheFirstSettled() throws Exception {
+    edge.script = (ws, f) -> { }; // invites and resumes wait for the test
+    UserAgent ua = connect();
+    CompletableFuture<Call> dial = ua.dial("bob");
+    String id = edge.take(Frames.Invite.class).callId();
+
+    edge.sockets.get(0).close(1011, "lost");
+    edge.take(Frames.Resume.class); // on the second socket: never answered
+    edge.sockets.get(1).close(1011, "lost before the resume was answered");
+    Frames.Resume a = edge.take(Frames.Resume.class);
+    Frames.Resume b = edge.take(Frames.Resume.class);
+    assertThat(List.of(a.connectionId(), b.connectionId())).containsExactlyInAnyOrder("conn-1",
+        "conn-2");
+    okhttp3.WebSocket third = edge.sockets.get(2);
+    edge.send(third, new Frames.Resumed(List.of(), List.of(id), List.of(new Frames.CallStatus(
+        id, Frames.CallStatus.ENDED, null, 504, "media negotiation timed out"))));
+    edge.send(third, new Frames.Resumed(List.of(), List.of(id), List.of(new Frames.CallStatus(
+        id, Frames.CallStatus.ENDED, null, null, "unknown-call"))));
+
+    Frames.Invite again = edge.take(Frames.Invite.class);
+    assertThat(again.callId()).isEqualTo(id);
+    edge.send(third, new Frames.Ringing(id));
+    edge.send(third, new Frames.Answer(id, ScriptedEdge.SDP));
+    Call call = dial.get(5, TimeUnit.SECONDS);
+    assertThat(call.state()).isEqualTo(CallState.ACTIVE);
+  }
+
   @Test
   void busyCalleeFailsTheCallWithBusyAfterOneAttempt() throws Exception {
     edge.script = (ws, f) -> {

@@ -83,6 +83,7 @@ class GeneratedSchedulesTest {
             .map(Integer::valueOf).collect(Collectors.toCollection(LinkedHashSet::new));
         s = s.keep(ids);
       }
+      System.out.println(s);
       return List.of(s);
     }
     int n = Integer.getInteger("schedules", CI_SCHEDULES);

@@ -163,7 +163,8 @@ final class Invariants {
           || cause.contains("tenant_socket_cap");
       if (a.last() == UserAgent.State.CLOSED && a.closedByAppAt < 0 && !capacity) {
         h.violation("e-closed-by-network", a + " reached CLOSED without the app closing it; "
-            + "connect failure: " + h.connectFailures.get(a.user));
+            + "connect failure: " + h.connectFailures.get(a.user)
+            + connectionTrace(h, edge, a.user));
       }
     }
   }

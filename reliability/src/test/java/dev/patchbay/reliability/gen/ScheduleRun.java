@@ -174,8 +174,19 @@ final class ScheduleRun {
           && edge.queuedInvites() == 0;
     }, edgeGrace);
     if (!edgeClean) {
+      StringBuilder why = new StringBuilder();
+      java.util.Set<String> users = new java.util.TreeSet<>();
+      for (EdgeProbe.EdgeCall c : EdgeProbe.openCalls(edge).values()) {
+        List<History.CallRec> recs = h.callRecs(c.id());
+        why.append("\n      SDK records of ").append(c.id()).append(": ").append(recs)
+            .append(Invariants.context(h, edge, recs));
+        users.add(c.caller());
+        users.add(c.callee());
+      }
+      users.retainAll(schedule.agents.keySet());
+      users.forEach(u -> why.append(Invariants.connectionTrace(h, edge, u)));
       h.violation("c-after-close", (h.now() - closedAt) + " ms after every agent closed the edge"
-          + " still holds: " + EdgeProbe.describe(edge).replace("\n", " | "));
+          + " still holds: " + EdgeProbe.describe(edge).replace("\n", " | ") + why);
     }
     if (!waitFor(() -> edge.liveTokens() == 0, 3000)) {
       h.violation("c-live-tokens", "after every agent closed the edge holds "

@@ -54,6 +54,25 @@ class CombinedFaultsTest {
     }
   }
 
+  /**
+   * The edge expires the agent's tokens early, twice: each time the agent's token is refused
+   * (401) and a forced refresh brings one the edge accepts. A token obtained by a forced refresh
+   * and then accepted is not "rejected twice" when a later expiry hits it (generated schedules,
+   * seed 419: the agent went CLOSED with an AuthenticationException).
+   */
+  @Test
+  void tokensExpiredEarlyTwiceLeadToReconnectsNotToAnAuthenticationFailure() {
+    try (Rig rig = Rig.builder("two early token expiries", 1).start()) {
+      UserAgent alice = rig.connected("alice");
+      String id = alice.connectionId().orElseThrow();
+      for (int expiry = 1; expiry <= 2; expiry++) {
+        rig.edge.faults().expireTokens("alice");
+        id = awaitNewConnection(alice, id, Duration.ofSeconds(10));
+      }
+      assertThat(alice.state()).isEqualTo(UserAgent.State.CONNECTED);
+    }
+  }
+
   @Test
   void closeRevokesEveryTokenTheAgentObtained() {
     try (Rig rig = Rig.builder("bug 2: no live token after close, after two drops", 2)

@@ -182,7 +182,7 @@ final class OAuthTokenSource implements TokenSource {
       refresh = refreshToken;
       refreshToken = null;
     }
-    List<CompletableFuture<Void>> all = new ArrayList<>();
+    List<CompletableFuture<Boolean>> all = new ArrayList<>();
     if (refresh != null) {
       all.add(revokeOne(refresh, "refresh_token"));
     }
@@ -193,11 +193,11 @@ final class OAuthTokenSource implements TokenSource {
   }
 
   @Override
-  public CompletableFuture<Void> revokeAccess(AccessToken superseded) {
+  public CompletableFuture<Boolean> revokeAccess(AccessToken superseded) {
     return revokeOne(superseded.value(), "access_token");
   }
 
-  private CompletableFuture<Void> revokeOne(String token, String hint) {
+  private CompletableFuture<Boolean> revokeOne(String token, String hint) {
     return revokeRetrier.execute("token revocation (" + hint + ")",
             () -> endpoint.revoke(auth, token, hint))
         .handle((ok, error) -> {
@@ -208,10 +208,11 @@ final class OAuthTokenSource implements TokenSource {
           } else if (error != null) {
             log.warn("Revoking the {} failed; it stays valid until it expires: {}", hint,
                 cause.getMessage());
+            return false;
           } else {
             log.debug("Revoked the {}", hint);
           }
-          return null;
+          return true;
         });
   }
 

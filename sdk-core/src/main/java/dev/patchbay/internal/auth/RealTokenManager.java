@@ -252,6 +252,15 @@ public final class RealTokenManager implements TokenManager {
   }
 
   @Override
+  public void accepted(AccessToken token) {
+    synchronized (lock) {
+      if (token != null && token.equals(forcedToken)) {
+        forcedToken = null;
+      }
+    }
+  }
+
+  @Override
   public void revokeSuperseded() {
     List<AccessToken> superseded;
     synchronized (lock) {
@@ -262,9 +271,11 @@ public final class RealTokenManager implements TokenManager {
       superseded.remove(current);
     }
     for (AccessToken t : superseded) {
-      source.revokeAccess(t).whenComplete((v, e) -> {
-        synchronized (lock) {
-          unrevoked.remove(t);
+      source.revokeAccess(t).whenComplete((revoked, e) -> {
+        if (Boolean.TRUE.equals(revoked)) { // a failed one is tried again at close
+          synchronized (lock) {
+            unrevoked.remove(t);
+          }
         }
       });
     }
@@ -497,7 +508,8 @@ public final class RealTokenManager implements TokenManager {
         new ClosedException("the token manager was closed during the token request");
     // A request already sent may be making a token at the edge that only its answer names:
     // let it finish (its call timeout bounds it) and revoke what it brings. Retries stop now.
-    boolean letFinish = http != null && !http.isDone() && config.revokeOnClose();
+    // (done or not: its answer may be on its way to finish(), which will drop it as closed)
+    boolean letFinish = http != null && config.revokeOnClose();
     if (attempt != null) {
       if (letFinish) {
         attempt.completeExceptionally(closedDuring); // stops the retries, keeps the request
@@ -532,7 +544,7 @@ public final class RealTokenManager implements TokenManager {
     if (!config.revokeOnClose()) {
       return CompletableFuture.completedFuture(null);
     }
-    List<CompletableFuture<Void>> all = new ArrayList<>();
+    List<CompletableFuture<?>> all = new ArrayList<>();
     all.add(source.revoke(late != null ? late : current));
     Instant now = clock.instant();
     List<AccessToken> others = new ArrayList<>(superseded);

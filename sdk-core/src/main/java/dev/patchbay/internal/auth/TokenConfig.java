@@ -21,8 +21,9 @@ import java.util.random.RandomGenerator;
  *       and GC/suspend pauses, while costing under 2% of a typical 1-hour token.
  *   <li>{@link #DEFAULT_REQUEST_TIMEOUT} 10 s per HTTP attempt (connect + send + read).
  *   <li>token requests retry with {@link RetryPolicy#ofDefaults()} (6 attempts, 60 s deadline);
- *       revocation at close with {@link #DEFAULT_REVOKE_POLICY} (4 attempts within 10 s): close
- *       must not hang for a minute on a sick server.
+ *       revocation at close with {@link #DEFAULT_REVOKE_POLICY} (8 attempts within 10 s): close
+ *       must not hang for a minute on a sick server, and an outage of a second or two (an edge
+ *       restart) must not use up the attempts: 4 did (a token stayed live after close).
  * </ul>
  */
 public final class TokenConfig {
@@ -31,7 +32,7 @@ public final class TokenConfig {
   public static final RetryPolicy DEFAULT_REVOKE_POLICY = RetryPolicy.custom()
       .baseDelay(Duration.ofMillis(250))
       .maxDelay(Duration.ofSeconds(2))
-      .maxAttempts(4)
+      .maxAttempts(8)
       .deadline(Duration.ofSeconds(10))
       .build();
 

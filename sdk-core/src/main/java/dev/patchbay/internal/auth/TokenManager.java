@@ -61,6 +61,13 @@ public interface TokenManager extends AutoCloseable {
   CompletableFuture<AccessToken> renew(AccessToken stale);
 
   /**
+   * The edge accepted {@code token} (a socket opened with it got its {@code hello}). A later
+   * rejection of it (e.g. the edge expired it early) is then a new rejection with its own forced
+   * refresh, not the failure of the forced refresh that obtained it.
+   */
+  default void accepted(AccessToken token) {}
+
+  /**
    * Revokes, in the background and bounded by the revoke policy, every access token this
    * manager obtained except the current one (call it once nothing uses them any more, e.g.
    * after a new socket connected: not during a reconnect storm). Never fails.

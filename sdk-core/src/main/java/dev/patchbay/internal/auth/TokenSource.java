@@ -22,9 +22,13 @@ interface TokenSource {
   /** Revokes the grant and {@code current} (best effort, bounded); never fails. */
   CompletableFuture<Void> revoke(AccessToken current);
 
-  /** Revokes one superseded access token (best effort, bounded); never fails. */
-  default CompletableFuture<Void> revokeAccess(AccessToken superseded) {
-    return CompletableFuture.completedFuture(null);
+  /**
+   * Revokes one superseded access token (best effort, bounded): completes with false when the
+   * revocation failed (then the token stays live and may be revoked again), never
+   * exceptionally.
+   */
+  default CompletableFuture<Boolean> revokeAccess(AccessToken superseded) {
+    return CompletableFuture.completedFuture(true);
   }
 
   /** Cancels HTTP calls still in flight. */

@@ -289,12 +289,30 @@ final class Connector {
           return;
         }
         c.socket().cancel();
-        if (c.upgraded()) { // the edge may still bind tok to that socket: a fresh one next
-          staleAttemptToken = tok;
+        Throwable why = Retrier.unwrap(e2);
+        if (c.upgraded() || mayHaveBeenAdmitted(why)) {
+          staleAttemptToken = tok; // the edge may still bind tok to that socket: a fresh one next
         }
         retryOrFail(Retrier.unwrap(e2), tok, overdraft, reconnect, refreshed, result);
       }, actor);
     }, actor);
+  }
+
+  /**
+   * Whether an upgrade that failed before the client saw its answer may have been admitted by
+   * the edge (which then binds the token until it notices the socket is gone): anything but a
+   * refusal with a status, or a TCP connection that was never made.
+   */
+  private static boolean mayHaveBeenAdmitted(Throwable failure) {
+    if (failure instanceof PatchbayException p && p.status().isPresent()) {
+      return false;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** After a refused upgrade: one forced token refresh on 401 (or 409 on a reconnect). */

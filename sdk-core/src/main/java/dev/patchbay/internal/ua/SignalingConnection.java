@@ -93,6 +93,12 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   private Future<?> reauthTimer;
   /** Old connections that may still hold calls at the edge, oldest first, until resumed. */
   private final Set<String> toResume = new LinkedHashSet<>();
+  /**
+   * Calls an answer to this socket's resumes already settled: a later answer (for another old
+   * connection, sent at once with the first) is stale for them — e.g. "unknown-call" for a call
+   * the first answer reported ended 504 and that now waits to re-send its invite.
+   */
+  private final Set<String> settledByResume = new HashSet<>();
   /** The {@code resume}s sent on the current socket and not yet answered, in order. */
   private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
   private Future<?> resumeTimer;
@@ -212,6 +218,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       tokens.revokeSuperseded(); // the lost socket's token: nothing uses it any more
     }
     token = c.token();
+    tokens.accepted(token); // a later 401 for it is a new rejection, not a failed forced refresh
     learn(hello);
     agent.connected(hello, connector.elapsed());
     scheduleReauth();
@@ -363,6 +370,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   private void sendResumes(Connection c) {
     List<String> known = calls.knownToEdgeIds();
     outstanding.clear(); // resumes sent on a lost socket: their connections are still listed
+    settledByResume.clear();
     for (String from : toResume) {
       // also with no call held: the edge then re-offers a ringing incoming call whose frame
       // was lost with the old socket, and ends the rest at once instead of at the window's end
@@ -394,7 +402,8 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     }
     for (RealCall call : calls.snapshot()) {
       // only calls named in this resume: a call dialled on the new socket meanwhile is fine
-      if (!asked.callIds().contains(call.id()) || !call.isLive()) {
+      if (!asked.callIds().contains(call.id()) || !call.isLive()
+          || !settledByResume.add(call.id())) {
         continue;
       }
       Frames.CallStatus s = status.get(call.id());
@@ -422,7 +431,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     }
     outstanding.clear();
     for (RealCall call : calls.snapshot()) {
-      if (asked.contains(call.id())) {
+      if (asked.contains(call.id()) && !settledByResume.contains(call.id())) {
         call.notResumed();
       }
     }

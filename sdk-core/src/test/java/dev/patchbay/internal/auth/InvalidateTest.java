@@ -54,6 +54,19 @@ class InvalidateTest {
     assertThat(m.token().get(5, TimeUnit.SECONDS).value()).isEqualTo("access-token-3");
   }
 
+  /** The edge accepted the forced token, then expired it early: that is a new rejection. */
+  @Test
+  void aForcedTokenTheEdgeAcceptedMayBeForcedAgainWhenItIsRejectedLater() throws Exception {
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    AccessToken first = m.token().get(5, TimeUnit.SECONDS);
+    AccessToken second = m.invalidate(first).get(5, TimeUnit.SECONDS);
+
+    m.accepted(second);
+
+    assertThat(m.invalidate(second).get(5, TimeUnit.SECONDS).value()).isEqualTo("access-token-3");
+    assertThat(f.server.tokenRequests()).hasSize(3);
+  }
+
   @Test
   void aRejectedTokenThatWasAlreadyReplacedCausesNoRequest() throws Exception {
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));

@@ -1,0 +1,53 @@
+package dev.patchbay.jmeter;
+
+import dev.patchbay.jmeter.internal.Actions;
+import dev.patchbay.jmeter.internal.Engine;
+import org.apache.jmeter.samplers.SampleResult;
+import org.apache.jmeter.threads.JMeterVariables;
+
+/**
+ * "Patchbay Call": dial → hold → hang up on this thread's user agent. Connect time = the invite
+ * phase (dial to the edge's first progress), latency = dial to media connected, elapsed = the
+ * whole call; sub-results {@code invite}, {@code media}, {@code hold}, {@code hang up}. Response
+ * code 200, or the edge's status (504, 503, 486, …) or the call's end reason. With hang-up off
+ * the call stays up for a {@link HangUpSampler}.
+ */
+public class CallSampler extends PatchbaySampler {
+  private static final long serialVersionUID = 1L;
+
+  private transient String callee = "auto-answer";
+  private transient long holdMs = 1000;
+  private transient boolean hangUp = true;
+
+  @Override
+  SampleResult sample(Actions actions, Engine engine, JMeterVariables vars) {
+    return actions.call(getName(), engine, vars, callee, Math.max(0, holdMs), hangUp);
+  }
+
+  /** Who to call: a user of the tenant or a built-in party such as {@code auto-answer}. */
+  public String getCallee() {
+    return callee;
+  }
+
+  public void setCallee(String callee) {
+    this.callee = callee;
+  }
+
+  /** How long the call is held once media is connected, in ms. */
+  public long getHoldMs() {
+    return holdMs;
+  }
+
+  public void setHoldMs(long holdMs) {
+    this.holdMs = holdMs;
+  }
+
+  /** Hang up after the hold (default); off leaves the call up for a hang-up sampler. */
+  public boolean getHangUp() {
+    return hangUp;
+  }
+
+  public void setHangUp(boolean hangUp) {
+    this.hangUp = hangUp;
+  }
+}

@@ -1,0 +1,11 @@
+package dev.patchbay.jmeter;
+
+/** GUI description of {@link CallSampler}. */
+public class CallSamplerBeanInfo extends PatchbaySamplerBeanInfo {
+  public CallSamplerBeanInfo() {
+    super(CallSampler.class, "call", "callee", "holdMs", "hangUp");
+    setDefault("callee", "auto-answer");
+    setDefault("holdMs", 1000L);
+    setDefault("hangUp", Boolean.TRUE);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.patchbay.jmeter;
+
+import dev.patchbay.jmeter.internal.Actions;
+import dev.patchbay.jmeter.internal.Engine;
+import org.apache.jmeter.samplers.SampleResult;
+import org.apache.jmeter.threads.JMeterVariables;
+
+/**
+ * "Patchbay Connect": connects this JMeter thread's user with its own client credentials
+ * (usually from a CSV Data Set, one user per thread): token, admission, upgrade, hello, with
+ * the SDK's retries. The agent is kept in the thread and reused; when the thread already has a
+ * connected agent the sampler records nothing. Response code 200, or the edge's status (429,
+ * 503, 401, 403, 409, …) once the retry budget is spent; one sub-result per attempt.
+ */
+public class ConnectSampler extends PatchbaySampler {
+  private static final long serialVersionUID = 1L;
+
+  private transient String clientId = "${user}";
+  private transient String clientSecret = "${secret}";
+  private transient String userId = "";
+
+  @Override
+  SampleResult sample(Actions actions, Engine engine, JMeterVariables vars) {
+    return actions.connect(getName(), engine, vars, clientId, clientSecret, userId);
+  }
+
+  /** OAuth client id of this thread's user, e.g. {@code ${user}}. */
+  public String getClientId() {
+    return clientId;
+  }
+
+  public void setClientId(String clientId) {
+    this.clientId = clientId;
+  }
+
+  /** Client secret of this thread's user, e.g. {@code ${secret}}; never logged. */
+  public String getClientSecret() {
+    return clientSecret;
+  }
+
+  public void setClientSecret(String clientSecret) {
+    this.clientSecret = clientSecret;
+  }
+
+  /** User id sent to the edge; empty: the client id. */
+  public String getUserId() {
+    return userId;
+  }
+
+  public void setUserId(String userId) {
+    this.userId = userId;
+  }
+}

@@ -1,0 +1,14 @@
+package dev.patchbay.jmeter;
+
+import org.apache.jmeter.testbeans.gui.PasswordEditor;
+
+/** GUI description of {@link ConnectSampler}. */
+public class ConnectSamplerBeanInfo extends PatchbaySamplerBeanInfo {
+  public ConnectSamplerBeanInfo() {
+    super(ConnectSampler.class, "connect", "clientId", "clientSecret", "userId");
+    setDefault("clientId", "${user}");
+    setDefault("clientSecret", "${secret}");
+    setDefault("userId", "");
+    property("clientSecret").setPropertyEditorClass(PasswordEditor.class);
+  }
+}
