@@ -15,6 +15,7 @@ public final class AccessToken {
   /**
    * @param expiresAt null when the server gave no lifetime
    * @param scope null when the server did not say
+   * @param value the token string sent as {@code Authorization: Bearer} (a secret: never log it)
    */
   public AccessToken(String value, Instant expiresAt, String scope) {
     this.value = Objects.requireNonNull(value, "value");
@@ -25,16 +26,29 @@ public final class AccessToken {
     this.scope = scope;
   }
 
-  /** The secret token value. Never log it. */
+  /**
+   * The secret token value. Never log it.
+   *
+   * @return the token value
+   */
   public String value() {
     return value;
   }
 
-  /** When the server said it expires, or null when it did not say. */
+  /**
+   * When the server said it expires, or null when it did not say.
+   *
+   * @return the expiry the server gave, or null
+   */
   public Instant expiresAt() {
     return expiresAt;
   }
 
+  /**
+   * The scope the server granted.
+   *
+   * @return the granted scope, or null when the server did not say
+   */
   public String scope() {
     return scope;
   }

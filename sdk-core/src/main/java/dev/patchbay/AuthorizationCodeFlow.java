@@ -60,11 +60,21 @@ public final class AuthorizationCodeFlow {
     this.verifier = Pkce.verifier(b.random, b.verifierLength);
   }
 
+  /**
+   * A builder for one login of one user.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Where to send the user's browser. */
+  /**
+   * Where to send the user's browser.
+   *
+   * @return the authorization request URI, with {@code state}, PKCE challenge and the other
+   *     parameters
+   */
   public URI authorizationUri() {
     Map<String, String> q = new LinkedHashMap<>();
     q.put("response_type", "code");
@@ -88,11 +98,20 @@ public final class AuthorizationCodeFlow {
     return URI.create(b.toString());
   }
 
+  /**
+   * The redirect URI the authorization server sends the browser back to.
+   *
+   * @return the redirect URI
+   */
   public URI redirectUri() {
     return redirectUri;
   }
 
-  /** The issuer {@code iss} must equal when present, or null when none is known. */
+  /**
+   * The issuer {@code iss} must equal when present, or null when none is known.
+   *
+   * @return the expected issuer, or null
+   */
   public String issuer() {
     return issuer;
   }
@@ -101,6 +120,8 @@ public final class AuthorizationCodeFlow {
    * Checks the redirect the browser came back with and returns the credentials that exchange
    * its code (when the user agent first needs a token).
    *
+   * @param redirect the full redirect URI, with its query parameters
+   * @return the credentials to connect the user with
    * @throws AuthenticationException on a {@code state} mismatch, a wrong or (when required)
    *     missing {@code iss}, an {@code error} redirect, or a missing code
    * @throws IllegalStateException when this flow was already completed
@@ -112,7 +133,14 @@ public final class AuthorizationCodeFlow {
         p.get("error_description"));
   }
 
-  /** {@link #complete(URI)} for an app that already parsed the redirect's parameters. */
+  /**
+   * {@link #complete(URI)} for an app that already parsed the redirect's parameters.
+   *
+   * @param code the {@code code} parameter of the redirect
+   * @param state the {@code state} parameter of the redirect
+   * @param iss the {@code iss} parameter of the redirect, or null when absent
+   * @return the credentials to connect the user with
+   */
   public Credentials.AuthorizationCode complete(String code, String state, String iss) {
     return complete(code, state, iss, null, null);
   }
@@ -206,6 +234,9 @@ public final class AuthorizationCodeFlow {
     /**
      * The Patchbay edge: authorization endpoint {@code {edge}/oauth/authorize}, issuer the
      * edge's base URI without a trailing slash (unless {@link #issuer} says otherwise).
+     *
+     * @param edge the edge's base URI
+     * @return this builder
      */
     public Builder edge(URI edge) {
       Objects.requireNonNull(edge, "edge must not be null");
@@ -220,52 +251,101 @@ public final class AuthorizationCodeFlow {
       return this;
     }
 
+    /**
+     * The authorization endpoint, when it is not the edge's {@code /oauth/authorize}.
+     *
+     * @param authorizationEndpoint the endpoint URI
+     * @return this builder
+     */
     public Builder authorizationEndpoint(URI authorizationEndpoint) {
       this.authorizationEndpoint =
           Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint must not be null");
       return this;
     }
 
-    /** The issuer identifier {@code iss} must equal (exact string comparison, RFC 9207). */
+    /**
+     * The issuer identifier {@code iss} must equal (exact string comparison, RFC 9207).
+     *
+     * @param issuer the expected issuer
+     * @return this builder
+     */
     public Builder issuer(String issuer) {
       this.issuer = Credentials.optional("issuer", issuer);
       return this;
     }
 
-    /** Reject redirects without {@code iss} (the server advertises RFC 9207 support). */
+    /**
+     * Reject redirects without {@code iss} (the server advertises RFC 9207 support).
+     *
+     * @param requireIssuer true to reject a redirect that carries no {@code iss}
+     * @return this builder
+     */
     public Builder requireIssuer(boolean requireIssuer) {
       this.requireIssuer = requireIssuer;
       return this;
     }
 
+    /**
+     * The OAuth client id of the app (required).
+     *
+     * @param clientId the client id
+     * @return this builder
+     */
     public Builder clientId(String clientId) {
       this.clientId = Credentials.require("clientId", clientId);
       return this;
     }
 
-    /** Only for a confidential client; a native app is a public client and has none. */
+    /**
+     * Only for a confidential client; a native app is a public client and has none.
+     *
+     * @param clientSecret the client secret, or null for a public client
+     * @return this builder
+     */
     public Builder clientSecret(String clientSecret) {
       this.clientSecret = Credentials.optional("clientSecret", clientSecret);
       return this;
     }
 
+    /**
+     * The redirect URI registered for the client (required).
+     *
+     * @param redirectUri the redirect URI
+     * @return this builder
+     */
     public Builder redirectUri(URI redirectUri) {
       this.redirectUri = Objects.requireNonNull(redirectUri, "redirectUri must not be null");
       return this;
     }
 
+    /**
+     * The scope to ask for (space-separated), or null for the server's default.
+     *
+     * @param scope the scope, or null
+     * @return this builder
+     */
     public Builder scope(String scope) {
       this.scope = Credentials.optional("scope", scope);
       return this;
     }
 
-    /** Tells the server which user is logging in (the fake edge auto-approves by it). */
+    /**
+     * Tells the server which user is logging in (the fake edge auto-approves by it).
+     *
+     * @param loginHint the user's login name, or null
+     * @return this builder
+     */
     public Builder loginHint(String loginHint) {
       this.loginHint = Credentials.optional("loginHint", loginHint);
       return this;
     }
 
-    /** Verifier length in [43, 128]; default {@value #DEFAULT_VERIFIER_LENGTH}. */
+    /**
+     * Verifier length in [43, 128]; default {@value #DEFAULT_VERIFIER_LENGTH}.
+     *
+     * @param verifierLength the number of characters of the PKCE verifier
+     * @return this builder
+     */
     public Builder verifierLength(int verifierLength) {
       if (verifierLength < Pkce.MIN_VERIFIER_LENGTH || verifierLength > Pkce.MAX_VERIFIER_LENGTH) {
         throw new IllegalArgumentException("verifierLength must be in [43, 128], but was "
@@ -280,6 +360,12 @@ public final class AuthorizationCodeFlow {
       return this;
     }
 
+    /**
+     * Creates the flow with a fresh {@code state} and PKCE verifier.
+     *
+     * @return the flow
+     * @throws IllegalStateException when a required setting is missing
+     */
     public AuthorizationCodeFlow build() {
       if (authorizationEndpoint == null) {
         throw new IllegalStateException("authorizationEndpoint (or edge) must be set");

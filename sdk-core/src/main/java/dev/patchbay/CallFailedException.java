@@ -10,9 +10,22 @@ import java.time.Duration;
 public class CallFailedException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
+  /** The client-made call id. */
   private final String callId;
+  /** The number of invites sent. */
   private final int attempts;
 
+  /**
+   * A failed call.
+   *
+   * @param callId the client-made call id
+   * @param message what failed (never a secret)
+   * @param status the edge's status, or 0 if none
+   * @param attempts how many invites were sent
+   * @param retryable whether dialling again later may succeed
+   * @param retryAfter the delay the edge asked for, or null
+   * @param cause the underlying failure, or null
+   */
   public CallFailedException(
       String callId, String message, int status, int attempts, boolean retryable,
       Duration retryAfter, Throwable cause) {
@@ -21,12 +34,20 @@ public class CallFailedException extends PatchbayException {
     this.attempts = attempts;
   }
 
-  /** The client-made call id (the idempotency key of the invite). */
+  /**
+   * The client-made call id (the idempotency key of the invite).
+   *
+   * @return the call id
+   */
   public String callId() {
     return callId;
   }
 
-  /** How many invites were sent for this call before giving up. */
+  /**
+   * How many invites were sent for this call before giving up.
+   *
+   * @return the number of invites sent
+   */
   public int attempts() {
     return attempts;
   }

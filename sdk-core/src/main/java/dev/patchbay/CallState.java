@@ -24,7 +24,11 @@ public enum CallState {
   /** Terminal: could not be set up, or broke (busy, timeout, media failure, connection lost). */
   FAILED;
 
-  /** True for ENDED and FAILED. */
+  /**
+   * True for ENDED and FAILED.
+   *
+   * @return true when no further state follows
+   */
   public boolean isTerminal() {
     return this == ENDED || this == FAILED;
   }

@@ -4,6 +4,11 @@ package dev.patchbay;
 public class ClosedException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An operation refused because its owner was closed.
+   *
+   * @param message what was refused
+   */
   public ClosedException(String message) {
     super(message);
   }

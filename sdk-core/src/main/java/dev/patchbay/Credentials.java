@@ -31,12 +31,25 @@ public abstract sealed class Credentials
     this.clientSecret = clientSecret;
   }
 
-  /** Client credentials grant; the client authenticates with HTTP Basic. */
+  /**
+   * Client credentials grant; the client authenticates with HTTP Basic.
+   *
+   * @param clientId the OAuth client id
+   * @param clientSecret the client secret (never log it)
+   * @return the credentials
+   */
   public static ClientCredentials clientCredentials(String clientId, String clientSecret) {
     return new ClientCredentials(clientId, clientSecret, null);
   }
 
-  /** Client credentials grant asking for {@code scope} (space-separated), or null for the default. */
+  /**
+   * Client credentials grant asking for {@code scope} (space-separated), or null for the default.
+   *
+   * @param clientId the OAuth client id
+   * @param clientSecret the client secret (never log it)
+   * @param scope the scope, or null for the server's default
+   * @return the credentials
+   */
   public static ClientCredentials clientCredentials(
       String clientId, String clientSecret, String scope) {
     return new ClientCredentials(clientId, clientSecret, scope);
@@ -46,6 +59,9 @@ public abstract sealed class Credentials
    * Refresh token grant.
    *
    * @param clientSecret null for a public client (the client id is then sent in the form)
+   * @param clientId the OAuth client id
+   * @param refreshToken the refresh token (never log it)
+   * @return the credentials
    */
   public static RefreshToken refreshToken(
       String clientId, String clientSecret, String refreshToken) {
@@ -58,6 +74,10 @@ public abstract sealed class Credentials
    * {@link TokenExchange#withAudience(String)} / {@link TokenExchange#withScope(String)}.
    *
    * @param subjectTokenType for example {@link TokenExchange#ACCESS_TOKEN_TYPE}
+   * @param clientId the OAuth client id of the backend
+   * @param clientSecret the backend's client secret (never log it)
+   * @param subjectToken the user's token (never log it)
+   * @return the credentials
    */
   public static TokenExchange tokenExchange(
       String clientId, String clientSecret, String subjectToken, String subjectTokenType) {
@@ -65,17 +85,30 @@ public abstract sealed class Credentials
         clientId, clientSecret, subjectToken, subjectTokenType, null, null);
   }
 
-  /** Tokens the app obtains itself; the SDK caches them and asks again ahead of expiry. */
+  /**
+   * Tokens the app obtains itself; the SDK caches them and asks again ahead of expiry.
+   *
+   * @param provider the app's token source
+   * @return the credentials
+   */
   public static Provided provider(TokenProvider provider) {
     return new Provided(provider);
   }
 
-  /** The OAuth client id, or null for {@link #provider(TokenProvider)}. */
+  /**
+   * The OAuth client id, or null for {@link #provider(TokenProvider)}.
+   *
+   * @return the client id, or null
+   */
   public String clientId() {
     return clientId;
   }
 
-  /** The client secret (never log it), or null for a public client. */
+  /**
+   * The client secret (never log it), or null for a public client.
+   *
+   * @return the client secret, or null
+   */
   public String clientSecret() {
     return clientSecret;
   }
@@ -108,7 +141,11 @@ public abstract sealed class Credentials
       this.scope = optional("scope", scope);
     }
 
-    /** Requested scope, or null. */
+    /**
+     * Requested scope, or null.
+     *
+     * @return the scope, or null
+     */
     public String scope() {
       return scope;
     }
@@ -129,7 +166,11 @@ public abstract sealed class Credentials
       this.refreshToken = require("refreshToken", refreshToken);
     }
 
-    /** The initial refresh token (never log it). */
+    /**
+     * The initial refresh token (never log it).
+     *
+     * @return the refresh token
+     */
     public String refreshToken() {
       return refreshToken;
     }
@@ -164,31 +205,60 @@ public abstract sealed class Credentials
       this.scope = optional("scope", scope);
     }
 
-    /** A copy that asks for a token for {@code audience} (null to omit). */
+    /**
+     * A copy that asks for a token for {@code audience} (null to omit).
+     *
+     * @param audience the audience, or null
+     * @return the copy
+     */
     public TokenExchange withAudience(String audience) {
       return new TokenExchange(
           clientId(), clientSecret(), subjectToken, subjectTokenType, audience, scope);
     }
 
-    /** A copy that asks for {@code scope} (null to omit). */
+    /**
+     * A copy that asks for {@code scope} (null to omit).
+     *
+     * @param scope the scope, or null
+     * @return the copy
+     */
     public TokenExchange withScope(String scope) {
       return new TokenExchange(
           clientId(), clientSecret(), subjectToken, subjectTokenType, audience, scope);
     }
 
-    /** The token of the user the backend acts for (never log it). */
+    /**
+     * The token of the user the backend acts for (never log it).
+     *
+     * @return the subject token
+     */
     public String subjectToken() {
       return subjectToken;
     }
 
+    /**
+     * The RFC 8693 type of the subject token.
+     *
+     * @return the subject token type URI
+     */
     public String subjectTokenType() {
       return subjectTokenType;
     }
 
+    /**
+     * The audience to ask for, or null.
+     *
+     * @return the audience, or null
+     */
     public String audience() {
       return audience;
     }
 
+    /**
+     * The scope to ask for, or null.
+     *
+     * @return the scope, or null
+     */
     public String scope() {
       return scope;
     }
@@ -219,16 +289,29 @@ public abstract sealed class Credentials
       this.redirectUri = Objects.requireNonNull(redirectUri, "redirectUri must not be null");
     }
 
-    /** The authorization code (never log it). */
+    /**
+     * The authorization code (never log it).
+     *
+     * @return the code
+     */
     public String code() {
       return code;
     }
 
-    /** The PKCE code verifier (never log it). */
+    /**
+     * The PKCE code verifier (never log it).
+     *
+     * @return the verifier
+     */
     public String codeVerifier() {
       return codeVerifier;
     }
 
+    /**
+     * The redirect URI the code was issued for (sent again with the code).
+     *
+     * @return the redirect URI
+     */
     public URI redirectUri() {
       return redirectUri;
     }
@@ -250,6 +333,11 @@ public abstract sealed class Credentials
       this.provider = Objects.requireNonNull(provider, "provider must not be null");
     }
 
+    /**
+     * The app's token source.
+     *
+     * @return the provider
+     */
     public TokenProvider provider() {
       return provider;
     }

@@ -16,7 +16,11 @@ public record Diagnostics(
     int openSockets, int userAgents, int calls, int mediaSessions, int sdkThreads,
     int pendingTimers, long liveNativeObjects) {
 
-  /** True when nothing is held: no socket, agent, call, session, timer or native object. */
+  /**
+   * True when nothing is held: no socket, agent, call, session, timer or native object.
+   *
+   * @return true when everything is back to zero
+   */
   public boolean isIdle() {
     return openSockets == 0 && userAgents == 0 && calls == 0 && mediaSessions == 0
         && pendingTimers == 0 && liveNativeObjects == 0;

@@ -10,6 +10,15 @@ import java.time.Duration;
 public class EdgeRejectedException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A refusal by the edge.
+   *
+   * @param message what was refused (never a secret)
+   * @param status the edge's status
+   * @param retryable whether the same request may succeed later
+   * @param retryAfter the delay the edge asked for, or null
+   * @param cause the underlying failure, or null
+   */
   public EdgeRejectedException(
       String message, int status, boolean retryable, Duration retryAfter, Throwable cause) {
     super(message, cause, retryable, status, retryAfter);

@@ -7,6 +7,14 @@ import java.util.Objects;
  * belongs to ({@code sdpMid} and/or {@code sdpMLineIndex}).
  */
 public record IceCandidate(String sdpMid, int sdpMLineIndex, String candidate) {
+  /**
+   * Checks the candidate.
+   *
+   * @param sdpMid the media section's identification tag, or null
+   * @param sdpMLineIndex the index of the media section, 0 or more
+   * @param candidate the {@code candidate:} attribute line
+   * @throws IllegalArgumentException when the candidate is blank or the index negative
+   */
   public IceCandidate {
     Objects.requireNonNull(candidate, "candidate");
     if (candidate.isBlank()) {

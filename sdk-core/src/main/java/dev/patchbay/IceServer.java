@@ -5,6 +5,14 @@ import java.util.Objects;
 
 /** A STUN or TURN server. The credential never appears in {@link #toString()}. */
 public record IceServer(List<String> urls, String username, String credential) {
+  /**
+   * Checks the server.
+   *
+   * @param urls one or more {@code stun:}, {@code stuns:}, {@code turn:} or {@code turns:} URIs
+   * @param username the TURN user name, or null
+   * @param credential the TURN credential (never log it), or null
+   * @throws IllegalArgumentException when there is no URL or one has another scheme
+   */
   public IceServer {
     urls = List.copyOf(Objects.requireNonNull(urls, "urls"));
     if (urls.isEmpty()) {
@@ -19,10 +27,24 @@ public record IceServer(List<String> urls, String username, String credential) {
     }
   }
 
+  /**
+   * A STUN server without credentials.
+   *
+   * @param url a {@code stun:} or {@code stuns:} URI
+   * @return the server
+   */
   public static IceServer stun(String url) {
     return new IceServer(List.of(url), null, null);
   }
 
+  /**
+   * A TURN server.
+   *
+   * @param url a {@code turn:} or {@code turns:} URI
+   * @param username the TURN user name
+   * @param credential the TURN credential (never log it)
+   * @return the server
+   */
   public static IceServer turn(String url, String username, String credential) {
     return new IceServer(List.of(url), username, credential);
   }

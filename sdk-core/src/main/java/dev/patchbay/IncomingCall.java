@@ -7,7 +7,11 @@ import java.util.concurrent.CompletableFuture;
  * rejected, or retracted by the edge (then it ends with {@link EndReason#CANCELLED}).
  */
 public interface IncomingCall extends Call {
-  /** The caller, as the edge names it. */
+  /**
+   * The caller, as the edge names it.
+   *
+   * @return the caller
+   */
   default String from() {
     return remoteParty();
   }
@@ -15,10 +19,16 @@ public interface IncomingCall extends Call {
   /**
    * Answers the call. Completes with this call once media is connected, or exceptionally with a
    * {@link CallFailedException} (for example when the edge retracted the call first).
+   *
+   * @return a future that completes with the call once media is connected
    */
   CompletableFuture<Call> accept();
 
-  /** Declines the call with status 603; completes once the call is released. Idempotent. */
+  /**
+   * Declines the call with status 603; completes once the call is released. Idempotent.
+   *
+   * @return a future that completes once the call is released
+   */
   default CompletableFuture<Void> reject() {
     return reject(603, "declined");
   }
@@ -28,6 +38,8 @@ public interface IncomingCall extends Call {
    * call is released.
    *
    * @param reason a short reason for the caller; never put secrets in it
+   * @param status a SIP-style final status, 4xx to 6xx
+   * @return a future that completes once the call is released
    */
   CompletableFuture<Void> reject(int status, String reason);
 }

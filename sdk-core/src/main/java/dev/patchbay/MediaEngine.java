@@ -10,20 +10,37 @@ package dev.patchbay;
  */
 public interface MediaEngine extends AutoCloseable {
 
-  /** A short name for logs and diagnostics, such as {@code "webrtc"}. */
+  /**
+   * A short name for logs and diagnostics, such as {@code "webrtc"}.
+   *
+   * @return the engine's name
+   */
   String name();
 
   /**
    * Creates the media session of one call.
    *
+   * @param callId the call the session belongs to
+   * @param policy the ICE policy of the call (the edge's ICE servers already in front)
+   * @param listener where the session reports candidates and state
+   * @return the new session
    * @throws ClosedException when the engine is closed
    */
   MediaSession createSession(String callId, IcePolicy policy, MediaSession.Listener listener);
 
-  /** Sessions created and not yet closed. */
+  /**
+   * Sessions created and not yet closed.
+   *
+   * @return the number of open sessions
+   */
   int openSessions();
 
-  /** Native objects (peer connections, tracks, sources, factories) still alive; 0 for Java-only engines. */
+  /**
+   * Native objects (peer connections, tracks, sources, factories) still alive; 0 for Java-only
+   * engines.
+   *
+   * @return the number of live native objects
+   */
   default long liveNativeObjects() {
     return 0;
   }

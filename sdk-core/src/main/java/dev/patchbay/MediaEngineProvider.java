@@ -6,9 +6,17 @@ package dev.patchbay;
  * configured engine first; otherwise exactly one provider must be present.
  */
 public interface MediaEngineProvider {
-  /** The engine's name, as {@link MediaEngine#name()} reports it. */
+  /**
+   * The engine's name, as {@link MediaEngine#name()} reports it.
+   *
+   * @return the engine's name
+   */
   String name();
 
-  /** A new engine with default settings. */
+  /**
+   * A new engine with default settings.
+   *
+   * @return the new engine
+   */
   MediaEngine create();
 }

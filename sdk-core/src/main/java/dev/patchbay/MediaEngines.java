@@ -18,6 +18,8 @@ public final class MediaEngines {
    * A new engine that exchanges valid SDP and one trickled host candidate per description but
    * opens no media (no audio device, no native code): for backends and load tests. Media counts
    * as connected as soon as both descriptions are set.
+   *
+   * @return the new engine
    */
   public static MediaEngine signalingOnly() {
     return new SignalingOnlyMediaEngine();

@@ -19,43 +19,96 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MediaSession {
 
-  /** The call this session belongs to. */
+  /**
+   * The call this session belongs to.
+   *
+   * @return the call id
+   */
   String callId();
 
-  /** Creates an offer and sets it as the local description. */
+  /**
+   * Creates an offer and sets it as the local description.
+   *
+   * @param iceRestart true to restart ICE (new credentials) with this offer
+   * @return a future of the local offer
+   */
   CompletableFuture<SessionDescription> createOffer(boolean iceRestart);
 
-  /** Sets a remote offer, creates the answer and sets it as the local description. */
+  /**
+   * Sets a remote offer, creates the answer and sets it as the local description.
+   *
+   * @param offer the remote offer
+   * @return a future of the local answer
+   */
   CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer);
 
-  /** Sets the remote answer to this session's offer. */
+  /**
+   * Sets the remote answer to this session's offer.
+   *
+   * @param answer the remote answer
+   * @return a future that completes when the answer is set
+   */
   CompletableFuture<Void> acceptAnswer(SessionDescription answer);
 
-  /** Adds a trickled remote candidate; buffered until a remote description is set. */
+  /**
+   * Adds a trickled remote candidate; buffered until a remote description is set.
+   *
+   * @param candidate the remote candidate
+   */
   void addRemoteCandidate(IceCandidate candidate);
 
   /** The remote side has sent all its candidates for the current ICE generation. */
   void endOfRemoteCandidates();
 
+  /**
+   * The connectivity of this session's media.
+   *
+   * @return the current media state
+   */
   MediaState state();
 
-  /** Releases everything; idempotent; completes when released. Never fails. */
+  /**
+   * Releases everything; idempotent; completes when released. Never fails.
+   *
+   * @return a future that completes when everything is released
+   */
   CompletableFuture<Void> close();
 
-  /** Engine-specific controls (mute, hold, DTMF, stats) when this session offers them. */
+  /**
+   * Engine-specific controls (mute, hold, DTMF, stats) when this session offers them.
+   *
+   * @param <T> the control type
+   * @param type the class of the control
+   * @return the control, or empty when this session does not offer {@code type}
+   */
   default <T> Optional<T> unwrap(Class<T> type) {
     return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
   }
 
   /** What the session tells the SDK. Called on an engine thread; must not block. */
   interface Listener {
+    /**
+     * A local candidate was gathered and should be trickled to the remote side.
+     *
+     * @param candidate the local candidate
+     */
     void onLocalCandidate(IceCandidate candidate);
 
+    /** Gathering of local candidates finished for the current ICE generation. */
     void onLocalCandidatesComplete();
 
+    /**
+     * The media connectivity changed.
+     *
+     * @param state the new state
+     */
     void onStateChange(MediaState state);
 
-    /** The engine needs a new offer/answer exchange (hold, or ICE restart when true). */
+    /**
+     * The engine needs a new offer/answer exchange (hold, or ICE restart when true).
+     *
+     * @param iceRestart true when ICE must restart
+     */
     void onNegotiationNeeded(boolean iceRestart);
   }
 }

@@ -2,8 +2,11 @@ package dev.patchbay;
 
 /** Connectivity of a call's media, as its {@link MediaSession} reports it. */
 public enum MediaState {
+  /** Created; no connectivity check has started. */
   NEW,
+  /** ICE connectivity checks are running. */
   CONNECTING,
+  /** Media flows. */
   CONNECTED,
   /** Connectivity lost; the engine may still recover (ICE restart). */
   DISCONNECTED,

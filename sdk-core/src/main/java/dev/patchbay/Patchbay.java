@@ -129,6 +129,11 @@ public final class Patchbay implements AutoCloseable {
         threads.usesVirtualThreads());
   }
 
+  /**
+   * A builder; {@link Builder#edge(URI)} is required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -142,6 +147,8 @@ public final class Patchbay implements AutoCloseable {
    * @return completes with the connected agent, or exceptionally with a typed
    *     {@link PatchbayException} ({@link AuthenticationException}, {@link EdgeRejectedException},
    *     {@link ClosedException}); completions run on the app's callback executor
+   * @param credentials how this user obtains its own token
+   * @param options the user's tenant, user id, retry budgets and deadlines
    */
   public CompletableFuture<UserAgent> connect(Credentials credentials, UserAgentOptions options) {
     Objects.requireNonNull(credentials, "credentials must not be null");
@@ -158,17 +165,29 @@ public final class Patchbay implements AutoCloseable {
     return new RealUserAgent(rt, tokens, options).start();
   }
 
-  /** The media engine in use (explicit, or the one ServiceLoader found). */
+  /**
+   * The media engine in use (explicit, or the one ServiceLoader found).
+   *
+   * @return the media engine
+   */
   public MediaEngine mediaEngine() {
     return rt.media;
   }
 
-  /** True when SDK-owned executors run on virtual threads (Java 21+ and not disabled). */
+  /**
+   * True when SDK-owned executors run on virtual threads (Java 21+ and not disabled).
+   *
+   * @return true when virtual threads are in use
+   */
   public boolean usesVirtualThreads() {
     return threads.usesVirtualThreads();
   }
 
-  /** What this instance holds right now. */
+  /**
+   * What this instance holds right now.
+   *
+   * @return a snapshot of the counters
+   */
   public Diagnostics diagnostics() {
     return new Diagnostics(rt.openSockets.get(), rt.agents.size(), rt.liveCalls.get(),
         rt.media.openSessions(), threads.live(), rt.pendingTimers(),
@@ -279,6 +298,8 @@ public final class Patchbay implements AutoCloseable {
      * Accept a plaintext ({@code http://}) edge on a host that is not loopback — for a test
      * network behind a TLS-terminating proxy, say. Client secrets and tokens then travel in
      * clear; {@link #build()} logs one WARN line saying so. Default: refused.
+     *
+     * @return this builder
      */
     public Builder allowPlaintext() {
       this.allowPlaintext = true;
@@ -290,6 +311,10 @@ public final class Patchbay implements AutoCloseable {
      * certificate the platform's trust store does not hold (e.g. a self-signed test edge): trust
      * exactly that certificate or its CA. Certificates and host names are always verified;
      * there is no way to turn verification off. Default: the platform's trust store.
+     *
+     * @param socketFactory the TLS socket factory for the edge's connections
+     * @param trustManager the trust manager {@code socketFactory} was built from
+     * @return this builder
      */
     public Builder tls(javax.net.ssl.SSLSocketFactory socketFactory,
         javax.net.ssl.X509TrustManager trustManager) {
@@ -304,6 +329,9 @@ public final class Patchbay implements AutoCloseable {
      * on a loopback host ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}, e.g. a local fake
      * edge) unless {@link #allowPlaintext()} was called; {@link #build()} refuses it otherwise.
      * The token endpoints derive from this URI and follow the same rule.
+     *
+     * @param edge the edge's base URI
+     * @return this builder
      */
     public Builder edge(URI edge) {
       Objects.requireNonNull(edge, "edge must not be null");
@@ -319,12 +347,21 @@ public final class Patchbay implements AutoCloseable {
     /**
      * The media engine to use; the SDK takes ownership and closes it in {@link Patchbay#close()}.
      * Without one, exactly one {@link MediaEngineProvider} must be on the classpath.
+     *
+     * @param engine the media engine
+     * @return this builder
      */
     public Builder mediaEngine(MediaEngine engine) {
       this.mediaEngine = Objects.requireNonNull(engine, "mediaEngine must not be null");
       return this;
     }
 
+    /**
+     * Metrics and tracing hooks; default {@link PatchbayEventListener#NONE}.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder eventListener(PatchbayEventListener listener) {
       this.listener = Objects.requireNonNull(listener, "eventListener must not be null");
       return this;
@@ -333,6 +370,9 @@ public final class Patchbay implements AutoCloseable {
     /**
      * Where app callbacks and future completions run (owned by the app, not shut down by the
      * SDK). Default: an SDK-owned executor (virtual threads on Java 21+).
+     *
+     * @param executor the app's executor
+     * @return this builder
      */
     public Builder callbackExecutor(Executor executor) {
       this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor must not be null");
@@ -343,6 +383,11 @@ public final class Patchbay implements AutoCloseable {
      * Local caps for one tenant: open sockets and concurrent media negotiations. Work above a
      * cap waits locally instead of being refused by the edge. Caps the edge advertises in
      * {@code hello} lower these further.
+     *
+     * @param tenant the tenant
+     * @param maxSockets the most sockets open at once for the tenant
+     * @param maxNegotiations the most media negotiations at once for the tenant
+     * @return this builder
      */
     public Builder tenantLimits(String tenant, int maxSockets, int maxNegotiations) {
       Objects.requireNonNull(tenant, "tenant must not be null");
@@ -350,7 +395,13 @@ public final class Patchbay implements AutoCloseable {
       return this;
     }
 
-    /** Caps for tenants without {@link #tenantLimits}; default unlimited. */
+    /**
+     * Caps for tenants without {@link #tenantLimits}; default unlimited.
+     *
+     * @param maxSockets the most sockets open at once per tenant
+     * @param maxNegotiations the most media negotiations at once per tenant
+     * @return this builder
+     */
     public Builder defaultTenantLimits(int maxSockets, int maxNegotiations) {
       this.defaultLimits = new AdmissionControl.Limits(maxSockets, maxNegotiations);
       return this;
@@ -359,25 +410,43 @@ public final class Patchbay implements AutoCloseable {
     /**
      * Ping interval of sockets opened before any {@code hello} was seen; afterwards the edge's
      * advertised {@code heartbeatMs} is used. Default {@link #DEFAULT_HEARTBEAT}.
+     *
+     * @param interval the ping interval
+     * @return this builder
      */
     public Builder heartbeat(Duration interval) {
       this.heartbeat = positive("heartbeat", interval);
       return this;
     }
 
-    /** OkHttp's close-handshake deadline, after which a socket is cancelled. Default 5 s. */
+    /**
+     * OkHttp's close-handshake deadline, after which a socket is cancelled. Default 5 s.
+     *
+     * @param timeout the close-handshake deadline
+     * @return this builder
+     */
     public Builder closeHandshakeTimeout(Duration timeout) {
       this.closeHandshakeTimeout = positive("closeHandshakeTimeout", timeout);
       return this;
     }
 
-    /** How long before expiry tokens are refreshed. Default 60 s. */
+    /**
+     * How long before expiry tokens are refreshed. Default 60 s.
+     *
+     * @param margin the refresh margin
+     * @return this builder
+     */
     public Builder tokenRefreshMargin(Duration margin) {
       this.tokenRefreshMargin = positive("tokenRefreshMargin", margin);
       return this;
     }
 
-    /** Use virtual threads when the runtime has them (Java 21+). Default true. */
+    /**
+     * Use virtual threads when the runtime has them (Java 21+). Default true.
+     *
+     * @param enabled false to use platform threads even on Java 21+
+     * @return this builder
+     */
     public Builder virtualThreads(boolean enabled) {
       this.virtualThreads = enabled;
       return this;
@@ -388,6 +457,14 @@ public final class Patchbay implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Creates the instance and its executors; close it to release them.
+     *
+     * @return the new instance
+     * @throws IllegalStateException when no edge is set
+     * @throws PatchbayException when no media engine is set and not exactly one
+     *     {@link MediaEngineProvider} is on the classpath
+     */
     public Patchbay build() {
       if (edge == null) {
         throw new IllegalStateException("edge must be set, but was null");

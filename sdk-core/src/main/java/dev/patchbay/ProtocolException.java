@@ -8,10 +8,21 @@ package dev.patchbay;
 public class ProtocolException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A protocol violation.
+   *
+   * @param message what was wrong (never the payload)
+   */
   public ProtocolException(String message) {
     super(message);
   }
 
+  /**
+   * A protocol violation with its cause.
+   *
+   * @param message what was wrong (never the payload)
+   * @param cause the underlying failure
+   */
   public ProtocolException(String message, Throwable cause) {
     super(message, cause);
   }

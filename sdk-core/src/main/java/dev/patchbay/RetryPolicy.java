@@ -13,9 +13,13 @@ import java.util.Objects;
  * baseDelay * 2^n)))}. Immutable; build with {@link #custom()} or take {@link #ofDefaults()}.
  */
 public final class RetryPolicy {
+  /** Default of {@link #baseDelay()}: 250 ms. */
   public static final Duration DEFAULT_BASE_DELAY = Duration.ofMillis(250);
+  /** Default of {@link #maxDelay()}: 30 s. */
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
+  /** Default of {@link #maxAttempts()}: 6. */
   public static final int DEFAULT_MAX_ATTEMPTS = 6;
+  /** Default of {@link #deadline()}: 60 s. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
 
   private static final RetryPolicy DEFAULTS = custom().build();
@@ -32,14 +36,29 @@ public final class RetryPolicy {
     this.deadline = b.deadline;
   }
 
+  /**
+   * The default policy: 6 attempts within 60 s, 250 ms doubling to 30 s, full jitter.
+   *
+   * @return the default policy
+   */
   public static RetryPolicy ofDefaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder custom() {
     return new Builder();
   }
 
+  /**
+   * A builder starting from this policy.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder()
         .baseDelay(baseDelay)
@@ -48,22 +67,38 @@ public final class RetryPolicy {
         .deadline(deadline);
   }
 
-  /** First retry's upper bound; doubles per attempt until {@link #maxDelay()}. */
+  /**
+   * First retry's upper bound; doubles per attempt until {@link #maxDelay()}.
+   *
+   * @return the base delay
+   */
   public Duration baseDelay() {
     return baseDelay;
   }
 
-  /** Upper bound (the cap) of the client-chosen delay; jitter stays random below it. */
+  /**
+   * Upper bound (the cap) of the client-chosen delay; jitter stays random below it.
+   *
+   * @return the maximum delay
+   */
   public Duration maxDelay() {
     return maxDelay;
   }
 
-  /** Total attempts including the first one; 1 means no retry. */
+  /**
+   * Total attempts including the first one; 1 means no retry.
+   *
+   * @return the maximum number of attempts
+   */
   public int maxAttempts() {
     return maxAttempts;
   }
 
-  /** No retry is scheduled that would start later than this after the first attempt. */
+  /**
+   * No retry is scheduled that would start later than this after the first attempt.
+   *
+   * @return the deadline
+   */
   public Duration deadline() {
     return deadline;
   }
@@ -97,16 +132,34 @@ public final class RetryPolicy {
 
     private Builder() {}
 
+    /**
+     * The first retry's upper bound.
+     *
+     * @param baseDelay a positive duration
+     * @return this builder
+     */
     public Builder baseDelay(Duration baseDelay) {
       this.baseDelay = positive("baseDelay", baseDelay);
       return this;
     }
 
+    /**
+     * The cap of the client-chosen delay.
+     *
+     * @param maxDelay a positive duration
+     * @return this builder
+     */
     public Builder maxDelay(Duration maxDelay) {
       this.maxDelay = positive("maxDelay", maxDelay);
       return this;
     }
 
+    /**
+     * Total attempts including the first one.
+     *
+     * @param maxAttempts 1 or more
+     * @return this builder
+     */
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be >= 1, but was " + maxAttempts);
@@ -115,11 +168,23 @@ public final class RetryPolicy {
       return this;
     }
 
+    /**
+     * The time after the first attempt past which no retry starts.
+     *
+     * @param deadline a positive duration
+     * @return this builder
+     */
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
       return this;
     }
 
+    /**
+     * Creates the policy.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException when the base delay exceeds the maximum delay
+     */
     public RetryPolicy build() {
       if (maxDelay.compareTo(baseDelay) < 0) {
         throw new IllegalArgumentException(

@@ -8,8 +8,20 @@ import java.util.Objects;
  */
 public record SessionDescription(Type type, String sdp) {
   /** Offer or answer (RFC 3264). */
-  public enum Type { OFFER, ANSWER }
+  public enum Type {
+    /** The offer that opens a negotiation. */
+    OFFER,
+    /** The answer to an offer. */
+    ANSWER
+  }
 
+  /**
+   * Checks the description.
+   *
+   * @param type offer or answer
+   * @param sdp the SDP body, not blank
+   * @throws IllegalArgumentException when the SDP is blank
+   */
   public SessionDescription {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(sdp, "sdp");
@@ -18,10 +30,22 @@ public record SessionDescription(Type type, String sdp) {
     }
   }
 
+  /**
+   * An offer.
+   *
+   * @param sdp the SDP body
+   * @return the description
+   */
   public static SessionDescription offer(String sdp) {
     return new SessionDescription(Type.OFFER, sdp);
   }
 
+  /**
+   * An answer.
+   *
+   * @param sdp the SDP body
+   * @return the description
+   */
   public static SessionDescription answer(String sdp) {
     return new SessionDescription(Type.ANSWER, sdp);
   }

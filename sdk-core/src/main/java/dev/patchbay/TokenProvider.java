@@ -19,13 +19,20 @@ import java.util.concurrent.Executor;
  */
 public interface TokenProvider {
 
-  /** A currently valid token for this user. */
+  /**
+   * A currently valid token for this user.
+   *
+   * @return a stage that completes with the token
+   */
   CompletionStage<AccessToken> token();
 
   /**
    * The edge rejected {@code rejected} (401): return a different, fresh token. Returning the
    * same token again fails the caller with an {@link AuthenticationException}. Defaults to
    * {@link #token()}.
+   *
+   * @param rejected the token the edge rejected
+   * @return a stage that completes with a fresh token
    */
   default CompletionStage<AccessToken> refresh(AccessToken rejected) {
     return token();
@@ -35,6 +42,10 @@ public interface TokenProvider {
    * Adapts a blocking token source (for example a synchronous HTTP client of the app's identity
    * provider): {@code fetch} runs on {@code executor}, never on an SDK thread. A rejected token
    * is answered by calling {@code fetch} again.
+   *
+   * @param fetch the blocking token source
+   * @param executor where {@code fetch} runs
+   * @return the provider
    */
   static TokenProvider fromBlocking(Callable<AccessToken> fetch, Executor executor) {
     Objects.requireNonNull(fetch, "fetch must not be null");

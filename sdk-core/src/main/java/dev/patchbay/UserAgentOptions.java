@@ -11,12 +11,19 @@ import java.util.Objects;
  * Immutable; build with {@link #builder(String)}.
  */
 public final class UserAgentOptions {
+  /** Default of {@link #upgradeTimeout()}: 10 s. */
   public static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default of {@link #helloTimeout()}: 5 s. */
   public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(5);
+  /** Default of {@link #inviteTimeout()}: 30 s. */
   public static final Duration DEFAULT_INVITE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default of {@link #ringTimeout()}: 60 s. */
   public static final Duration DEFAULT_RING_TIMEOUT = Duration.ofSeconds(60);
+  /** Default of {@link #mediaTimeout()}: 15 s. */
   public static final Duration DEFAULT_MEDIA_TIMEOUT = Duration.ofSeconds(15);
+  /** Default of {@link #hangupTimeout()}: 5 s. */
   public static final Duration DEFAULT_HANGUP_TIMEOUT = Duration.ofSeconds(5);
+  /** Default of {@link #closeTimeout()}: 5 s. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Connect: 6 attempts within 60 s, 250 ms doubling to 30 s, full jitter. */
   public static final RetryPolicy DEFAULT_CONNECT_RETRY = RetryPolicy.ofDefaults();
@@ -59,15 +66,31 @@ public final class UserAgentOptions {
     this.closeTimeout = b.closeTimeout;
   }
 
-  /** Options for a user of {@code tenant}, with defaults for everything else. */
+  /**
+   * Options for a user of {@code tenant}, with defaults for everything else.
+   *
+   * @param tenant the user's tenant
+   * @return the options
+   */
   public static UserAgentOptions of(String tenant) {
     return builder(tenant).build();
   }
 
+  /**
+   * A builder for a user of {@code tenant}, with defaults for everything else.
+   *
+   * @param tenant the user's tenant
+   * @return a new builder
+   */
   public static Builder builder(String tenant) {
     return new Builder(tenant);
   }
 
+  /**
+   * A builder starting from these options.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(tenant);
     b.userId = userId;
@@ -85,65 +108,119 @@ public final class UserAgentOptions {
     return b;
   }
 
+  /**
+   * The user's tenant (admission is per tenant).
+   *
+   * @return the tenant
+   */
   public String tenant() {
     return tenant;
   }
 
-  /** The user id sent as {@code Patchbay-User}, or null to let the edge derive it from the token. */
+  /**
+   * The user id sent as {@code Patchbay-User}, or null to let the edge derive it from the token.
+   *
+   * @return the user id, or null
+   */
   public String userId() {
     return userId;
   }
 
+  /**
+   * How the user's calls gather and use ICE candidates.
+   *
+   * @return the ICE policy
+   */
   public IcePolicy icePolicy() {
     return icePolicy;
   }
 
-  /** Backoff and budget of the first connection (429/503 refusals, network errors). */
+  /**
+   * Backoff and budget of the first connection (429/503 refusals, network errors).
+   *
+   * @return the connect retry policy
+   */
   public RetryPolicy connectRetry() {
     return connectRetry;
   }
 
-  /** Backoff and budget of reconnects after a lost connection. */
+  /**
+   * Backoff and budget of reconnects after a lost connection.
+   *
+   * @return the reconnect retry policy
+   */
   public RetryPolicy reconnectRetry() {
     return reconnectRetry;
   }
 
-  /** Backoff and budget of an invite answered with 503/504 (same call id each time). */
+  /**
+   * Backoff and budget of an invite answered with 503/504 (same call id each time).
+   *
+   * @return the invite retry policy
+   */
   public RetryPolicy inviteRetry() {
     return inviteRetry;
   }
 
-  /** Deadline of the WebSocket upgrade (TCP connect + HTTP upgrade). */
+  /**
+   * Deadline of the WebSocket upgrade (TCP connect + HTTP upgrade).
+   *
+   * @return the upgrade deadline
+   */
   public Duration upgradeTimeout() {
     return upgradeTimeout;
   }
 
-  /** Deadline of the edge's {@code hello} after the upgrade. */
+  /**
+   * Deadline of the edge's {@code hello} after the upgrade.
+   *
+   * @return the hello deadline
+   */
   public Duration helloTimeout() {
     return helloTimeout;
   }
 
-  /** Deadline from sending an invite to the edge's first answer (ringing, answer or error). */
+  /**
+   * Deadline from sending an invite to the edge's first answer (ringing, answer or error).
+   *
+   * @return the invite deadline
+   */
   public Duration inviteTimeout() {
     return inviteTimeout;
   }
 
-  /** Deadline of the ringing phase (outbound: until answered; inbound: until accepted). */
+  /**
+   * Deadline of the ringing phase (outbound: until answered; inbound: until accepted).
+   *
+   * @return the ringing deadline
+   */
   public Duration ringTimeout() {
     return ringTimeout;
   }
 
-  /** Deadline from offer/answer to connected media. */
+  /**
+   * Deadline from offer/answer to connected media.
+   *
+   * @return the media deadline
+   */
   public Duration mediaTimeout() {
     return mediaTimeout;
   }
 
-  /** Deadline from {@code bye} to the edge's {@code ended}; media is released either way. */
+  /**
+   * Deadline from {@code bye} to the edge's {@code ended}; media is released either way.
+   *
+   * @return the hang-up deadline
+   */
   public Duration hangupTimeout() {
     return hangupTimeout;
   }
 
-  /** Deadline of the WebSocket close handshake; the socket is cancelled after it. */
+  /**
+   * Deadline of the WebSocket close handshake; the socket is cancelled after it.
+   *
+   * @return the close-handshake deadline
+   */
   public Duration closeTimeout() {
     return closeTimeout;
   }
@@ -175,66 +252,143 @@ public final class UserAgentOptions {
       this.tenant = name("tenant", tenant);
     }
 
+    /**
+     * The user id sent as {@code Patchbay-User}; default none (the edge derives it from the token).
+     *
+     * @param userId the user id
+     * @return this builder
+     */
     public Builder userId(String userId) {
       this.userId = name("userId", userId);
       return this;
     }
 
+    /**
+     * How the user's calls gather and use ICE candidates; default {@link IcePolicy#defaults()}.
+     *
+     * @param policy the ICE policy
+     * @return this builder
+     */
     public Builder icePolicy(IcePolicy policy) {
       this.icePolicy = Objects.requireNonNull(policy, "icePolicy must not be null");
       return this;
     }
 
+    /**
+     * Backoff and budget of the first connection.
+     *
+     * @param policy the retry policy
+     * @return this builder
+     */
     public Builder connectRetry(RetryPolicy policy) {
       this.connectRetry = Objects.requireNonNull(policy, "connectRetry must not be null");
       return this;
     }
 
+    /**
+     * Backoff and budget of reconnects.
+     *
+     * @param policy the retry policy
+     * @return this builder
+     */
     public Builder reconnectRetry(RetryPolicy policy) {
       this.reconnectRetry = Objects.requireNonNull(policy, "reconnectRetry must not be null");
       return this;
     }
 
+    /**
+     * Backoff and budget of invites answered with 503/504.
+     *
+     * @param policy the retry policy
+     * @return this builder
+     */
     public Builder inviteRetry(RetryPolicy policy) {
       this.inviteRetry = Objects.requireNonNull(policy, "inviteRetry must not be null");
       return this;
     }
 
+    /**
+     * Deadline of the WebSocket upgrade.
+     *
+     * @param d a positive duration
+     * @return this builder
+     */
     public Builder upgradeTimeout(Duration d) {
       this.upgradeTimeout = positive("upgradeTimeout", d);
       return this;
     }
 
+    /**
+     * Deadline of the edge's {@code hello}.
+     *
+     * @param d a positive duration
+     * @return this builder
+     */
     public Builder helloTimeout(Duration d) {
       this.helloTimeout = positive("helloTimeout", d);
       return this;
     }
 
+    /**
+     * Deadline from an invite to the edge's first answer.
+     *
+     * @param d a positive duration
+     * @return this builder
+     */
     public Builder inviteTimeout(Duration d) {
       this.inviteTimeout = positive("inviteTimeout", d);
       return this;
     }
 
+    /**
+     * Deadline of the ringing phase.
+     *
+     * @param d a positive duration
+     * @return this builder
+     */
     public Builder ringTimeout(Duration d) {
       this.ringTimeout = positive("ringTimeout", d);
       return this;
     }
 
+    /**
+     * Deadline from offer/answer to connected media.
+     *
+     * @param d a positive duration
+     * @return this builder
+     */
     public Builder mediaTimeout(Duration d) {
       this.mediaTimeout = positive("mediaTimeout", d);
       return this;
     }
 
+    /**
+     * Deadline from {@code bye} to the edge's {@code ended}.
+     *
+     * @param d a positive duration
+     * @return this builder
+     */
     public Builder hangupTimeout(Duration d) {
       this.hangupTimeout = positive("hangupTimeout", d);
       return this;
     }
 
+    /**
+     * Deadline of the WebSocket close handshake.
+     *
+     * @param d a positive duration
+     * @return this builder
+     */
     public Builder closeTimeout(Duration d) {
       this.closeTimeout = positive("closeTimeout", d);
       return this;
     }
 
+    /**
+     * Creates the options.
+     *
+     * @return the options
+     */
     public UserAgentOptions build() {
       return new UserAgentOptions(this);
     }

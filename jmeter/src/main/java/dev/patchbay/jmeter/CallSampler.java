@@ -24,29 +24,56 @@ public class CallSampler extends PatchbaySampler {
     return actions.call(getName(), engine, vars, callee, Math.max(0, holdMs), hangUp);
   }
 
-  /** Who to call: a user of the tenant or a built-in party such as {@code auto-answer}. */
+  /**
+   * Who to call: a user of the tenant or a built-in party such as {@code auto-answer}.
+   *
+   * @return the callee
+   */
   public String getCallee() {
     return callee;
   }
 
+  /**
+   * Sets {@link #getCallee()}.
+   *
+   * @param callee the new value
+   */
   public void setCallee(String callee) {
     this.callee = callee;
   }
 
-  /** How long the call is held once media is connected, in ms. */
+  /**
+   * How long the call is held once media is connected, in ms.
+   *
+   * @return the hold time in ms
+   */
   public long getHoldMs() {
     return holdMs;
   }
 
+  /**
+   * Sets {@link #getHoldMs()}.
+   *
+   * @param holdMs the new value
+   */
   public void setHoldMs(long holdMs) {
     this.holdMs = holdMs;
   }
 
-  /** Hang up after the hold (default); off leaves the call up for a hang-up sampler. */
+  /**
+   * Hang up after the hold (default); off leaves the call up for a hang-up sampler.
+   *
+   * @return true to hang up after the hold
+   */
   public boolean getHangUp() {
     return hangUp;
   }
 
+  /**
+   * Sets {@link #getHangUp()}.
+   *
+   * @param hangUp the new value
+   */
   public void setHangUp(boolean hangUp) {
     this.hangUp = hangUp;
   }

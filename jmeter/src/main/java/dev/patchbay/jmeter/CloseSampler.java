@@ -22,11 +22,20 @@ public class CloseSampler extends PatchbaySampler {
     return actions.close(getName(), engine, vars, verify);
   }
 
-  /** Also check that the whole Patchbay holds nothing any more (tearDown Thread Group). */
+  /**
+   * Also check that the whole Patchbay holds nothing any more (tearDown Thread Group).
+   *
+   * @return true to check that nothing is held
+   */
   public boolean getVerify() {
     return verify;
   }
 
+  /**
+   * Sets {@link #getVerify()}.
+   *
+   * @param verify the new value
+   */
   public void setVerify(boolean verify) {
     this.verify = verify;
   }

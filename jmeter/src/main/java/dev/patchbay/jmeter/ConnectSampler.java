@@ -24,29 +24,56 @@ public class ConnectSampler extends PatchbaySampler {
     return actions.connect(getName(), engine, vars, clientId, clientSecret, userId);
   }
 
-  /** OAuth client id of this thread's user, e.g. {@code ${user}}. */
+  /**
+   * OAuth client id of this thread's user, e.g. {@code ${user}}.
+   *
+   * @return the client id (JMeter expressions allowed)
+   */
   public String getClientId() {
     return clientId;
   }
 
+  /**
+   * Sets {@link #getClientId()}.
+   *
+   * @param clientId the new value
+   */
   public void setClientId(String clientId) {
     this.clientId = clientId;
   }
 
-  /** Client secret of this thread's user, e.g. {@code ${secret}}; never logged. */
+  /**
+   * Client secret of this thread's user, e.g. {@code ${secret}}; never logged.
+   *
+   * @return the client secret
+   */
   public String getClientSecret() {
     return clientSecret;
   }
 
+  /**
+   * Sets {@link #getClientSecret()}.
+   *
+   * @param clientSecret the new value
+   */
   public void setClientSecret(String clientSecret) {
     this.clientSecret = clientSecret;
   }
 
-  /** User id sent to the edge; empty: the client id. */
+  /**
+   * User id sent to the edge; empty: the client id.
+   *
+   * @return the user id, or empty
+   */
   public String getUserId() {
     return userId;
   }
 
+  /**
+   * Sets {@link #getUserId()}.
+   *
+   * @param userId the new value
+   */
   public void setUserId(String userId) {
     this.userId = userId;
   }

@@ -159,155 +159,308 @@ public class PatchbayConfig extends ConfigTestElement implements TestBean, TestS
     return patchbayName == null || patchbayName.isBlank() ? "patchbay" : patchbayName.trim();
   }
 
-  /** Name the samplers use to find this Patchbay; default {@code patchbay}. */
+  /**
+   * Name the samplers use to find this Patchbay; default {@code patchbay}.
+   *
+   * @return the name
+   */
   public String getPatchbayName() {
     return patchbayName;
   }
 
+  /**
+   * Sets {@link #getPatchbayName()}.
+   *
+   * @param patchbayName the new value
+   */
   public void setPatchbayName(String patchbayName) {
     this.patchbayName = patchbayName;
   }
 
-  /** The edge's base URL, e.g. {@code https://edge.example.com}. */
+  /**
+   * The edge's base URL, e.g. {@code https://edge.example.com}.
+   *
+   * @return the edge URL
+   */
   public String getEdgeUrl() {
     return edgeUrl;
   }
 
+  /**
+   * Sets {@link #getEdgeUrl()}.
+   *
+   * @param edgeUrl the new value
+   */
   public void setEdgeUrl(String edgeUrl) {
     this.edgeUrl = edgeUrl;
   }
 
-  /** The tenant every user agent belongs to. */
+  /**
+   * The tenant every user agent belongs to.
+   *
+   * @return the tenant
+   */
   public String getTenant() {
     return tenant;
   }
 
+  /**
+   * Sets {@link #getTenant()}.
+   *
+   * @param tenant the new value
+   */
   public void setTenant(String tenant) {
     this.tenant = tenant;
   }
 
-  /** {@link #MEDIA_SIGNALING_ONLY} (default) or {@link #MEDIA_CLASSPATH}. */
+  /**
+   * {@link #MEDIA_SIGNALING_ONLY} (default) or {@link #MEDIA_CLASSPATH}.
+   *
+   * @return the media engine choice
+   */
   public String getMediaEngine() {
     return mediaEngine;
   }
 
+  /**
+   * Sets {@link #getMediaEngine()}.
+   *
+   * @param mediaEngine the new value
+   */
   public void setMediaEngine(String mediaEngine) {
     this.mediaEngine = mediaEngine;
   }
 
-  /** Accept a plaintext {@code http://} edge that is not on loopback. */
+  /**
+   * Accept a plaintext {@code http://} edge that is not on loopback.
+   *
+   * @return true to accept a plaintext edge off loopback
+   */
   public boolean getAllowPlaintext() {
     return allowPlaintext;
   }
 
+  /**
+   * Sets {@link #getAllowPlaintext()}.
+   *
+   * @param allowPlaintext the new value
+   */
   public void setAllowPlaintext(boolean allowPlaintext) {
     this.allowPlaintext = allowPlaintext;
   }
 
-  /** Local cap of open sockets of the tenant (queues locally); 0: the edge's advertised cap. */
+  /**
+   * Local cap of open sockets of the tenant (queues locally); 0: the edge's advertised cap.
+   *
+   * @return the socket cap, or 0
+   */
   public int getMaxSockets() {
     return maxSockets;
   }
 
+  /**
+   * Sets {@link #getMaxSockets()}.
+   *
+   * @param maxSockets the new value
+   */
   public void setMaxSockets(int maxSockets) {
     this.maxSockets = maxSockets;
   }
 
-  /** Local cap of concurrent media negotiations; 0: the edge's advertised cap. */
+  /**
+   * Local cap of concurrent media negotiations; 0: the edge's advertised cap.
+   *
+   * @return the negotiation cap, or 0
+   */
   public int getMaxNegotiations() {
     return maxNegotiations;
   }
 
+  /**
+   * Sets {@link #getMaxNegotiations()}.
+   *
+   * @param maxNegotiations the new value
+   */
   public void setMaxNegotiations(int maxNegotiations) {
     this.maxNegotiations = maxNegotiations;
   }
 
-  /** Connect attempts (429/503/network) including the first; 0: SDK default (6). */
+  /**
+   * Connect attempts (429/503/network) including the first; 0: SDK default (6).
+   *
+   * @return the connect attempts, or 0
+   */
   public int getConnectAttempts() {
     return connectAttempts;
   }
 
+  /**
+   * Sets {@link #getConnectAttempts()}.
+   *
+   * @param connectAttempts the new value
+   */
   public void setConnectAttempts(int connectAttempts) {
     this.connectAttempts = connectAttempts;
   }
 
-  /** No connect retry starts later than this; 0: SDK default (60 s). */
+  /**
+   * No connect retry starts later than this; 0: SDK default (60 s).
+   *
+   * @return the connect deadline in ms, or 0
+   */
   public long getConnectDeadlineMs() {
     return connectDeadlineMs;
   }
 
+  /**
+   * Sets {@link #getConnectDeadlineMs()}.
+   *
+   * @param connectDeadlineMs the new value
+   */
   public void setConnectDeadlineMs(long connectDeadlineMs) {
     this.connectDeadlineMs = connectDeadlineMs;
   }
 
-  /** Invites sent for a call answered 503/504 (same call id); 0: SDK default (3). */
+  /**
+   * Invites sent for a call answered 503/504 (same call id); 0: SDK default (3).
+   *
+   * @return the invite attempts, or 0
+   */
   public int getInviteAttempts() {
     return inviteAttempts;
   }
 
+  /**
+   * Sets {@link #getInviteAttempts()}.
+   *
+   * @param inviteAttempts the new value
+   */
   public void setInviteAttempts(int inviteAttempts) {
     this.inviteAttempts = inviteAttempts;
   }
 
-  /** No invite retry starts later than this; 0: SDK default (60 s). */
+  /**
+   * No invite retry starts later than this; 0: SDK default (60 s).
+   *
+   * @return the invite deadline in ms, or 0
+   */
   public long getInviteDeadlineMs() {
     return inviteDeadlineMs;
   }
 
+  /**
+   * Sets {@link #getInviteDeadlineMs()}.
+   *
+   * @param inviteDeadlineMs the new value
+   */
   public void setInviteDeadlineMs(long inviteDeadlineMs) {
     this.inviteDeadlineMs = inviteDeadlineMs;
   }
 
-  /** Deadline of the WebSocket upgrade; 0: SDK default (10 s). */
+  /**
+   * Deadline of the WebSocket upgrade; 0: SDK default (10 s).
+   *
+   * @return the upgrade deadline in ms, or 0
+   */
   public long getUpgradeTimeoutMs() {
     return upgradeTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getUpgradeTimeoutMs()}.
+   *
+   * @param upgradeTimeoutMs the new value
+   */
   public void setUpgradeTimeoutMs(long upgradeTimeoutMs) {
     this.upgradeTimeoutMs = upgradeTimeoutMs;
   }
 
-  /** Deadline of the edge's hello; 0: SDK default (5 s). */
+  /**
+   * Deadline of the edge's hello; 0: SDK default (5 s).
+   *
+   * @return the hello deadline in ms, or 0
+   */
   public long getHelloTimeoutMs() {
     return helloTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getHelloTimeoutMs()}.
+   *
+   * @param helloTimeoutMs the new value
+   */
   public void setHelloTimeoutMs(long helloTimeoutMs) {
     this.helloTimeoutMs = helloTimeoutMs;
   }
 
-  /** Deadline from invite to the edge's first answer; 0: SDK default (30 s). */
+  /**
+   * Deadline from invite to the edge's first answer; 0: SDK default (30 s).
+   *
+   * @return the invite deadline in ms, or 0
+   */
   public long getInviteTimeoutMs() {
     return inviteTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getInviteTimeoutMs()}.
+   *
+   * @param inviteTimeoutMs the new value
+   */
   public void setInviteTimeoutMs(long inviteTimeoutMs) {
     this.inviteTimeoutMs = inviteTimeoutMs;
   }
 
-  /** Deadline of ringing; 0: SDK default (60 s). */
+  /**
+   * Deadline of ringing; 0: SDK default (60 s).
+   *
+   * @return the ringing deadline in ms, or 0
+   */
   public long getRingTimeoutMs() {
     return ringTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getRingTimeoutMs()}.
+   *
+   * @param ringTimeoutMs the new value
+   */
   public void setRingTimeoutMs(long ringTimeoutMs) {
     this.ringTimeoutMs = ringTimeoutMs;
   }
 
-  /** Deadline from offer/answer to connected media; 0: SDK default (15 s). */
+  /**
+   * Deadline from offer/answer to connected media; 0: SDK default (15 s).
+   *
+   * @return the media deadline in ms, or 0
+   */
   public long getMediaTimeoutMs() {
     return mediaTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getMediaTimeoutMs()}.
+   *
+   * @param mediaTimeoutMs the new value
+   */
   public void setMediaTimeoutMs(long mediaTimeoutMs) {
     this.mediaTimeoutMs = mediaTimeoutMs;
   }
 
-  /** Upper bound of one blocking wait of a sampler; 0: 180 s. */
+  /**
+   * Upper bound of one blocking wait of a sampler; 0: 180 s.
+   *
+   * @return the wait bound in ms, or 0
+   */
   public long getSampleTimeoutMs() {
     return sampleTimeoutMs;
   }
 
+  /**
+   * Sets {@link #getSampleTimeoutMs()}.
+   *
+   * @param sampleTimeoutMs the new value
+   */
   public void setSampleTimeoutMs(long sampleTimeoutMs) {
     this.sampleTimeoutMs = sampleTimeoutMs;
   }

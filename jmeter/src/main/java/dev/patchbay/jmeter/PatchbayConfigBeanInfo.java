@@ -6,6 +6,9 @@ import org.apache.jmeter.testbeans.gui.TypeEditor;
 
 /** GUI description of {@link PatchbayConfig} (texts in {@code PatchbayConfigResources}). */
 public class PatchbayConfigBeanInfo extends BeanInfoSupport {
+  /**
+   * Describes the properties of {@link PatchbayConfig} for the JMeter GUI: groups, names, defaults.
+   */
   public PatchbayConfigBeanInfo() {
     super(PatchbayConfig.class);
     createPropertyGroup("edge", new String[] {"patchbayName", "edgeUrl", "tenant",

@@ -69,11 +69,20 @@ public abstract class PatchbaySampler extends AbstractSampler
     ThreadAgent.closeAll(JMeterContextService.getContext().getVariables());
   }
 
-  /** Name of the {@link PatchbayConfig} to use; default {@code patchbay}. */
+  /**
+   * Name of the {@link PatchbayConfig} to use; default {@code patchbay}.
+   *
+   * @return the name
+   */
   public String getPatchbayName() {
     return patchbayName;
   }
 
+  /**
+   * Sets {@link #getPatchbayName()}.
+   *
+   * @param patchbayName the new value
+   */
   public void setPatchbayName(String patchbayName) {
     this.patchbayName = patchbayName;
   }

@@ -89,78 +89,141 @@ public final class FakeEdge implements AutoCloseable {
     this.faults = new Faults(faultState, model, tokens);
   }
 
-  /** A builder with {@link Profile#LENIENT} defaults. */
+  /**
+   * A builder with {@link Profile#LENIENT} defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The HTTP base URI, e.g. {@code http://127.0.0.1:41234}. */
+  /**
+   * The HTTP base URI, e.g. {@code http://127.0.0.1:41234}.
+   *
+   * @return the base URI
+   */
   public URI uri() {
     return base;
   }
 
-  /** The signaling WebSocket URI, e.g. {@code ws://127.0.0.1:41234/v1/signaling}. */
+  /**
+   * The signaling WebSocket URI, e.g. {@code ws://127.0.0.1:41234/v1/signaling}.
+   *
+   * @return the signaling URI
+   */
   public URI signalingUri() {
     String ws = "https".equals(base.getScheme()) ? "wss://" : "ws://";
     return URI.create(ws + base.getHost() + ":" + base.getPort() + "/v1/signaling");
   }
 
-  /** The bound port. */
+  /**
+   * The bound port.
+   *
+   * @return the port
+   */
   public int port() {
     return base.getPort();
   }
 
-  /** Scriptable faults. */
+  /**
+   * Scriptable faults.
+   *
+   * @return the faults of this edge
+   */
   public Faults faults() {
     return faults;
   }
 
-  /** An immutable snapshot of the counters. */
+  /**
+   * An immutable snapshot of the counters.
+   *
+   * @return the counters
+   */
   public Counters counters() {
     return new Counters(counters.snapshot(), counters.refusalSnapshot());
   }
 
-  /** Times of every upgrade attempt attributed to the user (refused ones included). */
+  /**
+   * Times of every upgrade attempt attributed to the user (refused ones included).
+   *
+   * @param user the user id
+   * @return the upgrade times, oldest first
+   */
   public List<Instant> handshakes(String user) {
     return model.handshakes(user);
   }
 
-  /** The frame log of a user (all their connections, both directions). */
+  /**
+   * The frame log of a user (all their connections, both directions).
+   *
+   * @param user the user id
+   * @return the user's frame log
+   */
   public FrameLog frames(String user) {
     return model.frames(user);
   }
 
-  /** Upgraded sockets not yet closed (draining ones included). */
+  /**
+   * Upgraded sockets not yet closed (draining ones included).
+   *
+   * @return the number of open sockets
+   */
   public int openSockets() {
     return model.openSockets();
   }
 
-  /** Calls not yet ended (queued, ringing, active, or waiting for a resume). */
+  /**
+   * Calls not yet ended (queued, ringing, active, or waiting for a resume).
+   *
+   * @return the number of open calls
+   */
   public int openCalls() {
     return model.openCalls();
   }
 
-  /** Media slots held, summed over tenants. */
+  /**
+   * Media slots held, summed over tenants.
+   *
+   * @return the number of held media slots
+   */
   public int heldMediaSlots() {
     return model.heldMediaSlots();
   }
 
-  /** Invites waiting for a media slot, summed over tenants. */
+  /**
+   * Invites waiting for a media slot, summed over tenants.
+   *
+   * @return the number of queued invites
+   */
   public int queuedInvites() {
     return model.queuedInvites();
   }
 
-  /** Access tokens neither expired nor revoked. */
+  /**
+   * Access tokens neither expired nor revoked.
+   *
+   * @return the number of live tokens
+   */
   public int liveTokens() {
     return tokens.liveAccessTokens();
   }
 
-  /** The newest protocol violations clients committed (at most 256), oldest first. */
+  /**
+   * The newest protocol violations clients committed (at most 256), oldest first.
+   *
+   * @return the violations
+   */
   public List<Violation> violations() {
     return model.violations();
   }
 
-  /** Access tokens of {@code user} that are neither expired nor revoked. */
+  /**
+   * Access tokens of {@code user} that are neither expired nor revoked.
+   *
+   * @param user the user id
+   * @return the number of the user's live tokens
+   */
   public int liveTokens(String user) {
     return tokens.liveAccessTokensOf(user).size();
   }
@@ -174,7 +237,11 @@ public final class FakeEdge implements AutoCloseable {
     return tokens.liveAccessTokensOf(user);
   }
 
-  /** Server threads Jetty currently holds. */
+  /**
+   * Server threads Jetty currently holds.
+   *
+   * @return the number of server threads
+   */
   public int serverThreads() {
     return server.serverThreads();
   }
@@ -182,6 +249,9 @@ public final class FakeEdge implements AutoCloseable {
   /**
    * An opaque user assertion for token exchange ({@code subject_token_type =
    * urn:ietf:params:oauth:token-type:id_token}), as an identity provider would issue it.
+   *
+   * @param user the user id
+   * @return the subject token
    */
   public String subjectTokenFor(String user) {
     var u = directory.user(user);
@@ -199,6 +269,8 @@ public final class FakeEdge implements AutoCloseable {
    * timeout. Edge-originated calls take no media slot.
    *
    * @return the callId
+   * @param from the caller's name as the user sees it
+   * @param toUser the connected user to call
    * @throws IllegalStateException if the user has no open socket
    */
   public String placeCall(String from, String toUser) {
@@ -208,30 +280,57 @@ public final class FakeEdge implements AutoCloseable {
   /**
    * Hangs up an edge-originated call: {@code cancel} while it rings, {@code bye} once
    * answered. Returns false if the call is already gone.
+   *
+   * @param callId the id {@link #placeCall} returned
+   * @return true when the call was hung up, false when it was already gone
    */
   public boolean hangUp(String callId) {
     return model.hangUp(callId, "remote-hangup");
   }
 
-  /** Adds a user at run time (e.g. from a load test). */
+  /**
+   * Adds a user at run time (e.g. from a load test).
+   *
+   * @param tenant the tenant (declared if needed)
+   * @param user the user id (its OAuth client id)
+   * @param secret the user's client secret
+   * @return this edge
+   */
   public FakeEdge addUser(String tenant, String user, String secret) {
     directory.add(new EdgeSettings.Client(tenant, user, secret, false));
     return this;
   }
 
-  /** Adds a tenant's backend client at run time. */
+  /**
+   * Adds a tenant's backend client at run time.
+   *
+   * @param tenant the tenant
+   * @param clientId the backend's OAuth client id
+   * @param secret the backend's client secret
+   * @return this edge
+   */
   public FakeEdge addBackendClient(String tenant, String clientId, String secret) {
     directory.add(new EdgeSettings.Client(tenant, clientId, secret, true));
     return this;
   }
 
-  /** Changes the lifetime of tokens issued from now on. */
+  /**
+   * Changes the lifetime of tokens issued from now on.
+   *
+   * @param ttl the token lifetime
+   * @return this edge
+   */
   public FakeEdge tokenTtl(Duration ttl) {
     this.tokenTtl = TenantSpec.positive("tokenTtl", ttl);
     return this;
   }
 
-  /** Turns the frame logs on or off (off for throughput runs). */
+  /**
+   * Turns the frame logs on or off (off for throughput runs).
+   *
+   * @param enabled true to log frames
+   * @return this edge
+   */
   public FakeEdge frameLog(boolean enabled) {
     model.frameLogEnabled(enabled);
     return this;
@@ -245,7 +344,11 @@ public final class FakeEdge implements AutoCloseable {
     assertNoLeaks(settings.leakGrace());
   }
 
-  /** {@link #assertNoLeaks()} with an explicit grace period. */
+  /**
+   * {@link #assertNoLeaks()} with an explicit grace period.
+   *
+   * @param grace how long to wait for things to close
+   */
   public void assertNoLeaks(Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     while (true) {
@@ -350,6 +453,10 @@ public final class FakeEdge implements AutoCloseable {
     /**
      * Serves {@code https}/{@code wss} with the (e.g. self-signed) key in {@code keyStore}
      * instead of plain http/ws. Clients must trust that certificate explicitly.
+     *
+     * @param keyStore the key store holding the server key and certificate
+     * @param password the password of the key store and key
+     * @return this builder
      */
     public Builder tls(java.security.KeyStore keyStore, char[] password) {
       this.tlsKeyStore = Objects.requireNonNull(keyStore, "keyStore");
@@ -361,18 +468,32 @@ public final class FakeEdge implements AutoCloseable {
      * Told every secret the edge mints (access and refresh tokens, authorization codes, subject
      * tokens), e.g. to register them with a log-capture check. Called on server threads; must be
      * cheap and thread-safe.
+     *
+     * @param listener called with each secret
+     * @return this builder
      */
     public Builder secretListener(Consumer<String> listener) {
       this.secretListener = Objects.requireNonNull(listener, "secretListener");
       return this;
     }
 
-    /** Declares a tenant with profile defaults. */
+    /**
+     * Declares a tenant with profile defaults.
+     *
+     * @param id the tenant id
+     * @return this builder
+     */
     public Builder tenant(String id) {
       return tenant(id, t -> { });
     }
 
-    /** Declares a tenant and sets its limits. */
+    /**
+     * Declares a tenant and sets its limits.
+     *
+     * @param id the tenant id
+     * @param spec sets the tenant's limits
+     * @return this builder
+     */
     public Builder tenant(String id, Consumer<TenantSpec> spec) {
       requireName("tenant", id);
       Objects.requireNonNull(spec, "spec").accept(new TenantSpec()); // validate now, not at start
@@ -380,7 +501,14 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** A user: an OAuth client whose client id is the user id. Declares the tenant if needed. */
+    /**
+     * A user: an OAuth client whose client id is the user id. Declares the tenant if needed.
+     *
+     * @param tenant the user's tenant
+     * @param user the user id
+     * @param secret the user's client secret
+     * @return this builder
+     */
     public Builder user(String tenant, String user, String secret) {
       requireName("user", user);
       tenant(tenant);
@@ -388,7 +516,14 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** A tenant's backend service allowed to use token exchange for that tenant's users. */
+    /**
+     * A tenant's backend service allowed to use token exchange for that tenant's users.
+     *
+     * @param tenant the tenant
+     * @param clientId the backend's OAuth client id
+     * @param secret the backend's client secret
+     * @return this builder
+     */
     public Builder backendClient(String tenant, String clientId, String secret) {
       requireName("clientId", clientId);
       tenant(tenant);
@@ -396,19 +531,34 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** Field-like or lenient defaults (explicit settings win). */
+    /**
+     * Field-like or lenient defaults (explicit settings win).
+     *
+     * @param profile the profile
+     * @return this builder
+     */
     public Builder profile(Profile profile) {
       this.profile = Objects.requireNonNull(profile, "profile");
       return this;
     }
 
-    /** Host to bind (default 127.0.0.1). */
+    /**
+     * Host to bind (default 127.0.0.1).
+     *
+     * @param host the host name or address
+     * @return this builder
+     */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
-    /** Port to bind (default 0: any free port). */
+    /**
+     * Port to bind (default 0: any free port).
+     *
+     * @param port the port, or 0
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, but was " + port);
@@ -417,19 +567,34 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** Lifetime of access tokens (default 1 h; seconds work for expiry tests). */
+    /**
+     * Lifetime of access tokens (default 1 h; seconds work for expiry tests).
+     *
+     * @param ttl the token lifetime
+     * @return this builder
+     */
     public Builder tokenTtl(Duration ttl) {
       this.tokenTtl = TenantSpec.positive("tokenTtl", ttl);
       return this;
     }
 
-    /** Ping interval; a ping unanswered by the next one closes the socket with 4008. */
+    /**
+     * Ping interval; a ping unanswered by the next one closes the socket with 4008.
+     *
+     * @param interval the ping interval
+     * @return this builder
+     */
     public Builder heartbeat(Duration interval) {
       this.heartbeat = TenantSpec.positive("heartbeat", interval);
       return this;
     }
 
-    /** How long calls survive a lost socket waiting for {@code resume} (LENIENT 1 s, FIELD 30 s). */
+    /**
+     * How long calls survive a lost socket waiting for {@code resume} (LENIENT 1 s, FIELD 30 s).
+     *
+     * @param window the resume window
+     * @return this builder
+     */
     public Builder resumeWindow(Duration window) {
       Objects.requireNonNull(window, "resumeWindow");
       if (window.isNegative()) {
@@ -439,25 +604,46 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** How long an incoming call rings before the edge sends {@code cancel} (LENIENT 10 s). */
+    /**
+     * How long an incoming call rings before the edge sends {@code cancel} (LENIENT 10 s).
+     *
+     * @param timeout the ringing time
+     * @return this builder
+     */
     public Builder incomingTimeout(Duration timeout) {
       this.incomingTimeout = TenantSpec.positive("incomingTimeout", timeout);
       return this;
     }
 
-    /** When {@code no-answer} gives up with error 480 (LENIENT 2 s, FIELD 30 s). */
+    /**
+     * When {@code no-answer} gives up with error 480 (LENIENT 2 s, FIELD 30 s).
+     *
+     * @param timeout the no-answer time
+     * @return this builder
+     */
     public Builder noAnswerTimeout(Duration timeout) {
       this.noAnswerTimeout = TenantSpec.positive("noAnswerTimeout", timeout);
       return this;
     }
 
-    /** How long {@code slow-answer} rings before answering (LENIENT 1 s, FIELD 8 s). */
+    /**
+     * How long {@code slow-answer} rings before answering (LENIENT 1 s, FIELD 8 s).
+     *
+     * @param delay the ringing time before the answer
+     * @return this builder
+     */
     public Builder slowAnswerDelay(Duration delay) {
       this.slowAnswerDelay = TenantSpec.positive("slowAnswerDelay", delay);
       return this;
     }
 
-    /** Random delay range of every handshake (FIELD: 50–500 ms; LENIENT: none). */
+    /**
+     * Random delay range of every handshake (FIELD: 50–500 ms; LENIENT: none).
+     *
+     * @param min the shortest delay
+     * @param max the longest delay
+     * @return this builder
+     */
     public Builder handshakeDelay(Duration min, Duration max) {
       Objects.requireNonNull(min, "min");
       Objects.requireNonNull(max, "max");
@@ -470,13 +656,23 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** Seed of every random fault decision (default 42). */
+    /**
+     * Seed of every random fault decision (default 42).
+     *
+     * @param seed the seed
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Largest accepted text frame in chars (default 65,536); longer ones close with 1009. */
+    /**
+     * Largest accepted text frame in chars (default 65,536); longer ones close with 1009.
+     *
+     * @param chars the largest frame, in chars
+     * @return this builder
+     */
     public Builder maxFrameChars(int chars) {
       if (chars < 256) {
         throw new IllegalArgumentException("maxFrameChars must be >= 256, but was " + chars);
@@ -485,7 +681,12 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** Frames kept per user in {@link FrameLog} (default 10,000; oldest dropped). */
+    /**
+     * Frames kept per user in {@link FrameLog} (default 10,000; oldest dropped).
+     *
+     * @param frames the frames kept per user
+     * @return this builder
+     */
     public Builder frameLogCapacity(int frames) {
       if (frames < 1) {
         throw new IllegalArgumentException("frameLogCapacity must be >= 1, but was " + frames);
@@ -494,19 +695,36 @@ public final class FakeEdge implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link FakeEdge#assertNoLeaks()} waits for things to close (default 2 s). */
+    /**
+     * How long {@link FakeEdge#assertNoLeaks()} waits for things to close (default 2 s).
+     *
+     * @param grace the grace period
+     * @return this builder
+     */
     public Builder leakGrace(Duration grace) {
       this.leakGrace = Objects.requireNonNull(grace, "leakGrace");
       return this;
     }
 
-    /** An ICE server advertised in {@code hello} (none by default). */
+    /**
+     * An ICE server advertised in {@code hello} (none by default).
+     *
+     * @param urls the server's {@code stun:}/{@code turn:} URIs
+     * @param username the TURN user name, or null
+     * @param credential the TURN credential, or null
+     * @return this builder
+     */
     public Builder iceServer(List<String> urls, String username, String credential) {
       iceServers.add(new Frames.IceServer(urls, username, credential));
       return this;
     }
 
-    /** Jetty's thread-pool ceiling (default 64). */
+    /**
+     * Jetty's thread-pool ceiling (default 64).
+     *
+     * @param threads the most threads
+     * @return this builder
+     */
     public Builder maxThreads(int threads) {
       if (threads < 8) {
         throw new IllegalArgumentException("maxThreads must be >= 8, but was " + threads);
@@ -519,13 +737,20 @@ public final class FakeEdge implements AutoCloseable {
      * Serves the admin endpoints under {@code /admin/} (counters, reset, users, faults,
      * subject tokens, handshakes; see {@code docs/protocol.md}). Off by default; the
      * standalone launcher turns them on.
+     *
+     * @param on true to serve them
+     * @return this builder
      */
     public Builder adminEndpoints(boolean on) {
       this.adminEndpoints = on;
       return this;
     }
 
-    /** Starts the edge; it listens when this returns. */
+    /**
+     * Starts the edge; it listens when this returns.
+     *
+     * @return the running edge
+     */
     public FakeEdge start() {
       boolean field = profile == Profile.FIELD;
       Map<String, TenantLimits> resolved = new LinkedHashMap<>();

@@ -26,6 +26,12 @@ import java.util.concurrent.CountDownLatch;
 public final class FakeEdgeLauncher {
   private FakeEdgeLauncher() {}
 
+  /**
+   * Starts the edge and runs until the process is killed.
+   *
+   * @param args the options shown above; {@code --help} lists them all
+   * @throws Exception when the edge cannot start
+   */
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     FakeEdge edge;

@@ -35,6 +35,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Inherited
 @ExtendWith(FakeEdgeExtension.class)
 public @interface FakeEdgeTest {
-  /** Whether to fail a test that leaves sockets, calls or media slots open (default true). */
+  /**
+   * Whether to fail a test that leaves sockets, calls or media slots open (default true).
+   *
+   * @return whether to check for leaks
+   */
   boolean checkLeaks() default true;
 }

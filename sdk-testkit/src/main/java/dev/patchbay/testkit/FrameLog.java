@@ -19,7 +19,12 @@ public final class FrameLog {
   private final LinkedBlockingDeque<LoggedFrame> pending;
   private final LinkedBlockingDeque<LoggedFrame> history;
 
-  /** Creates an empty log (used by the edge; tests get logs from {@link FakeEdge#frames}). */
+  /**
+   * Creates an empty log (used by the edge; tests get logs from {@link FakeEdge#frames}).
+   *
+   * @param user the user the log belongs to
+   * @param capacity the most frames kept (oldest dropped)
+   */
   public FrameLog(String user, int capacity) {
     this.user = user;
     this.capacity = capacity;
@@ -27,7 +32,11 @@ public final class FrameLog {
     this.history = new LinkedBlockingDeque<>();
   }
 
-  /** Appends a frame (called by the edge). */
+  /**
+   * Appends a frame (called by the edge).
+   *
+   * @param frame the frame
+   */
   public void append(LoggedFrame frame) {
     add(pending, frame);
     add(history, frame);
@@ -40,13 +49,23 @@ public final class FrameLog {
     q.offerLast(frame);
   }
 
-  /** The next frame, waiting up to {@code timeout}; AssertionError if none arrives. */
+  /**
+   * The next frame, waiting up to {@code timeout}; AssertionError if none arrives.
+   *
+   * @param timeout how long to wait
+   * @return the frame
+   */
   public LoggedFrame take(Duration timeout) {
     return poll(timeout).orElseThrow(() -> new AssertionError(
         "no frame for " + user + " within " + timeout.toMillis() + " ms"));
   }
 
-  /** The next frame, waiting up to {@code timeout}, or empty. */
+  /**
+   * The next frame, waiting up to {@code timeout}, or empty.
+   *
+   * @param timeout how long to wait
+   * @return the frame, or empty
+   */
   public Optional<LoggedFrame> poll(Duration timeout) {
     try {
       return Optional.ofNullable(pending.pollFirst(timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -59,6 +78,12 @@ public final class FrameLog {
   /**
    * The next frame of {@code type} in {@code direction}, consuming (and skipping) frames before
    * it; AssertionError if none arrives within {@code timeout}.
+   *
+   * @param <T> the frame type
+   * @param direction the direction
+   * @param type the frame class
+   * @param timeout how long to wait
+   * @return the frame
    */
   public <T extends Frame> T take(LoggedFrame.Direction direction, Class<T> type,
       Duration timeout) {
@@ -76,22 +101,46 @@ public final class FrameLog {
     }
   }
 
-  /** Shorthand for the next edge→client frame of {@code type}. */
+  /**
+   * Shorthand for the next edge→client frame of {@code type}.
+   *
+   * @param <T> the frame type
+   * @param type the frame class
+   * @param timeout how long to wait
+   * @return the frame
+   */
   public <T extends Frame> T takeSent(Class<T> type, Duration timeout) {
     return take(LoggedFrame.Direction.TO_CLIENT, type, timeout);
   }
 
-  /** Shorthand for the next client→edge frame of {@code type}. */
+  /**
+   * Shorthand for the next client→edge frame of {@code type}.
+   *
+   * @param <T> the frame type
+   * @param type the frame class
+   * @param timeout how long to wait
+   * @return the frame
+   */
   public <T extends Frame> T takeReceived(Class<T> type, Duration timeout) {
     return take(LoggedFrame.Direction.FROM_CLIENT, type, timeout);
   }
 
-  /** Every frame still in the history (consumed or not), oldest first. */
+  /**
+   * Every frame still in the history (consumed or not), oldest first.
+   *
+   * @return the frames, oldest first
+   */
   public List<LoggedFrame> snapshot() {
     return new ArrayList<>(history);
   }
 
-  /** Frames of {@code type} sent to the client so far (history, not consuming). */
+  /**
+   * Frames of {@code type} sent to the client so far (history, not consuming).
+   *
+   * @param <T> the frame type
+   * @param type the frame class
+   * @return the frames, oldest first
+   */
   public <T extends Frame> List<T> sent(Class<T> type) {
     List<T> out = new ArrayList<>();
     for (LoggedFrame f : history) {

@@ -23,7 +23,13 @@ public record LoggedFrame(Direction direction, String connectionId, String type,
     TO_CLIENT
   }
 
-  /** The frame as the given type; throws AssertionError when it is another type. */
+  /**
+   * The frame as the given type; throws AssertionError when it is another type.
+   *
+   * @param <T> the frame type
+   * @param type the frame class
+   * @return the frame
+   */
   public <T extends Frame> T as(Class<T> type) {
     if (!type.isInstance(frame)) {
       throw new AssertionError("expected a " + type.getSimpleName() + " frame but was " + this.type);

@@ -22,25 +22,45 @@ public final class TenantSpec {
 
   TenantSpec() {}
 
-  /** Live sockets of the tenant; further upgrades get 503 with Retry-After. */
+  /**
+   * Live sockets of the tenant; further upgrades get 503 with Retry-After.
+   *
+   * @param cap the most live sockets
+   * @return this spec
+   */
   public TenantSpec socketCap(int cap) {
     this.socketCap = positive("socketCap", cap);
     return this;
   }
 
-  /** Live sockets of one user; further upgrades get 429 with Retry-After. */
+  /**
+   * Live sockets of one user; further upgrades get 429 with Retry-After.
+   *
+   * @param limit the most live sockets per user
+   * @return this spec
+   */
   public TenantSpec userSocketLimit(int limit) {
     this.userSocketLimit = positive("userSocketLimit", limit);
     return this;
   }
 
-  /** Concurrent negotiating or active calls (media slots) of the tenant. */
+  /**
+   * Concurrent negotiating or active calls (media slots) of the tenant.
+   *
+   * @param slots the number of media slots
+   * @return this spec
+   */
   public TenantSpec mediaCapacity(int slots) {
     this.mediaCapacity = positive("mediaCapacity", slots);
     return this;
   }
 
-  /** Invites allowed to wait for a media slot; a full queue answers error 503 at once. */
+  /**
+   * Invites allowed to wait for a media slot; a full queue answers error 503 at once.
+   *
+   * @param limit the most waiting invites
+   * @return this spec
+   */
   public TenantSpec mediaQueueLimit(int limit) {
     if (limit < 0) {
       throw new IllegalArgumentException("mediaQueueLimit must be >= 0, but was " + limit);
@@ -49,27 +69,49 @@ public final class TenantSpec {
     return this;
   }
 
-  /** Longest wait for a media slot before the invite fails with error 504. */
+  /**
+   * Longest wait for a media slot before the invite fails with error 504.
+   *
+   * @param timeout the longest wait
+   * @return this spec
+   */
   public TenantSpec negotiationTimeout(Duration timeout) {
     this.negotiationTimeout = positive("negotiationTimeout", timeout);
     return this;
   }
 
-  /** Token-bucket rate limit of upgrades (429 with Retry-After); 0 disables. */
+  /**
+   * Token-bucket rate limit of upgrades (429 with Retry-After); 0 disables.
+   *
+   * @param perSecond the sustained rate, or 0 for none
+   * @param burst the bucket size
+   * @return this spec
+   */
   public TenantSpec upgradeRateLimit(double perSecond, int burst) {
     this.upgradesPerSecond = rate("upgradeRateLimit", perSecond);
     this.upgradeBurst = positive("burst", burst);
     return this;
   }
 
-  /** Token-bucket rate limit of {@code /oauth/token} requests (429 with Retry-After); 0 disables. */
+  /**
+   * Token-bucket rate limit of {@code /oauth/token} requests (429 with Retry-After); 0 disables.
+   *
+   * @param perSecond the sustained rate, or 0 for none
+   * @param burst the bucket size
+   * @return this spec
+   */
   public TenantSpec tokenRateLimit(double perSecond, int burst) {
     this.tokensPerSecond = rate("tokenRateLimit", perSecond);
     this.tokenBurst = positive("burst", burst);
     return this;
   }
 
-  /** Retry-After sent with 503 (socket cap) refusals and media-queue errors. */
+  /**
+   * Retry-After sent with 503 (socket cap) refusals and media-queue errors.
+   *
+   * @param retryAfter the Retry-After delay
+   * @return this spec
+   */
   public TenantSpec retryAfter(Duration retryAfter) {
     this.retryAfter = positive("retryAfter", retryAfter);
     return this;

@@ -15,6 +15,15 @@ import java.util.Objects;
  */
 public record Violation(Instant at, String kind, String user, String connectionId,
     String detail) {
+  /**
+   * Checks the required components.
+   *
+   * @param at when the edge saw it
+   * @param kind the kind of violation
+   * @param user the token's user, or null
+   * @param connectionId the connection the token is bound to, or null
+   * @param detail what the client did
+   */
   public Violation {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(kind, "kind");

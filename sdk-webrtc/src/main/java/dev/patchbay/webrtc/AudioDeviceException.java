@@ -6,6 +6,11 @@ import dev.patchbay.PatchbayException;
 public class AudioDeviceException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An audio device failure.
+   *
+   * @param message which device and why (the fix when there is one)
+   */
   public AudioDeviceException(String message) {
     super(message);
   }

@@ -22,10 +22,18 @@ public interface AudioInput {
   /** Samples in one 10 ms frame. */
   int FRAME_SAMPLES = SAMPLE_RATE / 100;
 
-  /** Fills {@code frame} ({@link #FRAME_SAMPLES} samples) with the next 10 ms of audio. */
+  /**
+   * Fills {@code frame} ({@link #FRAME_SAMPLES} samples) with the next 10 ms of audio.
+   *
+   * @param frame the buffer to fill
+   */
   void read(short[] frame);
 
-  /** Silence. */
+  /**
+   * Silence.
+   *
+   * @return an input that sends silence
+   */
   static AudioInput silence() {
     return frame -> java.util.Arrays.fill(frame, (short) 0);
   }
@@ -35,6 +43,7 @@ public interface AudioInput {
    *
    * @param hz frequency, 20..20000
    * @param amplitude 0..1 of full scale
+   * @return the tone input
    */
   static AudioInput tone(double hz, double amplitude) {
     if (!(hz >= 20 && hz <= 20_000)) {
@@ -56,6 +65,9 @@ public interface AudioInput {
   /**
    * Plays a 16-bit PCM WAV file once (mono or stereo, any rate; converted to 48 kHz mono), then
    * silence. The file is read completely when this method is called.
+   *
+   * @param file the WAV file
+   * @return the file input
    */
   static AudioInput wav(Path file) {
     try {
@@ -69,6 +81,9 @@ public interface AudioInput {
    * The app's own stream of little-endian signed 16-bit mono PCM at 48 kHz (for example a
    * backend's media). Reads at most one frame per call with {@link InputStream#available()} so
    * that it never blocks the media thread; missing samples are sent as silence.
+   *
+   * @param pcm16le48kMono the PCM stream; the app closes it
+   * @return the stream input
    */
   static AudioInput stream(InputStream pcm16le48kMono) {
     Objects.requireNonNull(pcm16le48kMono, "pcm16le48kMono");
@@ -88,7 +103,12 @@ public interface AudioInput {
     };
   }
 
-  /** Plays {@code samples} (48 kHz mono) once, then silence. */
+  /**
+   * Plays {@code samples} (48 kHz mono) once, then silence.
+   *
+   * @param samples the samples, 48 kHz mono
+   * @return the sample input
+   */
   static AudioInput pcm(short[] samples) {
     short[] copy = samples.clone();
     int[] position = {0};

@@ -22,22 +22,38 @@ public final class LevelMeter implements AudioSink {
     frames++;
   }
 
-  /** RMS of the last frame, 0..1 of full scale. */
+  /**
+   * RMS of the last frame, 0..1 of full scale.
+   *
+   * @return the RMS level, 0..1
+   */
   public double rms() {
     return rms;
   }
 
-  /** RMS of the last frame in dBFS (-inf for silence). */
+  /**
+   * RMS of the last frame in dBFS (-inf for silence).
+   *
+   * @return the RMS level in dBFS
+   */
   public double rmsDbfs() {
     return 20 * Math.log10(rms);
   }
 
-  /** Peak of the last frame, 0..1 of full scale. */
+  /**
+   * Peak of the last frame, 0..1 of full scale.
+   *
+   * @return the peak level, 0..1
+   */
   public double peak() {
     return peak;
   }
 
-  /** Frames received so far. */
+  /**
+   * Frames received so far.
+   *
+   * @return the number of frames
+   */
   public long frames() {
     return frames;
   }

@@ -20,6 +20,11 @@ public final class WavRecorder implements AudioSink, AutoCloseable {
   private long dataBytes;
   private boolean closed;
 
+  /**
+   * A recorder that creates {@code file} with the first frame.
+   *
+   * @param file the WAV file to write (replaced if it exists)
+   */
   public WavRecorder(Path file) {
     this.file = file;
   }
@@ -51,7 +56,11 @@ public final class WavRecorder implements AudioSink, AutoCloseable {
     }
   }
 
-  /** Bytes of audio written so far. */
+  /**
+   * Bytes of audio written so far.
+   *
+   * @return the number of audio bytes written
+   */
   public synchronized long dataBytes() {
     return dataBytes;
   }

@@ -91,11 +91,20 @@ public final class WebRtcMediaEngine implements MediaEngine {
     }
   }
 
-  /** An engine with headless audio that sends silence. */
+  /**
+   * An engine with headless audio that sends silence.
+   *
+   * @return the new engine
+   */
   public static WebRtcMediaEngine create() {
     return builder().build();
   }
 
+  /**
+   * A builder: headless audio sending silence unless configured otherwise.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -191,6 +200,9 @@ public final class WebRtcMediaEngine implements MediaEngine {
      * Uses this recording device (by name or descriptor) instead of headless audio.
      * {@link #build()} fails with {@link AudioDeviceException} (naming the devices that do
      * exist) when it does not exist or the machine has no audio layer; it never aborts the JVM.
+     *
+     * @param deviceName the device's name or descriptor
+     * @return this builder
      */
     public Builder microphone(String deviceName) {
       Objects.requireNonNull(deviceName, "deviceName");
@@ -201,13 +213,23 @@ public final class WebRtcMediaEngine implements MediaEngine {
       return this;
     }
 
-    /** The audio every call sends (headless mode). */
+    /**
+     * The audio every call sends (headless mode).
+     *
+     * @param input the audio to send
+     * @return this builder
+     */
     public Builder audioInput(AudioInput input) {
       Objects.requireNonNull(input, "input");
       return audioInput(callId -> input);
     }
 
-    /** The audio each call sends, by call id (headless mode); called once per call. */
+    /**
+     * The audio each call sends, by call id (headless mode); called once per call.
+     *
+     * @param inputs the audio to send, by call id
+     * @return this builder
+     */
     public Builder audioInput(Function<String, AudioInput> inputs) {
       this.inputs = Objects.requireNonNull(inputs, "inputs");
       return this;
@@ -216,6 +238,9 @@ public final class WebRtcMediaEngine implements MediaEngine {
     /**
      * How long the peer connection factory outlives its last call, waiting for the next one
      * ({@link Duration#ZERO}: disposed with the last call). Default 2 s.
+     *
+     * @param linger how long the factory waits for the next call, zero or more
+     * @return this builder
      */
     public Builder factoryLinger(Duration linger) {
       Objects.requireNonNull(linger, "linger");
@@ -226,6 +251,12 @@ public final class WebRtcMediaEngine implements MediaEngine {
       return this;
     }
 
+    /**
+     * Deadline of a session's close (peer connection, tracks, sources) on the media thread.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
     public Builder closeTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
       if (timeout.isNegative() || timeout.isZero()) {
@@ -235,6 +266,13 @@ public final class WebRtcMediaEngine implements MediaEngine {
       return this;
     }
 
+    /**
+     * Creates the engine.
+     *
+     * @return the engine
+     * @throws AudioDeviceException when the configured microphone does not exist or the machine has
+     *     no audio layer
+     */
     public WebRtcMediaEngine build() {
       return new WebRtcMediaEngine(this);
     }

@@ -14,9 +14,19 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface WebRtcMediaSession extends MediaSession {
 
-  /** Mutes or unmutes the outgoing audio (the remote party hears silence). */
+  /**
+   * Mutes or unmutes the outgoing audio (the remote party hears silence).
+   *
+   * @param muted true to mute, false to unmute
+   * @return a future that completes when the change is applied
+   */
   CompletableFuture<Void> mute(boolean muted);
 
+  /**
+   * Whether the outgoing audio is muted.
+   *
+   * @return true when muted
+   */
   boolean muted();
 
   /**
@@ -24,9 +34,17 @@ public interface WebRtcMediaSession extends MediaSession {
    * change needs an offer/answer exchange: the session asks for it through
    * {@link MediaSession.Listener#onNegotiationNeeded(boolean)} with {@code false}, and the
    * new direction is in the next {@link #createOffer(boolean)}.
+   *
+   * @param onHold true to hold, false to resume
+   * @return a future that completes when the new direction is negotiated
    */
   CompletableFuture<Void> hold(boolean onHold);
 
+  /**
+   * Whether the call is on hold.
+   *
+   * @return true when on hold
+   */
   boolean onHold();
 
   /**
@@ -40,20 +58,45 @@ public interface WebRtcMediaSession extends MediaSession {
    */
   CompletableFuture<Void> sendDtmf(String tones, Duration toneDuration, Duration gap);
 
-  /** A statistics snapshot (RTT, jitter, packets lost, bytes). */
+  /**
+   * A statistics snapshot (RTT, jitter, packets lost, bytes).
+   *
+   * @return a future of the snapshot
+   */
   CompletableFuture<MediaStats> stats();
 
-  /** Replaces what this call sends (app-fed audio; ignored with a real microphone). */
+  /**
+   * Replaces what this call sends (app-fed audio; ignored with a real microphone).
+   *
+   * @param input the audio to send from now on
+   */
   void audioInput(AudioInput input);
 
-  /** Adds a sink for the remote party's audio. */
+  /**
+   * Adds a sink for the remote party's audio.
+   *
+   * @param sink the sink, called every 10 ms on a media thread
+   */
   void addAudioSink(AudioSink sink);
 
+  /**
+   * Removes a sink added with {@link #addAudioSink}.
+   *
+   * @param sink the sink
+   */
   void removeAudioSink(AudioSink sink);
 
-  /** ICE restarts this session has requested so far. */
+  /**
+   * ICE restarts this session has requested so far.
+   *
+   * @return the number of ICE restarts
+   */
   int iceRestarts();
 
-  /** Why the media failed, once {@link #state()} is {@link dev.patchbay.MediaState#FAILED}. */
+  /**
+   * Why the media failed, once {@link #state()} is {@link dev.patchbay.MediaState#FAILED}.
+   *
+   * @return the failure reason, or empty while the media has not failed
+   */
   Optional<String> failureReason();
 }
