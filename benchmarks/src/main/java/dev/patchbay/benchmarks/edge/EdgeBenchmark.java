@@ -31,6 +31,10 @@ public final class EdgeBenchmark {
   private EdgeBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    // no configuration on this class path means logback's DEBUG default: gigabytes of log
+    // that also drag the figures down (issue 15)
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.WARN);
     int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;

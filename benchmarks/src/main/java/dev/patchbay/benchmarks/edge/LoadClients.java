@@ -32,6 +32,10 @@ public final class LoadClients {
   private LoadClients() {}
 
   public static void main(String[] args) throws Exception {
+    // no configuration on this class path means logback's DEBUG default: gigabytes of log
+    // that also drag the figures down (issue 15)
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.WARN);
     URI base = URI.create(args[1]);
     switch (args[0]) {
       case "idle" -> idle(base, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
