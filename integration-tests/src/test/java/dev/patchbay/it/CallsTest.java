@@ -9,7 +9,7 @@ import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
 import dev.patchbay.IncomingCall;
 import dev.patchbay.UserAgent;
-import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.testkit.LoggedFrame;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -194,10 +194,9 @@ class CallsTest extends EdgeFixture {
 
     session.requestIceRestart();
 
-    Frames.Offer offer = edge.frames("alice").takeReceived(Frames.Offer.class,
-        Duration.ofSeconds(5));
+    LoggedFrame offer = edge.frames("alice").takeReceived("offer", Duration.ofSeconds(5));
     assertThat(offer.callId()).isEqualTo(call.id());
-    assertThat(offer.iceRestart()).isTrue();
+    assertThat(offer.field("iceRestart")).isEqualTo("true");
     await().untilAsserted(() -> assertThat(session.acceptedAnswers.get()).isEqualTo(2));
     assertThat(call.state()).isEqualTo(CallState.ACTIVE);
     get(call.hangUp());
@@ -225,7 +224,7 @@ class CallsTest extends EdgeFixture {
       assertThat(aliceSession.acceptedOffers.get()).isEqualTo(1);
       assertThat(bobSession.acceptedAnswers.get()).isEqualTo(1);
     });
-    assertThat(edge.frames("alice").takeReceived(Frames.Answer.class, Duration.ofSeconds(5))
+    assertThat(edge.frames("alice").takeReceived("answer", Duration.ofSeconds(5))
         .callId()).isEqualTo(call.id());
     get(call.hangUp());
     alice.close();

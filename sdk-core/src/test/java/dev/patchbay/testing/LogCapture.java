@@ -118,6 +118,17 @@ public final class LogCapture {
     return leaks;
   }
 
+  /**
+   * The rendered events captured from index {@code from} on (see {@link #eventCount()}), e.g.
+   * to assert what one test logged.
+   */
+  public static List<String> eventsSince(int from) {
+    synchronized (lock) {
+      return List.copyOf(events.subList(Math.min(Math.max(0, from), events.size()),
+          events.size()));
+    }
+  }
+
   /** How many events were captured so far (not counting dropped ones). */
   public static int eventCount() {
     synchronized (lock) {

@@ -5,6 +5,7 @@ import dev.patchbay.testkit.internal.EdgeServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ final class AdminEndpoints {
     r.put("/admin/users", post((rq, rs, cb, p) -> {
       String tenant = require(p, "tenant");
       String secret = require(p, "secret");
+      configureTenant(tenant, p);
       if (p.containsKey("count")) {
         int n = Integer.parseInt(p.get("count"));
         String prefix = p.getOrDefault("prefix", "user-");
@@ -70,20 +72,130 @@ final class AdminEndpoints {
       edge.tokenTtl(Duration.ofMillis(Long.parseLong(require(p, "ms"))));
       json(rs, cb, 200, Map.of("tokenTtlMs", Long.parseLong(p.get("ms"))));
     }));
-    r.put("/admin/frame-log", post((rq, rs, cb, p) -> {
+    r.put("/admin/frame-log", getOrPost((rq, rs, cb) -> {
+      Fields q = Request.extractQueryParameters(rq);
+      String user = q.getValue("user");
+      if (user == null || user.isEmpty()) {
+        json(rs, cb, 400, Map.of("error", "user is required"));
+        return;
+      }
+      int since = q.getValue("since") == null ? 0 : Integer.parseInt(q.getValue("since"));
+      List<LoggedFrame> all = edge.frames(user).snapshot();
+      List<Map<String, Object>> frames = new ArrayList<>();
+      for (int i = Math.max(0, since); i < all.size(); i++) {
+        LoggedFrame f = all.get(i);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("direction", f.direction().name());
+        m.put("connectionId", f.connectionId());
+        m.put("type", f.type());
+        m.put("callId", f.callId());
+        m.put("at", f.at().toString());
+        m.put("text", f.text());
+        frames.add(m);
+      }
+      json(rs, cb, 200, Map.of("user", user, "next", all.size(), "frames", frames));
+    }, (rq, rs, cb, p) -> {
       edge.frameLog(Boolean.parseBoolean(require(p, "on")));
       json(rs, cb, 200, Map.of("frameLog", Boolean.parseBoolean(p.get("on"))));
     }));
-    r.put("/admin/faults", post((rq, rs, cb, p) -> {
-      applyFault(p);
-      json(rs, cb, 200, Map.of("fault", p.get("fault")));
-    }));
+    r.put("/admin/faults", getOrPost((rq, rs, cb) -> json(rs, cb, 200, Map.of("fired",
+        edge.faults().fired().stream().map(FaultForm::json).toList())), (rq, rs, cb, p) -> {
+          Map<String, Object> armed = applyFault(p);
+          json(rs, cb, 200, armed);
+        }));
+    r.put("/admin/tenants", getOrPost((rq, rs, cb) -> json(rs, cb, 200, tenants()),
+        (rq, rs, cb, p) -> {
+          configureTenant(require(p, "tenant"), p);
+          json(rs, cb, 200, tenants());
+        }));
+    r.put("/admin/open", (rq, rs, cb) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("openSockets", edge.openSockets());
+      m.put("openCalls", edge.openCalls());
+      m.put("heldMediaSlots", edge.heldMediaSlots());
+      m.put("queuedInvites", edge.queuedInvites());
+      m.put("description", edge.describeOpen());
+      json(rs, cb, 200, m);
+    });
+    r.put("/admin/tokens", (rq, rs, cb) -> {
+      Fields q = Request.extractQueryParameters(rq);
+      String user = q.getValue("user");
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("liveTokens", edge.liveTokens());
+      if (user != null) {
+        m.put("user", user);
+        m.put("userLiveTokens", edge.liveTokens(user));
+        m.put("issuedAt", edge.liveTokenIssueTimes(user).stream().map(Instant::toString)
+            .toList());
+      }
+      json(rs, cb, 200, m);
+    });
+    r.put("/admin/raw-frame", post((rq, rs, cb, p) -> json(rs, cb, 200, Map.of("sockets",
+        edge.faults().sendRawText(require(p, "user"), require(p, "text"))))));
     return r;
   }
 
-  private void applyFault(Map<String, String> p) {
-    Faults f = edge.faults();
+  /** Applies the tenant-limit fields of {@code p} (none: nothing changes) to {@code tenant}. */
+  private void configureTenant(String tenant, Map<String, String> p) {
+    boolean any = false;
+    for (String k : LIMIT_FIELDS) {
+      any |= p.containsKey(k);
+    }
+    if (!any) {
+      return;
+    }
+    edge.tenantLimits(tenant, t -> {
+      if (p.containsKey("socketCap")) {
+        t.socketCap(intOf(p, "socketCap"));
+      }
+      if (p.containsKey("userSocketLimit")) {
+        t.userSocketLimit(intOf(p, "userSocketLimit"));
+      }
+      if (p.containsKey("mediaCapacity")) {
+        t.mediaCapacity(intOf(p, "mediaCapacity"));
+      }
+      if (p.containsKey("mediaQueueLimit")) {
+        t.mediaQueueLimit(intOf(p, "mediaQueueLimit"));
+      }
+      if (p.containsKey("negotiationTimeoutMs")) {
+        t.negotiationTimeout(Duration.ofMillis(longOf(p, "negotiationTimeoutMs")));
+      }
+      if (p.containsKey("retryAfterMs")) {
+        t.retryAfter(Duration.ofMillis(longOf(p, "retryAfterMs")));
+      }
+      if (p.containsKey("upgradesPerSecond")) {
+        t.upgradeRateLimit(Double.parseDouble(p.get("upgradesPerSecond")),
+            p.containsKey("upgradeBurst") ? intOf(p, "upgradeBurst") : 40);
+      }
+      if (p.containsKey("tokensPerSecond")) {
+        t.tokenRateLimit(Double.parseDouble(p.get("tokensPerSecond")),
+            p.containsKey("tokenBurst") ? intOf(p, "tokenBurst") : 40);
+      }
+    });
+  }
+
+  private static final List<String> LIMIT_FIELDS = List.of("socketCap", "userSocketLimit",
+      "mediaCapacity", "mediaQueueLimit", "negotiationTimeoutMs", "retryAfterMs",
+      "upgradesPerSecond", "tokensPerSecond");
+
+  private Map<String, Object> tenants() {
+    return Map.of("tenants", edge.model().tenantStates());
+  }
+
+  /** Legacy names without a trigger keep their meaning; any other fault is armed by its form. */
+  private Map<String, Object> applyFault(Map<String, String> p) {
     String name = require(p, "fault");
+    if (!p.containsKey("trigger") && applyLegacy(name, p)) {
+      return Map.of("fault", name);
+    }
+    Fault fault = FaultForm.fault(p);
+    Trigger trigger = FaultForm.trigger(p);
+    edge.faults().arm(fault, trigger);
+    return Map.of("fault", fault.kind(), "trigger", trigger.toString());
+  }
+
+  private boolean applyLegacy(String name, Map<String, String> p) {
+    Faults f = edge.faults();
     switch (name) {
       case "clear" -> f.clear();
       case "refuseUpgrades" -> f.refuseUpgrades(intOf(p, "status"),
@@ -105,8 +217,11 @@ final class AdminEndpoints {
       case "duplicateFrames" -> f.duplicateFrames(bool(p));
       case "reorderFrames" -> f.reorderFrames(bool(p));
       case "expireTokens" -> f.expireTokens(require(p, "user"));
-      default -> throw new IllegalArgumentException("unknown fault " + name);
+      default -> {
+        return false;
+      }
     }
+    return true;
   }
 
   private Map<String, Object> state() {
@@ -121,6 +236,21 @@ final class AdminEndpoints {
     m.put("liveTokens", edge.liveTokens());
     m.put("serverThreads", edge.serverThreads());
     return m;
+  }
+
+  private static EdgeServer.Route getOrPost(EdgeServer.Route get, FormRoute post) {
+    EdgeServer.Route posted = post(post);
+    return (rq, rs, cb) -> {
+      if ("GET".equals(rq.getMethod())) {
+        try {
+          get.handle(rq, rs, cb);
+        } catch (IllegalArgumentException e) {
+          json(rs, cb, 400, Map.of("error", String.valueOf(e.getMessage())));
+        }
+      } else {
+        posted.handle(rq, rs, cb);
+      }
+    };
   }
 
   interface FormRoute {
@@ -152,19 +282,15 @@ final class AdminEndpoints {
   }
 
   private static String require(Map<String, String> p, String name) {
-    String v = p.get(name);
-    if (v == null || v.isEmpty()) {
-      throw new IllegalArgumentException(name + " is required");
-    }
-    return v;
+    return FaultForm.require(p, name);
   }
 
   private static int intOf(Map<String, String> p, String name) {
-    return Integer.parseInt(require(p, name));
+    return FaultForm.intOf(p, name);
   }
 
   private static long longOf(Map<String, String> p, String name) {
-    return Long.parseLong(require(p, name));
+    return FaultForm.longOf(p, name);
   }
 
   private static boolean bool(Map<String, String> p) {

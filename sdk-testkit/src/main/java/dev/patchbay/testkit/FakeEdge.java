@@ -80,13 +80,13 @@ public final class FakeEdge implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(() -> store.purgeExpired(Duration.ofMinutes(10)), 1, 1,
         TimeUnit.MINUTES);
     this.counters = new CounterSet();
-    this.faultState = new FaultState(settings.seed());
+    this.faultState = new FaultState(settings.seed(), clock, scheduler, counters);
     this.model = new EdgeModel(settings, directory, tokens, counters, faultState, scheduler,
         clock);
     this.server = new EdgeServer(model, settings.host(), settings.port(), maxThreads, tls);
     this.server.oauth(new OAuthHandler(model, directory, tokens, counters, faultState,
         () -> tokenTtl, () -> uri().toString(), clock));
-    this.faults = new Faults(faultState, model, tokens);
+    this.faults = new Faults(faultState, model);
   }
 
   /**
@@ -232,6 +232,9 @@ public final class FakeEdge implements AutoCloseable {
    * When each live access token of {@code user} was issued (the edge's clock), oldest first: a
    * token issued while the network cut its response never reached the client, which therefore
    * cannot revoke it.
+   *
+   * @param user the user id
+   * @return the issue times, oldest first
    */
   public List<java.time.Instant> liveTokenIssueTimes(String user) {
     return tokens.liveAccessTokensOf(user);
@@ -323,6 +326,35 @@ public final class FakeEdge implements AutoCloseable {
   public FakeEdge tokenTtl(Duration ttl) {
     this.tokenTtl = TenantSpec.positive("tokenTtl", ttl);
     return this;
+  }
+
+  /**
+   * Changes a tenant's limits at run time (declaring the tenant if needed): the values set in
+   * {@code spec} replace the tenant's, the others stay. A larger media capacity starts queued
+   * invites at once; calls holding a slot keep it under a smaller one. Faults that change
+   * limits ({@link Fault.MediaCapacity}, {@link Fault.NegotiationTimeout}) apply over these
+   * until cleared.
+   *
+   * @param tenant the tenant id
+   * @param spec sets the limits to change
+   * @return this edge
+   */
+  public FakeEdge tenantLimits(String tenant, Consumer<TenantSpec> spec) {
+    Builder.requireName("tenant", tenant);
+    TenantSpec s = new TenantSpec();
+    Objects.requireNonNull(spec, "spec").accept(s);
+    model.configureTenant(tenant, s.resolve(model.configuredLimits(tenant)));
+    return this;
+  }
+
+  /**
+   * What is still open, one line each (sockets, calls, tenants holding media slots or queued
+   * invites): what {@link #assertNoLeaks()} prints when it fails. Empty when nothing is open.
+   *
+   * @return the description
+   */
+  public String describeOpen() {
+    return model.describeOpen().strip();
   }
 
   /**
@@ -752,22 +784,21 @@ public final class FakeEdge implements AutoCloseable {
      * @return the running edge
      */
     public FakeEdge start() {
-      boolean field = profile == Profile.FIELD;
       Map<String, TenantLimits> resolved = new LinkedHashMap<>();
       tenants.forEach((id, specs) -> {
         TenantSpec s = new TenantSpec();
         specs.forEach(c -> c.accept(s));
-        resolved.put(id, s.resolve(profile));
+        resolved.put(id, s.resolve(profile.tenantLimits()));
       });
-      TenantLimits fallback = new TenantSpec().resolve(profile);
+      TenantLimits fallback = profile.tenantLimits();
       Map<String, TenantLimits> frozen = Map.copyOf(resolved);
-      EdgeSettings settings = new EdgeSettings(host, port, field, tokenTtl, heartbeat,
-          or(resumeWindow, field ? Duration.ofSeconds(30) : Duration.ofSeconds(1)),
-          or(incomingTimeout, field ? Duration.ofSeconds(30) : Duration.ofSeconds(10)),
-          or(noAnswerTimeout, field ? Duration.ofSeconds(30) : Duration.ofSeconds(2)),
-          or(slowAnswerDelay, field ? Duration.ofSeconds(8) : Duration.ofSeconds(1)),
-          or(handshakeDelayMin, field ? Duration.ofMillis(50) : Duration.ZERO),
-          or(handshakeDelayMax, field ? Duration.ofMillis(500) : Duration.ZERO),
+      EdgeSettings settings = new EdgeSettings(host, port, tokenTtl, heartbeat,
+          or(resumeWindow, profile.resumeWindow()),
+          or(incomingTimeout, profile.incomingTimeout()),
+          or(noAnswerTimeout, profile.noAnswerTimeout()),
+          or(slowAnswerDelay, profile.slowAnswerDelay()),
+          or(handshakeDelayMin, profile.handshakeDelayMin()),
+          or(handshakeDelayMax, profile.handshakeDelayMax()),
           seed, maxFrameChars, frameLogCapacity, leakGrace, List.copyOf(iceServers), frozen,
           t -> frozen.getOrDefault(t, fallback), List.copyOf(clients));
       org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = null;
@@ -799,7 +830,7 @@ public final class FakeEdge implements AutoCloseable {
       return v != null ? v : fallback;
     }
 
-    private static void requireName(String what, String v) {
+    static void requireName(String what, String v) {
       if (v == null || v.isBlank() || v.length() > 128) {
         throw new IllegalArgumentException(what + " must be 1..128 non-blank chars, but was "
             + (v == null ? "null" : "\"" + v + "\""));

@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs a test class against a fresh {@link FakeEdge} per test method, injected as a parameter
+ * Runs a test class against a fresh {@link FakeEdge} per test method (or one per class:
+ * {@link #scope()}), injected as a parameter
  * of test methods, {@code @BeforeEach} and {@code @AfterEach} methods. The edge is configured
  * by the class's static method annotated {@link FakeEdgeConfig} (returning a
  * {@link FakeEdge.Builder}), or else by {@link FakeEdge#builder()} defaults; after each test the
@@ -41,4 +42,21 @@ public @interface FakeEdgeTest {
    * @return whether to check for leaks
    */
   boolean checkLeaks() default true;
+
+  /**
+   * One edge per test method (default), or one per test class: started before the first test,
+   * checked for leaks after each test, then {@link FakeEdge#reset() reset}, and closed after
+   * the last one.
+   *
+   * @return the edge's lifetime
+   */
+  Scope scope() default Scope.PER_TEST;
+
+  /** The lifetime of the edge of a {@link FakeEdgeTest}. */
+  enum Scope {
+    /** A fresh edge per test method. */
+    PER_TEST,
+    /** One edge per test class, reset after each test. */
+    PER_CLASS
+  }
 }

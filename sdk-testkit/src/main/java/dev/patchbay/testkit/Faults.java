@@ -2,25 +2,53 @@ package dev.patchbay.testkit;
 
 import dev.patchbay.testkit.internal.EdgeModel;
 import dev.patchbay.testkit.internal.FaultState;
-import dev.patchbay.testkit.internal.TokenStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Field failures on demand. Every method takes effect at once and returns {@code this};
- * {@link #clear()} disarms everything. Random decisions (reordering, FIELD handshake delays)
- * come from the edge's seed, so a failing run can be replayed with the same seed.
+ * Field failures on demand. A fault is an immutable {@link Fault} value armed with a
+ * {@link Trigger} ({@link #arm(Fault, Trigger)}); arming is additive, and every firing is logged
+ * and kept ({@link #fired()}). The other methods are shorthands for common arms and take effect
+ * at once. {@link #clear()} disarms everything. Random decisions (reordering, FIELD handshake
+ * delays) come from the edge's seed, so a failing run can be replayed with the same seed.
+ *
+ * <pre>{@code
+ * edge.faults().arm(new Fault.Drop(), Trigger.onAnswerOfOutbound("alice"));
+ * edge.faults().arm(new Fault.SendClosing(Duration.ofSeconds(5)), Trigger.onInviteTo("bob"));
+ * edge.faults().arm(new Fault.MediaCapacity(0), Trigger.now().forTenant("acme"));
+ * }</pre>
  */
 public final class Faults {
   private final FaultState state;
   private final EdgeModel model;
-  private final TokenStore tokens;
 
-  Faults(FaultState state, EdgeModel model, TokenStore tokens) {
+  Faults(FaultState state, EdgeModel model) {
     this.state = state;
     this.model = model;
-    this.tokens = tokens;
+  }
+
+  /**
+   * Arms {@code fault} to fire on {@code trigger} (in addition to what is armed already).
+   *
+   * @param fault what happens
+   * @param trigger when, and to whom
+   * @return these faults
+   */
+  public Faults arm(Fault fault, Trigger trigger) {
+    state.arm(Objects.requireNonNull(fault, "fault"), Objects.requireNonNull(trigger, "trigger"));
+    return this;
+  }
+
+  /**
+   * Every firing since the edge started or was cleared (the newest 1,024), oldest first.
+   * Endpoint faults armed for every request ({@link Trigger#always()}) and handshake delays are
+   * counted ({@code faultsFired}) but not kept one by one.
+   *
+   * @return the firings
+   */
+  public List<FiredFault> fired() {
+    return state.fired();
   }
 
   /**
@@ -32,22 +60,19 @@ public final class Faults {
    * @return these faults
    */
   public Faults refuseUpgrades(int status, Duration retryAfter, int count) {
-    if (status < 400 || status > 599) {
-      throw new IllegalArgumentException("status must be 4xx or 5xx, but was " + status);
-    }
-    state.refuseUpgrades = new FaultState.Refusal(status, retryAfter, new AtomicInteger(count));
-    return this;
+    return arm(new Fault.RefuseUpgrade(status, retryAfter), Trigger.next(count));
   }
 
   /**
-   * Delays every upgrade by {@code delay} before it is checked and answered.
+   * Delays every upgrade by {@code delay} before it is checked and answered (replacing an
+   * earlier {@code delayHandshake}; zero ends it).
    *
    * @param delay the delay
    * @return these faults
    */
   public Faults delayHandshake(Duration delay) {
-    state.handshakeDelay = Objects.requireNonNull(delay, "delay");
-    return this;
+    state.disarm(Fault.DelayHandshake.class);
+    return delay.isZero() ? this : arm(new Fault.DelayHandshake(delay), Trigger.always());
   }
 
   /**
@@ -57,8 +82,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults withholdPongs(String user) {
-    state.withholdPongs.put(user, true);
-    return this;
+    return arm(new Fault.WithholdPongs(), Trigger.now().forUser(user));
   }
 
   /**
@@ -72,8 +96,7 @@ public final class Faults {
     if (frames <= 0) {
       throw new IllegalArgumentException("frames must be > 0, but was " + frames);
     }
-    state.dropAfterFrames.put(user, new AtomicInteger(frames));
-    return this;
+    return arm(new Fault.Drop(), Trigger.afterFrames(user, frames));
   }
 
   /**
@@ -83,19 +106,19 @@ public final class Faults {
    * @return these faults
    */
   public Faults drop(String user) {
-    model.drop(Objects.requireNonNull(user, "user"));
-    return this;
+    return arm(new Fault.Drop(), Trigger.now().forUser(user));
   }
 
   /**
-   * Drops the user's socket right after their next call becomes active (mid-call loss).
+   * Drops the user's socket right after their next call becomes active, placed or answered
+   * (mid-call loss). For one direction only, arm {@link Fault.Drop} with
+   * {@link Trigger#onAnswerOfOutbound} or {@link Trigger#onAnswerOfInbound}.
    *
    * @param user the user id
    * @return these faults
    */
   public Faults dropOnAnswer(String user) {
-    state.dropOnAnswer.put(user, true);
-    return this;
+    return arm(new Fault.Drop(), Trigger.onAnswer(user));
   }
 
   /**
@@ -106,8 +129,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults delayFrames(String user, Duration delay) {
-    state.delayFrames.put(user, Objects.requireNonNull(delay, "delay"));
-    return this;
+    return arm(new Fault.DelayFrames(delay), Trigger.now().forUser(user));
   }
 
   /**
@@ -117,8 +139,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults stallFrames(String user) {
-    state.stallFrames.put(user, true);
-    return this;
+    return arm(new Fault.StallFrames(), Trigger.now().forUser(user));
   }
 
   /**
@@ -128,8 +149,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults releaseFrames(String user) {
-    state.stallFrames.remove(user);
-    model.releaseStalled(user);
+    model.releaseStalled(Objects.requireNonNull(user, "user"));
     return this;
   }
 
@@ -141,8 +161,8 @@ public final class Faults {
    * @return these faults
    */
   public Faults sendClosing(String user, long reconnectWithinMs) {
-    model.sendClosing(user, Duration.ofMillis(reconnectWithinMs), "maintenance");
-    return this;
+    return arm(new Fault.SendClosing(Duration.ofMillis(reconnectWithinMs)),
+        Trigger.now().forUser(user));
   }
 
   /**
@@ -154,14 +174,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults closeWith(String user, int code) {
-    boolean sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
-        || (code >= 3000 && code <= 4999);
-    if (!sendable) {
-      throw new IllegalArgumentException("code must be a sendable close code (1000-1003, "
-          + "1007-1014, 3000-4999), but was " + code);
-    }
-    model.closeWith(user, code, "scripted close");
-    return this;
+    return arm(new Fault.CloseWith(code), Trigger.now().forUser(user));
   }
 
   /**
@@ -174,8 +187,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults tokenEndpointStatus(int status, String retryAfter, int count) {
-    state.tokenStatus = new FaultState.TokenStatus(status, retryAfter, new AtomicInteger(count));
-    return this;
+    return arm(new Fault.TokenEndpointStatus(status, retryAfter), Trigger.next(count));
   }
 
   /**
@@ -188,11 +200,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults revokeEndpointStatus(int status, String retryAfter, int count) {
-    if (status < 400 || status > 599) {
-      throw new IllegalArgumentException("status must be 4xx or 5xx, but was " + status);
-    }
-    state.revokeStatus = new FaultState.TokenStatus(status, retryAfter, new AtomicInteger(count));
-    return this;
+    return arm(new Fault.RevokeEndpointStatus(status, retryAfter), Trigger.next(count));
   }
 
   /**
@@ -215,19 +223,18 @@ public final class Faults {
    * @return these faults
    */
   public Faults refuseTokenRefresh(boolean on) {
-    state.refuseTokenRefresh = on;
-    return this;
+    return toggle(new Fault.RefuseTokenRefresh(), on, Trigger.always());
   }
 
   /**
-   * Built-in parties send their candidates before their answer.
+   * Callers get the callee's candidates before the answer, for every call (built-in parties
+   * and users alike); {@link Fault.CandidatesBeforeAnswer} with a scope narrows it.
    *
    * @param on true for candidates first
    * @return these faults
    */
   public Faults candidatesBeforeAnswer(boolean on) {
-    state.candidatesBeforeAnswer = on;
-    return this;
+    return toggle(new Fault.CandidatesBeforeAnswer(), on, Trigger.now());
   }
 
   /**
@@ -237,8 +244,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults duplicateFrames(boolean on) {
-    state.duplicateFrames = on;
-    return this;
+    return toggle(new Fault.DuplicateFrames(), on, Trigger.now());
   }
 
   /**
@@ -248,8 +254,7 @@ public final class Faults {
    * @return these faults
    */
   public Faults reorderFrames(boolean on) {
-    state.reorderFrames = on;
-    return this;
+    return toggle(new Fault.ReorderFrames(), on, Trigger.now());
   }
 
   /**
@@ -259,20 +264,22 @@ public final class Faults {
    * @return these faults
    */
   public Faults expireTokens(String user) {
-    tokens.expireUser(user);
-    model.recheckExpiry(user);
-    return this;
+    return arm(new Fault.ExpireTokens(), Trigger.now().forUser(user));
   }
 
   /**
-   * Disarms every fault (releasing stalled frames) and re-seeds the fault randomness.
+   * Disarms every fault (releasing stalled frames, restoring tenant limits faults changed),
+   * forgets the firings and re-seeds the fault randomness.
    *
    * @return these faults
    */
   public Faults clear() {
-    var stalled = java.util.List.copyOf(state.stallFrames.keySet());
-    state.clear();
-    stalled.forEach(model::releaseStalled);
+    model.clearFaults();
     return this;
+  }
+
+  private Faults toggle(Fault fault, boolean on, Trigger trigger) {
+    state.disarm(fault.getClass());
+    return on ? arm(fault, trigger) : this;
   }
 }

@@ -1,6 +1,5 @@
 package dev.patchbay.testkit;
 
-import dev.patchbay.internal.protocol.Frame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,24 +78,22 @@ public final class FrameLog {
    * The next frame of {@code type} in {@code direction}, consuming (and skipping) frames before
    * it; AssertionError if none arrives within {@code timeout}.
    *
-   * @param <T> the frame type
    * @param direction the direction
-   * @param type the frame class
+   * @param type the frame's {@code type}, e.g. {@code "incoming"}
    * @param timeout how long to wait
    * @return the frame
    */
-  public <T extends Frame> T take(LoggedFrame.Direction direction, Class<T> type,
-      Duration timeout) {
+  public LoggedFrame take(LoggedFrame.Direction direction, String type, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
       Optional<LoggedFrame> f = left <= 0 ? Optional.empty() : poll(Duration.ofNanos(left));
       if (f.isEmpty()) {
-        throw new AssertionError("no " + direction + " " + type.getSimpleName() + " frame for "
+        throw new AssertionError("no " + direction + " " + type + " frame for "
             + user + " within " + timeout.toMillis() + " ms");
       }
-      if (f.get().direction() == direction && type.isInstance(f.get().frame())) {
-        return type.cast(f.get().frame());
+      if (f.get().direction() == direction && type.equals(f.get().type())) {
+        return f.get();
       }
     }
   }
@@ -104,24 +101,22 @@ public final class FrameLog {
   /**
    * Shorthand for the next edge→client frame of {@code type}.
    *
-   * @param <T> the frame type
-   * @param type the frame class
+   * @param type the frame's {@code type}
    * @param timeout how long to wait
    * @return the frame
    */
-  public <T extends Frame> T takeSent(Class<T> type, Duration timeout) {
+  public LoggedFrame takeSent(String type, Duration timeout) {
     return take(LoggedFrame.Direction.TO_CLIENT, type, timeout);
   }
 
   /**
    * Shorthand for the next client→edge frame of {@code type}.
    *
-   * @param <T> the frame type
-   * @param type the frame class
+   * @param type the frame's {@code type}
    * @param timeout how long to wait
    * @return the frame
    */
-  public <T extends Frame> T takeReceived(Class<T> type, Duration timeout) {
+  public LoggedFrame takeReceived(String type, Duration timeout) {
     return take(LoggedFrame.Direction.FROM_CLIENT, type, timeout);
   }
 
@@ -137,15 +132,14 @@ public final class FrameLog {
   /**
    * Frames of {@code type} sent to the client so far (history, not consuming).
    *
-   * @param <T> the frame type
-   * @param type the frame class
+   * @param type the frame's {@code type}
    * @return the frames, oldest first
    */
-  public <T extends Frame> List<T> sent(Class<T> type) {
-    List<T> out = new ArrayList<>();
+  public List<LoggedFrame> sent(String type) {
+    List<LoggedFrame> out = new ArrayList<>();
     for (LoggedFrame f : history) {
-      if (f.direction() == LoggedFrame.Direction.TO_CLIENT && type.isInstance(f.frame())) {
-        out.add(type.cast(f.frame()));
+      if (f.direction() == LoggedFrame.Direction.TO_CLIENT && type.equals(f.type())) {
+        out.add(f);
       }
     }
     return out;

@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits of one tenant, set in {@code FakeEdge.builder().tenant("acme", t -> t.socketCap(5))}.
- * Unset values come from the edge's {@link Profile}.
+ * Limits of one tenant, set in {@code FakeEdge.builder().tenant("acme", t -> t.socketCap(5))}
+ * or at run time with {@link FakeEdge#tenantLimits(String, java.util.function.Consumer)}. Unset
+ * values come from the edge's {@link Profile} (at run time: stay as they are).
  */
 public final class TenantSpec {
   private Integer socketCap;
@@ -117,19 +118,19 @@ public final class TenantSpec {
     return this;
   }
 
-  TenantLimits resolve(Profile profile) {
-    boolean field = profile == Profile.FIELD;
+  /** These settings over {@code base}: unset values keep the base's. */
+  TenantLimits resolve(TenantLimits base) {
     return new TenantLimits(
-        or(socketCap, field ? 200 : 1000),
-        or(userSocketLimit, field ? 2 : 10),
-        or(mediaCapacity, field ? 50 : 1000),
-        or(mediaQueueLimit, field ? 200 : 1000),
-        or(negotiationTimeout, Duration.ofSeconds(15)),
-        or(upgradesPerSecond, field ? 20.0 : 0.0),
-        or(upgradeBurst, 40),
-        or(tokensPerSecond, field ? 20.0 : 0.0),
-        or(tokenBurst, 40),
-        or(retryAfter, Duration.ofSeconds(field ? 2 : 1)));
+        or(socketCap, base.socketCap()),
+        or(userSocketLimit, base.userSocketLimit()),
+        or(mediaCapacity, base.mediaCapacity()),
+        or(mediaQueueLimit, base.mediaQueueLimit()),
+        or(negotiationTimeout, base.negotiationTimeout()),
+        or(upgradesPerSecond, base.upgradesPerSecond()),
+        or(upgradeBurst, base.upgradeBurst()),
+        or(tokensPerSecond, base.tokensPerSecond()),
+        or(tokenBurst, base.tokenBurst()),
+        or(retryAfter, base.retryAfter()));
   }
 
   private static <T> T or(T value, T fallback) {

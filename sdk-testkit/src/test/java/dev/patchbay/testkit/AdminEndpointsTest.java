@@ -103,13 +103,81 @@ class AdminEndpointsTest {
 
   @Test
   void launcherOptionsParseIntoABuilder() {
-    FakeEdgeLauncher.Options o = FakeEdgeLauncher.Options.parse(new String[] {
-        "--profile", "field", "--users", "2", "--tenant", "t1", "--media-capacity", "3",
-        "--user", "acme:alice:pw", "--no-frame-log"});
+    EdgeOptions o = EdgeOptions.parse("--profile", "field", "--users", "2", "--tenant", "t1",
+        "--media-capacity", "3", "--user", "acme:alice:pw", "--no-frame-log",
+        "--limits", "acme:socketCap=7,negotiationTimeoutMs=900", "--run-for", "2s");
     try (FakeEdge e = o.builder().start()) {
       assertThat(e.model().limits("t1").mediaCapacity()).isEqualTo(3);
       assertThat(e.model().limits("t1").socketCap()).isEqualTo(200);
-      assertThat(o.frameLog).isFalse();
+      assertThat(e.model().limits("acme").socketCap()).isEqualTo(7);
+      assertThat(e.model().limits("acme").negotiationTimeout()).hasMillis(900);
+      assertThat(e.subjectTokenFor("user-1")).isNotEmpty();
+      assertThat(o.frameLog()).isFalse();
+      assertThat(o.runFor()).contains(java.time.Duration.ofSeconds(2));
     }
+  }
+
+  @Test
+  void theExamplesUserListSyntaxIsAcceptedToo() {
+    EdgeOptions o = EdgeOptions.parse("--users", "acme:alice:a-secret,acme:bob:b-secret",
+        "--backends", "acme:svc:s3cret");
+    try (FakeEdge e = o.builder().start()) {
+      assertThat(e.subjectTokenFor("bob")).isNotEmpty();
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EdgeOptions.parse("--users",
+        "acme:alice")).hasMessageContaining("TENANT:ID:SECRET");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EdgeOptions.parse("--limits",
+        "acme:meteors=3")).hasMessageContaining("meteors");
+  }
+
+  @Test
+  void readsWhatTheInProcessApiReadsAndSetsLimitsOfAnyTenant() throws Exception {
+    // /admin/users sets limits of the user's tenant; /admin/tenants those of any tenant
+    assertThat(admin("/admin/users", Map.of("tenant", "acme", "user", "alice", "secret",
+        "alice-secret", "mediaCapacity", "1", "socketCap", "5")).status()).isEqualTo(200);
+    assertThat(admin("/admin/tenants", Map.of("tenant", "other", "userSocketLimit", "3",
+        "negotiationTimeoutMs", "700")).status()).isEqualTo(200);
+    JsonNode tenants = getJson("/admin/tenants").get("tenants");
+    assertThat(tenants.get("acme").get("limits").get("mediaCapacity").asInt()).isEqualTo(1);
+    assertThat(tenants.get("acme").get("limits").get("socketCap").asInt()).isEqualTo(5);
+    assertThat(tenants.get("other").get("limits").get("userSocketLimit").asInt()).isEqualTo(3);
+    assertThat(edge.model().limits("other").negotiationTimeout()).hasMillis(700);
+    // a fault squeezes the capacity in force, not the configured one
+    assertThat(admin("/admin/faults", Map.of("fault", "mediaCapacity", "slots", "0",
+        "tenant", "acme")).status()).isEqualTo(200);
+    tenants = getJson("/admin/tenants").get("tenants");
+    assertThat(tenants.get("acme").get("limits").get("mediaCapacity").asInt()).isZero();
+    assertThat(tenants.get("acme").get("configured").get("mediaCapacity").asInt()).isEqualTo(1);
+    assertThat(getJson("/admin/faults").get("fired").get(0).get("fault").asText())
+        .isEqualTo("mediaCapacity");
+
+    String token = OAuthClient.accessToken(edge.uri(), "alice", "alice-secret");
+    JsonNode tokens = getJson("/admin/tokens?user=alice");
+    assertThat(tokens.get("userLiveTokens").asInt()).isEqualTo(1);
+    assertThat(tokens.get("issuedAt")).hasSize(1);
+    try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), token, null)) {
+      ws.next(Frames.Hello.class, EdgeClients.T);
+      ws.send(new Frames.Invite("q", "auto-answer", EdgeClients.OFFER)); // queued: 0 slots
+      org.awaitility.Awaitility.await().atMost(EdgeClients.T)
+          .until(() -> edge.queuedInvites() == 1);
+      JsonNode open = getJson("/admin/open");
+      assertThat(open.get("queuedInvites").asInt()).isEqualTo(1);
+      assertThat(open.get("description").asText()).isEqualTo(edge.describeOpen())
+          .contains("open connection").contains("q");
+      JsonNode log = getJson("/admin/frame-log?user=alice");
+      assertThat(log.get("frames").get(0).get("type").asText()).isEqualTo("hello");
+      assertThat(log.get("frames").get(1).get("text").asText()).contains("\"invite\"");
+      int next = log.get("next").asInt();
+      assertThat(getJson("/admin/frame-log?user=alice&since=" + next).get("frames")).isEmpty();
+      assertThat(admin("/admin/raw-frame", Map.of("user", "alice", "text", "{\"type\":\"x\"}"))
+          .json().get("sockets").asInt()).isEqualTo(1);
+      assertThat(ws.nextText(EdgeClients.T)).isEqualTo("{\"type\":\"x\"}");
+      assertThat(admin("/admin/faults", Map.of("fault", "clear")).status()).isEqualTo(200);
+      ws.next(Frames.Answer.class, EdgeClients.T); // the restored capacity starts the call
+      ws.send(new Frames.Bye("q", null));
+      ws.next(Frames.Ended.class, EdgeClients.T);
+    }
+    org.awaitility.Awaitility.await().atMost(EdgeClients.T).until(() -> edge.openSockets() == 0);
+    assertThat(getJson("/admin/open").get("description").asText()).isEmpty();
   }
 }

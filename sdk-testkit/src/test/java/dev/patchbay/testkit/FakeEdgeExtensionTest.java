@@ -89,4 +89,94 @@ class FakeEdgeExtensionTest {
       // never closed: the extension must fail this test (JUnit closes the edge afterwards)
     }
   }
+
+  static FakeEdge firstEdge;
+  static int upgradesSeenBySecond = -1;
+  static int socketsSeenBySecond = -1;
+
+  @Test
+  void aStaticRegisteredEdgeServesTheWholeClassWithAResetAndLeakCheckPerTest() {
+    firstEdge = null;
+    lastEdge = null;
+    Events events = run(PerClassFieldFixture.class);
+    assertPerClass(events);
+  }
+
+  @Test
+  void thePerClassScopeOfTheAnnotationDoesTheSame() {
+    firstEdge = null;
+    lastEdge = null;
+    Events events = run(PerClassScopeFixture.class);
+    assertPerClass(events);
+  }
+
+  private static void assertPerClass(Events events) {
+    // the first test leaks a socket and fails; the second gets the same edge, reset
+    events.assertStatistics(s -> s.succeeded(1).failed(1));
+    assertThat(events.failed().list().get(0).getPayload(
+        org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable()
+        .orElseThrow()).hasMessageContaining("1 open sockets");
+    assertThat(lastEdge).isSameAs(firstEdge);
+    assertThat(socketsSeenBySecond).isZero();
+    assertThat(upgradesSeenBySecond).as("counters reset between tests").isZero();
+    assertThat(portClosed(lastEdge)).as("closed after the class").isTrue();
+  }
+
+  static void leakASocket(FakeEdge edge) throws Exception {
+    firstEdge = edge;
+    String t = OAuthClient.accessToken(edge.uri(), "alice", "alice-secret");
+    RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), t, null);
+    ws.next(Frames.Hello.class, Duration.ofSeconds(5));
+    assertThat(edge.counters().get("upgrades")).isEqualTo(1);
+  }
+
+  static void startClean(FakeEdge edge) {
+    lastEdge = edge;
+    socketsSeenBySecond = edge.openSockets();
+    upgradesSeenBySecond = (int) edge.counters().get("upgrades");
+  }
+
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = FIXTURES, matches = "on")
+  @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+  static class PerClassFieldFixture {
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static FakeEdgeExtension edge = FakeEdgeExtension.perClass(FakeEdge.builder()
+        .user("acme", "alice", "alice-secret").leakGrace(Duration.ofMillis(200)));
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void leaks() throws Exception {
+      leakASocket(edge.edge());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void startsClean(FakeEdge injected) {
+      assertThat(injected).isSameAs(edge.edge());
+      startClean(injected);
+    }
+  }
+
+  @FakeEdgeTest(scope = FakeEdgeTest.Scope.PER_CLASS)
+  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = FIXTURES, matches = "on")
+  @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+  static class PerClassScopeFixture {
+    @FakeEdgeConfig
+    static FakeEdge.Builder config() {
+      return FakeEdge.builder().user("acme", "alice", "alice-secret")
+          .leakGrace(Duration.ofMillis(200));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void leaks(FakeEdge edge) throws Exception {
+      leakASocket(edge);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void startsClean(FakeEdge edge) {
+      startClean(edge);
+    }
+  }
 }

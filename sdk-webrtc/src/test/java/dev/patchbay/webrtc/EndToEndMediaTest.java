@@ -142,8 +142,8 @@ class EndToEndMediaTest {
     for (String user : List.of("alice", "bob")) {
       List<String> candidates = edge.frames(user).snapshot().stream()
           .filter(f -> f.direction() == LoggedFrame.Direction.FROM_CLIENT)
-          .filter(f -> f.frame() instanceof Frames.Candidate c && c.candidate() != null)
-          .map(f -> ((Frames.Candidate) f.frame()).candidate())
+          .filter(f -> f.type().equals("candidate") && f.field("candidate") != null)
+          .map(f -> f.field("candidate"))
           .toList();
       assertThat(candidates).as("candidates %s sent", user).isNotEmpty()
           .allSatisfy(c -> assertThat(c).contains("typ relay").contains(Netns.ADDRESS_A));
@@ -165,8 +165,14 @@ class EndToEndMediaTest {
   private List<Frames.Offer> offersSentBy(String user) {
     return edge.frames(user).snapshot().stream()
         .filter(f -> f.direction() == LoggedFrame.Direction.FROM_CLIENT)
-        .filter(f -> f.frame() instanceof Frames.Offer)
-        .map(f -> (Frames.Offer) f.frame())
+        .filter(f -> f.type().equals("offer"))
+        .map(f -> {
+          try {
+            return (Frames.Offer) new dev.patchbay.internal.protocol.FrameCodec().decode(f.text());
+          } catch (dev.patchbay.internal.protocol.FrameDecodingException e) {
+            throw new AssertionError("the edge logged an undecodable offer", e);
+          }
+        })
         .toList();
   }
 

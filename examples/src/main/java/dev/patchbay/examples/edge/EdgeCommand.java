@@ -1,30 +1,25 @@
 package dev.patchbay.examples.edge;
 
-import dev.patchbay.examples.cli.Args;
+import dev.patchbay.testkit.EdgeOptions;
 import dev.patchbay.testkit.FakeEdge;
-import dev.patchbay.testkit.Profile;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code edge}: the fake edge as a standalone server (for the softphone, or a load test from
- * another process). Runs until SIGTERM / Ctrl-C (or {@code --run-for}); a shutdown hook closes
- * it.
+ * another process), with the testkit launcher's options ({@link EdgeOptions}); only the
+ * defaults differ: port 8080 and, when no user option is given, the users
+ * {@code acme:alice:alice-secret} and {@code acme:bob:bob-secret}. Runs until SIGTERM / Ctrl-C
+ * (or {@code --run-for}); a shutdown hook closes it.
  */
 public final class EdgeCommand {
-  static final String USAGE = """
-      usage: java -jar patchbay-examples.jar edge [options]
-        --port N          port on 127.0.0.1 (default 8080; 0 = any free port)
-        --profile P       lenient (default) or field (caps, rate limits, 504s, slow handshakes)
-        --users LIST      users as tenant:user:secret, comma-separated
-                          (default acme:alice:alice-secret,acme:bob:bob-secret)
-        --backends LIST   backend clients (token exchange) as tenant:client:secret, comma-separated
-        --seed N          seed of the edge's random faults (default 42)
-        --run-for D       stop after this (default: until SIGTERM / Ctrl-C)""";
+  static final String USAGE = "usage: java -jar patchbay-examples.jar edge [options]\n"
+      + "  (defaults: --port 8080 --users acme:alice:alice-secret,acme:bob:bob-secret)\n"
+      + EdgeOptions.USAGE;
 
   private EdgeCommand() {}
 
@@ -36,27 +31,15 @@ public final class EdgeCommand {
     FakeEdge edge;
     Duration runFor;
     try {
-      Args a = Args.parse(argv, Set.of("help"),
-          Set.of("port", "profile", "users", "backends", "seed", "run-for"));
-      if (a.flag("help")) {
+      EdgeOptions o = EdgeOptions.parse(withDefaults(argv));
+      if (o.help()) {
         out.println(USAGE);
         return 0;
       }
-      String profile = a.string("profile", "lenient").toUpperCase(Locale.ROOT);
-      FakeEdge.Builder b = FakeEdge.builder().port(a.integer("port", 8080))
-          .profile(Profile.valueOf(profile)).seed(a.longValue("seed", 42))
-          .adminEndpoints(true); // so loadtest --edge can provision users and read counters
-      for (String[] u : triples("users", a.string("users",
-          "acme:alice:alice-secret,acme:bob:bob-secret"))) {
-        b.user(u[0], u[1], u[2]);
-      }
-      if (a.has("backends")) {
-        for (String[] c : triples("backends", a.string("backends", ""))) {
-          b.backendClient(c[0], c[1], c[2]);
-        }
-      }
-      runFor = a.duration("run-for", null);
-      edge = b.start();
+      runFor = o.runFor().orElse(null);
+      // admin endpoints so that loadtest --edge can provision users and read counters
+      edge = o.builder().adminEndpoints(true).start();
+      edge.frameLog(o.frameLog());
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("edge: " + e.getMessage());
       err.println(USAGE);
@@ -86,16 +69,14 @@ public final class EdgeCommand {
     return 0;
   }
 
-  private static java.util.List<String[]> triples(String option, String list) {
-    java.util.List<String[]> out = new java.util.ArrayList<>();
-    for (String item : list.split(",")) {
-      String[] p = item.trim().split(":");
-      if (p.length != 3) {
-        throw new IllegalArgumentException("--" + option
-            + " entries must be tenant:name:secret, but was " + item.trim());
-      }
-      out.add(p);
+  /** The command's defaults, before the given options (a later option wins, lists add up). */
+  static String[] withDefaults(String[] argv) {
+    List<String> args = new ArrayList<>(List.of("--port", "8080"));
+    List<String> given = List.of(argv);
+    if (!given.contains("--users") && !given.contains("--user")) {
+      args.addAll(List.of("--users", "acme:alice:alice-secret,acme:bob:bob-secret"));
     }
-    return out;
+    args.addAll(given);
+    return args.toArray(new String[0]);
   }
 }

@@ -35,21 +35,22 @@ final class Invariants {
           .append(a == null ? "?" : a.stateAt(c.startAt)).append(", ended while ")
           .append(a == null ? "?" : a.stateAt(c.endAt)).append("; edge frames:");
       for (dev.patchbay.testkit.LoggedFrame f : edge.frames(c.user).snapshot()) {
-        boolean mine = c.callId.equals(f.frame() == null ? null : f.frame().callIdOrNull())
-            || (f.type().startsWith("resume") && String.valueOf(f.frame()).contains(c.callId));
+        dev.patchbay.internal.protocol.Frame frame = decode(f);
+        boolean mine = c.callId.equals(f.callId())
+            || (f.type().startsWith("resume") && String.valueOf(frame).contains(c.callId));
         if (mine || Boolean.getBoolean("schedule.allFrames")) {
           sb.append(' ').append(f.at().toEpochMilli() - h.t0Wall).append(':')
               .append(f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.TO_CLIENT
                   ? "<-" : "->").append(f.type());
           if (Boolean.getBoolean("schedule.allFrames")) {
-            String fs = String.valueOf(f.frame()).replaceAll("sdp=[^,\\]]*", "sdp=..");
+            String fs = String.valueOf(frame).replaceAll("sdp=[^,\\]]*", "sdp=..");
             sb.append('[').append(f.connectionId()).append(' ')
                 .append(fs.length() > 160 ? fs.substring(0, 160) : fs).append(']');
           }
-          if (f.frame() instanceof dev.patchbay.internal.protocol.Frames.Error e) {
+          if (frame instanceof dev.patchbay.internal.protocol.Frames.Error e) {
             sb.append(' ').append(e.status());
           }
-          if (f.frame() instanceof dev.patchbay.internal.protocol.Frames.Resumed r) {
+          if (frame instanceof dev.patchbay.internal.protocol.Frames.Resumed r) {
             r.calls().stream().filter(x -> x.callId().equals(c.callId)).forEach(x -> sb
                 .append('(').append(x.state()).append(x.reason() == null ? "" : " " + x.reason())
                 .append(')'));
@@ -59,6 +60,18 @@ final class Invariants {
     }
     return sb.toString();
   }
+
+  /** The logged frame decoded (for its fields), or null when the edge could not decode it. */
+  private static dev.patchbay.internal.protocol.Frame decode(dev.patchbay.testkit.LoggedFrame f) {
+    try {
+      return "?".equals(f.type()) ? null : CODEC.decode(f.text());
+    } catch (dev.patchbay.internal.protocol.FrameDecodingException e) {
+      return null;
+    }
+  }
+
+  private static final dev.patchbay.internal.protocol.FrameCodec CODEC =
+      new dev.patchbay.internal.protocol.FrameCodec(1 << 20);
 
   /** A user's agent states and connection-level frames (hello, closing, reauth, resume). */
   static String connectionTrace(History h, FakeEdge edge, String user) {
@@ -72,7 +85,7 @@ final class Invariants {
     edge.handshakes(user).forEach(t -> sb.append(' ').append(t.toEpochMilli() - h.t0Wall));
     sb.append("\n        frames:");
     for (dev.patchbay.testkit.LoggedFrame f : edge.frames(user).snapshot()) {
-      if (f.frame() != null && f.frame().callIdOrNull() == null) {
+      if (!"?".equals(f.type()) && f.callId() == null) {
         sb.append(' ').append(f.at().toEpochMilli() - h.t0Wall).append(':')
             .append(f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.TO_CLIENT
                 ? "<-" : "->").append(f.type()).append('@').append(f.connectionId());

@@ -50,6 +50,7 @@ final class CallRouter {
       error(c, f.callId(), 409, "callId is already in use by another call", null);
       return;
     }
+    model.faults.onInvite(c, f.to());
     if (f.to().equals(c.user)) {
       error(c, f.callId(), 400, "a user cannot call themself", null);
       return;
@@ -91,7 +92,14 @@ final class CallRouter {
       call.cancelTimer();
       call.state = EdgeCall.State.ACTIVE;
       call.answerSdp = f.sdp();
-      call.answerMissedByCaller = !sendTo(call.callerConn, f);
+      if (!call.fromEdge && candidatesFirst(call)) {
+        // relayed after the callee's end-of-candidates (or a short wait), not before
+        call.heldAnswer = f;
+        call.heldAnswerFlush = schedule(Duration.ofMillis(HELD_ANSWER_MS),
+            () -> flushHeldAnswer(call));
+      } else {
+        call.answerMissedByCaller = !sendTo(call.callerConn, f);
+      }
       if (call.fromEdge) {
         String mid = Sdp.midOf(call.offerSdp);
         c.send(new Frames.Candidate(call.id, Sdp.hostCandidate(random), mid, 0, null));
@@ -132,6 +140,40 @@ final class CallRouter {
       call.keepOfferCandidate(f);
     }
     relayTo(call, call.peerOf(c.user), f);
+    if (call.heldAnswer != null && !call.isCaller(c.user) && f.isEndOfCandidates()) {
+      flushHeldAnswer(call);
+    }
+  }
+
+  /** How long an answer held for {@code CandidatesBeforeAnswer} waits for end-of-candidates. */
+  static final long HELD_ANSWER_MS = 200;
+
+  private boolean candidatesFirst(EdgeCall call) {
+    return call.callerConn != null
+        && model.faults.conditionsOf(call.callerConn).candidatesFirst();
+  }
+
+  private void flushHeldAnswer(EdgeCall call) {
+    Frame answer = call.heldAnswer;
+    if (answer == null) {
+      return;
+    }
+    call.heldAnswer = null;
+    if (call.heldAnswerFlush != null) {
+      call.heldAnswerFlush.cancel(false);
+      call.heldAnswerFlush = null;
+    }
+    if (call.state == EdgeCall.State.ACTIVE) {
+      call.answerMissedByCaller = !sendTo(call.callerConn, answer);
+      if (call.answerMissedByCaller) {
+        call.keepMissed(call.caller, answer);
+      }
+    }
+  }
+
+  /** Starts the calls a larger media capacity granted. */
+  void granted(List<EdgeCall> calls) {
+    calls.forEach(this::start);
   }
 
   void offer(EdgeConnection c, Frames.Offer f) {
@@ -368,7 +410,7 @@ final class CallRouter {
     Frame cand = new Frames.Candidate(call.id, Sdp.hostCandidate(random), mid, 0, null);
     Frame done = new Frames.Candidate(call.id, null, mid, 0, true);
     call.answerSdp = sdp;
-    if (model.faults.candidatesBeforeAnswer) {
+    if (candidatesFirst(call)) {
       relayTo(call, call.caller, cand);
       relayTo(call, call.caller, done);
       call.answerMissedByCaller = !sendTo(call.callerConn, answer);
@@ -382,12 +424,8 @@ final class CallRouter {
 
   private void becameActive(EdgeCall call) {
     model.counters.inc("callsAnswered");
-    for (EdgeConnection conn : new EdgeConnection[] {call.callerConn, call.calleeConn}) {
-      if (conn != null && model.faults.dropOnAnswer.remove(conn.user) != null) {
-        model.counters.inc("faultDrops");
-        model.scheduler.schedule(conn::disconnect, 50, TimeUnit.MILLISECONDS);
-      }
-    }
+    model.faults.onAnswer(call.id, call.fromEdge ? null : call.caller, call.callerConn,
+        call.callee, call.calleeConn);
   }
 
   private void queueTimeout(EdgeCall call) {

@@ -32,6 +32,9 @@ final class EdgeCall {
   String answerSdp;
   /** True when the answer could not be written to the caller (its socket was gone). */
   boolean answerMissedByCaller;
+  /** The callee's answer held back until its candidates went first (a fault), or null. */
+  Frame heldAnswer;
+  ScheduledFuture<?> heldAnswerFlush;
   /**
    * The caller's candidates relayed while the call rang: offered again with the
    * {@code incoming} when the callee's socket is lost before it answered (protocol §3.8).
@@ -136,6 +139,10 @@ final class EdgeCall {
     if (timer != null) {
       timer.cancel(false);
       timer = null;
+    }
+    if (heldAnswerFlush != null && state == State.ENDED) {
+      heldAnswerFlush.cancel(false);
+      heldAnswerFlush = null;
     }
   }
 

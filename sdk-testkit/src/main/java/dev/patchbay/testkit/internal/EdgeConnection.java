@@ -106,7 +106,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketPing(ByteBuffer payload) {
     Session s = session;
-    if (s != null && !model.faults.withholdPongs.containsKey(user)) {
+    if (s != null && !model.faults.conditionsOf(this).withholdPongs()) {
       s.sendPong(payload, Callback.NOOP);
     }
   }
@@ -147,14 +147,14 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
 
   /** Sends a frame through the fault pipeline. */
   void send(Frame frame) {
-    FaultState f = model.faults;
-    if (f.stallFrames.containsKey(user)) {
+    FaultState.Conditions f = model.faults.conditionsOf(this);
+    if (f.stall()) {
       synchronized (outLock) {
         stalled.add(frame);
       }
       return;
     }
-    Duration delay = f.delayFrames.get(user);
+    Duration delay = f.frameDelay();
     if (delay != null && !delay.isZero()) {
       model.scheduler.schedule(() -> sendNow(frame), delay.toNanos(), TimeUnit.NANOSECONDS);
       return;
@@ -173,12 +173,12 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   }
 
   private void sendNow(Frame frame) {
-    FaultState f = model.faults;
+    FaultState.Conditions f = model.faults.conditionsOf(this);
     boolean callFrame = frame.callIdOrNull() != null;
     String text = model.codec.encode(frame);
     synchronized (outLock) {
-      if (callFrame && f.reorderFrames) {
-        if (heldForReorder == null && f.nextBoolean()) {
+      if (callFrame && f.reorder()) {
+        if (heldForReorder == null && model.faults.nextBoolean()) {
           heldForReorder = text;
           heldFrame = frame;
           model.scheduler.schedule(this::flushReordered, REORDER_FLUSH_MS, TimeUnit.MILLISECONDS);
@@ -189,7 +189,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
         return;
       }
       write(frame, text);
-      if (callFrame && f.duplicateFrames) {
+      if (callFrame && f.duplicate()) {
         write(frame, text);
       }
     }
@@ -216,7 +216,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
     if (s == null || !s.isOpen()) {
       return;
     }
-    model.logFrame(this, true, frame);
+    model.logFrame(this, true, frame, text);
     s.sendText(text, Callback.NOOP);
     model.counters.inc("framesOut");
     model.countFrameForDrop(this);

@@ -4,8 +4,10 @@ import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.FrameCodec;
 import dev.patchbay.internal.protocol.FrameDecodingException;
 import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.testkit.Fault;
 import dev.patchbay.testkit.FrameLog;
 import dev.patchbay.testkit.LoggedFrame;
+import dev.patchbay.testkit.Trigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public final class EdgeModel {
   final Clock clock;
   final FrameCodec codec;
   final CallRouter calls;
+  private final Directory directory;
   private final Map<String, TenantRuntime> tenants = new HashMap<>();
   /** Every connection admitted and not yet closed (reserved, open or draining). */
   private final Map<String, EdgeConnection> connections = new HashMap<>();
@@ -66,6 +68,8 @@ public final class EdgeModel {
     this.codec = new FrameCodec(settings.maxFrameChars());
     this.calls = new CallRouter(this, settings.seed());
     this.calls.directory = directory;
+    this.directory = directory;
+    faults.bind(this);
   }
 
   synchronized TenantRuntime tenant(String id) {
@@ -81,11 +85,15 @@ public final class EdgeModel {
     return tenant(tenant).limits;
   }
 
-  /** The delay before an upgrade is processed: a scripted fault, else the profile's range. */
-  public Duration handshakeDelay() {
-    Duration scripted = faults.handshakeDelay;
-    if (scripted != null && !scripted.isZero()) {
-      return scripted;
+  /**
+   * The delay before an upgrade of {@code user} in {@code tenant} (either null when unknown) is
+   * processed: an armed fault, else the profile's range.
+   */
+  public Duration handshakeDelay(String tenant, String user) {
+    dev.patchbay.testkit.Fault.DelayHandshake scripted =
+        faults.take(dev.patchbay.testkit.Fault.DelayHandshake.class, tenant, user);
+    if (scripted != null) {
+      return scripted.delay();
     }
     long min = settings.handshakeDelayMin().toMillis();
     long max = settings.handshakeDelayMax().toMillis();
@@ -276,6 +284,7 @@ public final class EdgeModel {
     long hb = settings.heartbeat().toMillis();
     c.heartbeat = scheduler.scheduleAtFixedRate(() -> heartbeat(c), hb, hb, TimeUnit.MILLISECONDS);
     scheduleExpiry(c);
+    faults.onOpen(c);
   }
 
   private void heartbeat(EdgeConnection c) {
@@ -342,7 +351,7 @@ public final class EdgeModel {
       frame = codec.decode(text);
     } catch (FrameDecodingException e) {
       counters.inc("badFrames");
-      logFrame(c, false, null);
+      logFrame(c, false, null, text);
       countFrameForDrop(c);
       switch (e.kind()) {
         case MALFORMED -> c.close(StatusCode.BAD_PAYLOAD, "malformed frame");
@@ -355,7 +364,7 @@ public final class EdgeModel {
       }
       return;
     }
-    logFrame(c, false, frame);
+    logFrame(c, false, frame, text);
     countFrameForDrop(c);
     synchronized (this) {
       if (c.closed) {
@@ -424,13 +433,14 @@ public final class EdgeModel {
 
   // ---- observation ------------------------------------------------------------------------
 
-  void logFrame(EdgeConnection c, boolean toClient, Frame frame) {
+  void logFrame(EdgeConnection c, boolean toClient, Frame frame, String text) {
     if (!frameLogEnabled) {
       return;
     }
     frames(c.user).append(new LoggedFrame(
         toClient ? LoggedFrame.Direction.TO_CLIENT : LoggedFrame.Direction.FROM_CLIENT,
-        c.id, frame == null ? "?" : frame.type(), frame, clock.instant()));
+        c.id, frame == null ? "?" : frame.type(), frame == null ? null : frame.callIdOrNull(),
+        text, clock.instant()));
   }
 
   public FrameLog frames(String user) {
@@ -442,13 +452,7 @@ public final class EdgeModel {
   }
 
   void countFrameForDrop(EdgeConnection c) {
-    AtomicInteger left = faults.dropAfterFrames.get(c.user);
-    if (left != null && left.decrementAndGet() == 0) {
-      faults.dropAfterFrames.remove(c.user, left);
-      counters.inc("faultDrops");
-      LOG.debug("fault: dropping {} after its frame budget", c);
-      c.disconnect();
-    }
+    faults.onFrame(c);
   }
 
   /** Open (upgraded, not yet closed) sockets, draining ones included. */
@@ -540,36 +544,16 @@ public final class EdgeModel {
     return live.size();
   }
 
-  /** Cuts the user's live sockets now, without a close frame (an abrupt 1006). */
-  public int drop(String user) {
-    List<EdgeConnection> live = liveConnectionsOf(user);
-    live.forEach(c -> {
-      counters.inc("faultDrops");
-      c.disconnect();
-    });
-    return live.size();
-  }
-
-  public int closeWith(String user, int code, String reason) {
-    List<EdgeConnection> live = liveConnectionsOf(user);
-    live.forEach(c -> c.close(code, reason));
-    return live.size();
-  }
-
-  public synchronized int sendClosing(String user, Duration reconnectWithin, String reason) {
-    int n = 0;
-    for (EdgeConnection c : liveConnectionsOf(user)) {
-      if (c.draining) {
-        continue;
-      }
-      c.send(new Frames.Closing(reconnectWithin.toMillis(), reason));
-      markDraining(c);
-      c.drainClose = scheduler.schedule(() -> c.close(StatusCode.SHUTDOWN, "closing"),
-          reconnectWithin.toMillis(), TimeUnit.MILLISECONDS);
-      counters.inc("closingsSent");
-      n++;
+  private synchronized void sendClosing(EdgeConnection c, Duration reconnectWithin,
+      String reason) {
+    if (c.draining || c.closed) {
+      return;
     }
-    return n;
+    c.send(new Frames.Closing(reconnectWithin.toMillis(), reason));
+    markDraining(c);
+    c.drainClose = scheduler.schedule(() -> c.close(StatusCode.SHUTDOWN, "closing"),
+        reconnectWithin.toMillis(), TimeUnit.MILLISECONDS);
+    counters.inc("closingsSent");
   }
 
   private void markDraining(EdgeConnection c) {
@@ -580,7 +564,164 @@ public final class EdgeModel {
     tenant(c.tenant).activeSockets--;
   }
 
+  /**
+   * The one place where a fired socket or tenant fault takes effect. {@code c} is the socket
+   * of the event that fired it, or null for a firing on the trigger's scope (NOW, AFTER).
+   */
+  void applyFault(Fault f, Trigger t, EdgeConnection c, FaultState.Mode mode) {
+    if (f instanceof Fault.MediaCapacity || f instanceof Fault.NegotiationTimeout) {
+      for (String tenant : tenantsOf(t, c)) {
+        synchronized (this) {
+          TenantRuntime rt = tenant(tenant);
+          if (f instanceof Fault.MediaCapacity m) {
+            calls.granted(rt.mediaCapacityFault(m.slots()));
+          } else {
+            rt.negotiationTimeoutFault(((Fault.NegotiationTimeout) f).timeout());
+          }
+        }
+        faults.record(f, t, null, "tenant " + tenant);
+      }
+      return;
+    }
+    List<EdgeConnection> targets = c != null ? List.of(c) : liveConnectionsIn(t);
+    for (EdgeConnection x : targets) {
+      faults.record(f, t, x.user, x.toString());
+      Runnable effect = socketEffect(f, x);
+      switch (mode) {
+        case INLINE -> effect.run();
+        case ASYNC -> scheduler.execute(effect);
+        case AFTER_ANSWER -> scheduler.schedule(effect, 50, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private Runnable socketEffect(Fault f, EdgeConnection x) {
+    if (f instanceof Fault.Drop) {
+      return () -> {
+        counters.inc("faultDrops");
+        x.disconnect();
+      };
+    }
+    if (f instanceof Fault.CloseWith cw) {
+      return () -> x.close(cw.code(), "scripted close");
+    }
+    if (f instanceof Fault.SendClosing sc) {
+      return () -> sendClosing(x, sc.reconnectWithin(), "maintenance");
+    }
+    if (f instanceof Fault.ExpireTokens) {
+      return () -> {
+        tokens.expireUser(x.user);
+        recheckExpiry(x.user);
+      };
+    }
+    throw new IllegalArgumentException("not a socket fault: " + f);
+  }
+
+  /** The tenants a tenant fault acts on: the trigger's, else the socket's or user's, else all. */
+  private List<String> tenantsOf(Trigger t, EdgeConnection c) {
+    if (t.tenant() != null) {
+      return List.of(t.tenant());
+    }
+    if (c != null) {
+      return List.of(c.tenant);
+    }
+    if (t.user() != null) {
+      EdgeSettings.Client u = directory.user(t.user());
+      if (u == null) {
+        throw new IllegalArgumentException("user must be configured, but was " + t.user());
+      }
+      return List.of(u.tenant());
+    }
+    synchronized (this) {
+      java.util.Set<String> all = new java.util.LinkedHashSet<>(settings.tenants().keySet());
+      all.addAll(tenants.keySet());
+      return List.copyOf(all);
+    }
+  }
+
+  /** Open, not closed sockets of the trigger's scope (user, else tenant, else all). */
+  private synchronized List<EdgeConnection> liveConnectionsIn(Trigger t) {
+    if (t.user() != null) {
+      List<EdgeConnection> out = liveConnectionsOf(t.user());
+      out.removeIf(x -> t.tenant() != null && !t.tenant().equals(x.tenant));
+      return out;
+    }
+    List<EdgeConnection> out = new ArrayList<>();
+    for (EdgeConnection x : connections.values()) {
+      if (x.opened && !x.closed && (t.tenant() == null || t.tenant().equals(x.tenant))) {
+        out.add(x);
+      }
+    }
+    return out;
+  }
+
+  /** Ends what faults changed at run time: stalls are released, tenant limits restored. */
+  public void clearFaults() {
+    List<EdgeConnection> live;
+    synchronized (this) {
+      faults.clear();
+      for (TenantRuntime rt : tenants.values()) {
+        calls.granted(rt.mediaCapacityFault(null));
+        rt.negotiationTimeoutFault(null);
+      }
+      live = new ArrayList<>(connections.values());
+    }
+    live.forEach(EdgeConnection::releaseStalled);
+  }
+
+  /** Sets a tenant's configured limits at run time. */
+  public synchronized void configureTenant(String tenant, TenantLimits limits) {
+    calls.granted(tenant(tenant).configure(limits));
+  }
+
+  /** The configured limits of a tenant (before faults' changes). */
+  public synchronized TenantLimits configuredLimits(String tenant) {
+    return tenant(tenant).configured();
+  }
+
+  /**
+   * Each tenant's limits (configured, and in force after faults), live sockets, held media
+   * slots and queued invites, as JSON-ready maps keyed by tenant id.
+   */
+  public synchronized Map<String, Map<String, Object>> tenantStates() {
+    Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+    for (String id : tenantIds()) {
+      TenantRuntime t = tenant(id);
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("limits", limitsMap(t.limits));
+      m.put("configured", limitsMap(t.configured()));
+      m.put("activeSockets", t.activeSockets);
+      m.put("heldMediaSlots", t.media.held());
+      m.put("queuedInvites", t.media.queued());
+      out.put(id, m);
+    }
+    return out;
+  }
+
+  private static Map<String, Object> limitsMap(TenantLimits l) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("socketCap", l.socketCap());
+    m.put("userSocketLimit", l.userSocketLimit());
+    m.put("mediaCapacity", l.mediaCapacity());
+    m.put("mediaQueueLimit", l.mediaQueueLimit());
+    m.put("negotiationTimeoutMs", l.negotiationTimeout().toMillis());
+    m.put("upgradesPerSecond", l.upgradesPerSecond());
+    m.put("upgradeBurst", l.upgradeBurst());
+    m.put("tokensPerSecond", l.tokensPerSecond());
+    m.put("tokenBurst", l.tokenBurst());
+    m.put("retryAfterMs", l.retryAfter().toMillis());
+    return m;
+  }
+
+  /** Ids of the tenants configured or seen. */
+  public synchronized List<String> tenantIds() {
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(settings.tenants().keySet());
+    all.addAll(tenants.keySet());
+    return List.copyOf(all);
+  }
+
   public void releaseStalled(String user) {
+    faults.endConditions(Fault.StallFrames.class, user);
     liveConnectionsOf(user).forEach(EdgeConnection::releaseStalled);
   }
 

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * @param tenantLimits resolves limits for a tenant id (configured or created at run time)
  */
 public record EdgeSettings(
-    String host, int port, boolean fieldProfile,
+    String host, int port,
     Duration tokenTtl, Duration heartbeat, Duration resumeWindow,
     Duration incomingTimeout, Duration noAnswerTimeout, Duration slowAnswerDelay,
     Duration handshakeDelayMin, Duration handshakeDelayMax,

@@ -10,8 +10,8 @@ import java.util.Deque;
 final class MediaAllocator {
   enum Outcome { GRANTED, QUEUED, FULL }
 
-  private final int capacity;
-  private final int queueLimit;
+  private int capacity;
+  private int queueLimit;
   private final Deque<EdgeCall> queue = new ArrayDeque<>();
   private int held;
 
@@ -52,6 +52,25 @@ final class MediaAllocator {
       return next;
     }
     return null;
+  }
+
+  /**
+   * New limits at run time: calls holding a slot keep it (held may exceed a smaller capacity
+   * until they end); queued invites keep their place. Returns the queued calls a larger
+   * capacity grants now, in queue order.
+   */
+  java.util.List<EdgeCall> resize(int capacity, int queueLimit) {
+    this.capacity = capacity;
+    this.queueLimit = queueLimit;
+    java.util.List<EdgeCall> granted = new java.util.ArrayList<>();
+    for (EdgeCall next = grantNext(); next != null; next = grantNext()) {
+      granted.add(next);
+    }
+    return granted;
+  }
+
+  int capacity() {
+    return capacity;
   }
 
   int held() {

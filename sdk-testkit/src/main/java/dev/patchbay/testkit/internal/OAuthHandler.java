@@ -1,5 +1,6 @@
 package dev.patchbay.testkit.internal;
 
+import dev.patchbay.testkit.Fault;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,17 @@ public final class OAuthHandler {
       Http.json(response, callback, 405, Http.oauthError("invalid_request", "use POST"));
       return;
     }
-    FaultState.TokenStatus scripted = faults.takeTokenStatus();
+    Map<String, String> form;
+    try {
+      form = Http.readForm(request);
+    } catch (IllegalArgumentException e) {
+      form = null;
+    }
+    String[] basic = Http.basic(request);
+    String clientId = basic != null ? basic[0] : form == null ? null : form.get("client_id");
+    EdgeSettings.Client known = directory.get(clientId);
+    Fault.TokenEndpointStatus scripted = faults.take(Fault.TokenEndpointStatus.class,
+        known == null ? null : known.tenant(), clientId);
     if (scripted != null) {
       counters.refusal(scripted.status());
       if (scripted.retryAfter() != null) {
@@ -68,17 +79,11 @@ public final class OAuthHandler {
           "scripted token endpoint fault"));
       return;
     }
-    Map<String, String> form;
-    try {
-      form = Http.readForm(request);
-    } catch (IllegalArgumentException e) {
+    if (form == null) {
       tokenError(response, callback, 400, "invalid_request", "request body too large");
       return;
     }
-    String[] basic = Http.basic(request);
-    String clientId = basic != null ? basic[0] : form.get("client_id");
     String secret = basic != null ? basic[1] : form.get("client_secret");
-    EdgeSettings.Client known = directory.get(clientId);
     if (known != null) {
       long wait = model.tokenRateDelay(known.tenant());
       if (wait > 0) {
@@ -123,7 +128,9 @@ public final class OAuthHandler {
         return;
       }
     }
-    if (faults.refuseTokenRefresh) {
+    EdgeSettings.Client refresher = directory.get(clientId);
+    if (faults.take(Fault.RefuseTokenRefresh.class,
+        refresher == null ? null : refresher.tenant(), clientId) != null) {
       tokenError(response, callback, 400, "invalid_grant", "refresh refused (scripted fault)");
       return;
     }
@@ -304,7 +311,8 @@ public final class OAuthHandler {
       Http.json(response, callback, 405, Http.oauthError("invalid_request", "use POST"));
       return;
     }
-    FaultState.TokenStatus scripted = faults.takeRevokeStatus();
+    Fault.RevokeEndpointStatus scripted = faults.take(Fault.RevokeEndpointStatus.class, null,
+        null);
     if (scripted != null) {
       counters.inc("revokeFaults");
       if (scripted.retryAfter() != null) {

@@ -32,7 +32,10 @@ public final class SignalingHandler {
     String userHeader = request.getHeaders().get(USER_HEADER);
     model.recordHandshake(grant != null ? grant.user() : userHeader);
 
-    FaultState.Refusal scripted = model.faults.takeRefusal();
+    String tenant = grant != null ? grant.tenant() : null;
+    String user = grant != null ? grant.user() : userHeader;
+    dev.patchbay.testkit.Fault.RefuseUpgrade scripted =
+        model.faults.take(dev.patchbay.testkit.Fault.RefuseUpgrade.class, tenant, user);
     if (scripted != null) {
       model.countRefusal(scripted.status());
       Http.refusal(response, callback, new Refusal(scripted.status(), "scripted_refusal",
@@ -56,14 +59,18 @@ public final class SignalingHandler {
           "Sec-WebSocket-Protocol must offer " + SUBPROTOCOL, 0));
       return;
     }
-    Duration delay = model.handshakeDelay();
+    Duration delay = model.handshakeDelay(tenant, user);
     if (delay.isZero()) {
       proceed(request, response, callback, token, grant, userHeader);
     } else {
       model.scheduler.schedule(() -> {
         if (clientGone(request)) { // the client gave up during the delay: nothing to admit
           model.counters.inc("abandonedHandshakes");
-          callback.failed(new java.io.IOException("client closed during the handshake delay"));
+          // an EofException (a QuietException): Jetty ends the exchange without a WARN
+          callback.failed(new org.eclipse.jetty.io.EofException(
+              "client closed during the handshake delay"));
+          LOG.debug("a client of {} hung up during the handshake delay of {} ms", user,
+              delay.toMillis());
           return;
         }
         proceed(request, response, callback, token, grant, userHeader);
