@@ -110,10 +110,7 @@ final class AdminEndpoints {
         }));
     r.put("/admin/open", (rq, rs, cb) -> {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("openSockets", edge.openSockets());
-      m.put("openCalls", edge.openCalls());
-      m.put("heldMediaSlots", edge.heldMediaSlots());
-      m.put("queuedInvites", edge.queuedInvites());
+      putOpen(m);
       m.put("description", edge.describeOpen());
       json(rs, cb, 200, m);
     });
@@ -224,15 +221,20 @@ final class AdminEndpoints {
     return true;
   }
 
+  /** What {@link FakeEdge#assertNoLeaks()} counts. */
+  private void putOpen(Map<String, Object> m) {
+    m.put("openSockets", edge.openSockets());
+    m.put("openCalls", edge.openCalls());
+    m.put("heldMediaSlots", edge.heldMediaSlots());
+    m.put("queuedInvites", edge.queuedInvites());
+  }
+
   private Map<String, Object> state() {
     Counters c = edge.counters();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("counters", c.values());
     m.put("refusalsByStatus", c.refusalsByStatus());
-    m.put("openSockets", edge.openSockets());
-    m.put("openCalls", edge.openCalls());
-    m.put("heldMediaSlots", edge.heldMediaSlots());
-    m.put("queuedInvites", edge.queuedInvites());
+    putOpen(m);
     m.put("liveTokens", edge.liveTokens());
     m.put("serverThreads", edge.serverThreads());
     return m;

@@ -307,6 +307,7 @@ class FaultTriggersTest {
         "fault=reorderFrames&trigger=next&user=alice");
     RawWebSocket ws = clients.connect("alice");
     hello(ws);
+    await().atMost(T).until(() -> fired("reorderFrames").size() == 1); // right after hello
     assertThat(fired("reorderFrames")).singleElement()
         .satisfies(f -> assertThat(f.subject()).contains("alice"));
     ws.send(new Frames.Invite("r", "auto-answer", OFFER));
