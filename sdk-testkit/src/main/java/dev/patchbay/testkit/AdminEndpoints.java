@@ -2,6 +2,7 @@ package dev.patchbay.testkit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.testkit.internal.EdgeServer;
+import dev.patchbay.testkit.internal.LiveView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,7 @@ final class AdminEndpoints {
       applyFault(p);
       json(rs, cb, 200, Map.of("fault", p.get("fault")));
     }));
+    r.putAll(new LiveView(edge.model(), edge::serverThreads).routes()); // /admin/, /admin/stats
     return r;
   }
 
