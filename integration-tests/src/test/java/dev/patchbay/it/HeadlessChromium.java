@@ -55,7 +55,12 @@ final class HeadlessChromium {
 
   /** The chromium executable on the PATH; skips (or fails when required) without one. */
   static Path find() {
-    Optional<Path> found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+    return find(System.getenv().getOrDefault("PATH", ""), System.getenv(REQUIRE_ENV));
+  }
+
+  /** {@link #find()} on a given PATH and value of {@link #REQUIRE_ENV}. */
+  static Path find(String path, String require) {
+    Optional<Path> found = Stream.of(path.split(File.pathSeparator))
         .filter(d -> !d.isEmpty())
         .map(d -> Path.of(d, "chromium"))
         .filter(Files::isExecutable)
@@ -63,7 +68,7 @@ final class HeadlessChromium {
     if (found.isEmpty()) {
       String msg = "chromium is not installed (Debian: apt-get install -y chromium); the live "
           + "view's browser test needs it";
-      if ("1".equals(System.getenv(REQUIRE_ENV))) {
+      if ("1".equals(require)) {
         Assertions.fail(msg + ", and " + REQUIRE_ENV + "=1 requires it");
       }
       Assumptions.abort(msg + " — skipped (set " + REQUIRE_ENV + "=1 to make this a failure)");
