@@ -2,6 +2,7 @@ package dev.patchbay.testkit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.testkit.internal.EdgeServer;
+import dev.patchbay.testkit.internal.LiveView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -129,6 +130,7 @@ final class AdminEndpoints {
     });
     r.put("/admin/raw-frame", post((rq, rs, cb, p) -> json(rs, cb, 200, Map.of("sockets",
         edge.faults().sendRawText(require(p, "user"), require(p, "text"))))));
+    r.putAll(new LiveView(edge.model(), edge::serverThreads).routes()); // /admin/, /admin/stats
     return r;
   }
 

@@ -61,7 +61,7 @@ public final class FakeEdgeLauncher {
       writePort(o.portFile().get(), edge.port());
     }
     out.println("fake edge listening on " + edge.uri() + " (signaling " + edge.signalingUri()
-        + ", admin " + edge.uri() + "/admin/counters)");
+        + ", admin " + edge.uri() + "/admin/counters, live view " + edge.uri() + "/admin/)");
     out.flush();
     if (o.runFor().isEmpty()) {
       stopped.await();

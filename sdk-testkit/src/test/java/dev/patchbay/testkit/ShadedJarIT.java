@@ -63,6 +63,10 @@ class ShadedJarIT {
         JsonNode state = OAuthClient.JSON.readTree(
             OAuthClient.get(base.resolve("/admin/counters")).body());
         assertThat(state.get("openSockets").asInt()).isEqualTo(1);
+        // the live view: its page is a resource of the -all jar too
+        assertThat(OAuthClient.get(base.resolve("/admin/")).body()).contains("/admin/stats");
+        assertThat(OAuthClient.JSON.readTree(OAuthClient.get(base.resolve("/admin/stats")).body())
+            .get("totals").get("openSockets").asInt()).isEqualTo(1);
       }
     } finally {
       p.destroy();

@@ -34,6 +34,10 @@ final class CallRouter {
     return calls.size();
   }
 
+  java.util.Collection<EdgeCall> all() {
+    return calls.values();
+  }
+
   void describe(StringBuilder sb) {
     calls.values().forEach(c -> sb.append("\n  open ").append(c));
   }

@@ -486,6 +486,11 @@ public final class EdgeModel {
     return n;
   }
 
+  /** Sockets, calls by state and media per tenant, read in one lock hold (the live view). */
+  public synchronized List<TenantSnapshot> tenantSnapshots() {
+    return TenantSnapshot.of(tenants.values(), connections.values(), calls.all());
+  }
+
   /** Human-readable description of what is still open (for leak reports). */
   public synchronized String describeOpen() {
     StringBuilder sb = new StringBuilder();
