@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * tests in another process:
  *
  * <pre>
- * java -jar patchbay-testkit-VERSION-all.jar --port 8080 --profile field \
+ * java -jar patchbay-testkit-standalone-VERSION.jar --port 8080 --profile field \
  *     --tenant load --users 1000 [--user acme:alice:alice-secret] [--backend acme:svc:s3cret]
  * </pre>
  *
@@ -74,7 +74,7 @@ public final class FakeEdgeLauncher {
   }
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar patchbay-testkit-all.jar [options]",
+      "usage: java -jar patchbay-testkit-standalone.jar [options]",
       "  --host H                  bind address (default 127.0.0.1)",
       "  --port N                  port (default 0 = any free port)",
       "  --port-file F             write the bound port to F",
