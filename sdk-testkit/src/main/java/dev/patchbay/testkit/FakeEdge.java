@@ -232,6 +232,9 @@ public final class FakeEdge implements AutoCloseable {
    * When each live access token of {@code user} was issued (the edge's clock), oldest first: a
    * token issued while the network cut its response never reached the client, which therefore
    * cannot revoke it.
+   *
+   * @param user the user id
+   * @return the issue times of the user's live access tokens, oldest first
    */
   public List<java.time.Instant> liveTokenIssueTimes(String user) {
     return tokens.liveAccessTokensOf(user);
