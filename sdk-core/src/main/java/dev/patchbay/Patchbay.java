@@ -2,6 +2,7 @@ package dev.patchbay;
 
 import dev.patchbay.internal.admission.AdmissionControl;
 import dev.patchbay.internal.auth.OAuthEndpoints;
+import dev.patchbay.internal.auth.OkHttpCompatibility;
 import dev.patchbay.internal.auth.RealTokenManager;
 import dev.patchbay.internal.auth.TokenConfig;
 import dev.patchbay.internal.auth.TokenManager;
@@ -104,7 +105,6 @@ public final class Patchbay implements AutoCloseable {
         .connectTimeout(Duration.ofSeconds(10))
         .readTimeout(Duration.ofSeconds(10))
         .writeTimeout(Duration.ofSeconds(10))
-        .webSocketCloseTimeout(b.closeHandshakeTimeout)
         .socketFactory(new NoDelaySocketFactory())
         .build();
     // Token requests get their own small dispatcher: the JSON parsing of token responses then
@@ -120,7 +120,7 @@ public final class Patchbay implements AutoCloseable {
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
     this.rt = new SdkRuntime(HttpUrl.get(edge), http, scheduler, workers, callbacks,
         new AdmissionControl(b.tenantLimits, b.defaultLimits), media, new Events(b.listener),
-        threads, b.clock, new SecureRandom(), b.heartbeat.toMillis());
+        threads, b.clock, new SecureRandom(), b.heartbeat.toMillis(), b.closeHandshakeTimeout);
     // one redactor per Patchbay: the codec's gate masks what the token managers register
     this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
         .redactor(rt.codec.redactor()).allowPlaintext(b.allowPlaintext).build();
@@ -462,6 +462,8 @@ public final class Patchbay implements AutoCloseable {
      *
      * @return the new instance
      * @throws IllegalStateException when no edge is set
+     * @throws PatchbayException when the OkHttp first on the class path is older than 4.12
+     *     (an app's own {@code com.squareup.okhttp3:okhttp}); the message names the fix
      * @throws PatchbayException when no media engine is set and not exactly one
      *     {@link MediaEngineProvider} is on the classpath
      */
@@ -469,6 +471,7 @@ public final class Patchbay implements AutoCloseable {
       if (edge == null) {
         throw new IllegalStateException("edge must be set, but was null");
       }
+      OkHttpCompatibility.check(); // before any OkHttp call: an old OkHttp fails here, named
       if (TransportPolicy.check("edge", edge, allowPlaintext)) {
         LOG.warn("Plaintext edge {} allowed by allowPlaintext(): client secrets and tokens travel"
             + " unencrypted", TransportPolicy.withoutUserInfo(edge));

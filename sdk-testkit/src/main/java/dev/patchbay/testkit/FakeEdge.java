@@ -234,7 +234,7 @@ public final class FakeEdge implements AutoCloseable {
    * cannot revoke it.
    *
    * @param user the user id
-   * @return the issue times, oldest first
+   * @return the issue times of the user's live access tokens, oldest first
    */
   public List<java.time.Instant> liveTokenIssueTimes(String user) {
     return tokens.liveAccessTokensOf(user);

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * tests in another process:
  *
  * <pre>
- * java -jar patchbay-testkit-VERSION-all.jar --port 8080 --profile field \
+ * java -jar patchbay-testkit-standalone-VERSION.jar --port 8080 --profile field \
  *     --tenant load --users 1000 [--user acme:alice:alice-secret] [--backend acme:svc:s3cret]
  * </pre>
  *
@@ -78,6 +78,6 @@ public final class FakeEdgeLauncher {
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
-  static final String USAGE = "usage: java -jar patchbay-testkit-all.jar [options]\n"
+  static final String USAGE = "usage: java -jar patchbay-testkit-standalone.jar [options]\n"
       + EdgeOptions.USAGE;
 }

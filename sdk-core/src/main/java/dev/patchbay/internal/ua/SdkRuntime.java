@@ -53,7 +53,7 @@ public final class SdkRuntime {
   public SdkRuntime(HttpUrl edge, OkHttpClient http, ScheduledThreadPoolExecutor scheduler,
       Executor workers, Executor callbacks, AdmissionControl admission, MediaEngine media,
       Events events, SdkThreads threads, Clock clock, RandomGenerator random,
-      long initialHeartbeatMillis) {
+      long initialHeartbeatMillis, Duration closeTimeout) {
     this.edge = edge;
     this.signalingUrl = edge.newBuilder().addPathSegments("v1/signaling").build();
     this.http = http;
@@ -68,7 +68,7 @@ public final class SdkRuntime {
     this.clock = clock;
     this.random = random;
     this.heartbeatMillis = new AtomicLong(SocketSetup.clampHeartbeat(initialHeartbeatMillis));
-    this.closeTimeout = Duration.ofMillis(http.webSocketCloseTimeout());
+    this.closeTimeout = closeTimeout;
     // Same trust as the OAuth client (the app's, or the platform's); the JDK verifies host names.
     this.transport = new JdkWsTransport(sslContext(http.x509TrustManager()), scheduler,
         Duration.ofMillis(http.connectTimeoutMillis()), closeTimeout, clock);
