@@ -66,7 +66,8 @@ public interface WebRtcMediaSession extends MediaSession {
   CompletableFuture<MediaStats> stats();
 
   /**
-   * Replaces what this call sends (app-fed audio; ignored with a real microphone).
+   * Replaces what this call sends (app-fed audio; ignored with a real microphone). The call
+   * plays its own copy ({@link AudioInput#forNewCall()}), from the start.
    *
    * @param input the audio to send from now on
    */

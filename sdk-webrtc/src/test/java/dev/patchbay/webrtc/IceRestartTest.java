@@ -7,7 +7,6 @@ import dev.patchbay.IcePolicy;
 import dev.patchbay.MediaState;
 import dev.patchbay.webrtc.fixtures.Netns;
 import dev.patchbay.webrtc.fixtures.SessionPair;
-import dev.patchbay.webrtc.fixtures.ToneDetector;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +64,7 @@ class IceRestartTest {
         pair.caller.state() == MediaState.CONNECTED && pair.callee.state() == MediaState.CONNECTED);
     bobHears440.reset();
     await().atMost(Duration.ofSeconds(5)).until(() -> bobHears440.frames() >= 100);
-    assertThat(bobHears440.dominance()).as("%s", bobHears440).isGreaterThan(20);
+    assertThat(bobHears440.hears()).as("%s", bobHears440).isTrue();
     assertThat(pair.caller.iceRestarts()).isBetween(1, FAST_RECOVERY.maxIceRestarts());
     assertThat(pair.callerListener.negotiationNeeded).contains(true);
   }
