@@ -87,7 +87,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
     } catch (TimeoutException e) {
       thread.shutdown();
       throw new AudioDeviceException("microphone '" + microphone + "' check did not finish within "
-          + closeTimeout);
+          + closeTimeout.toMillis() + " ms");
     }
   }
 

@@ -2,7 +2,6 @@ package dev.patchbay.webrtc;
 
 import dev.patchbay.MediaSession;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -93,11 +92,4 @@ public interface WebRtcMediaSession extends MediaSession {
    * @return the number of ICE restarts
    */
   int iceRestarts();
-
-  /**
-   * Why the media failed, once {@link #state()} is {@link dev.patchbay.MediaState#FAILED}.
-   *
-   * @return the failure reason, or empty while the media has not failed
-   */
-  Optional<String> failureReason();
 }

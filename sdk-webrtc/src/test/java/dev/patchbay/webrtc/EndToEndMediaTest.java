@@ -219,6 +219,30 @@ class EndToEndMediaTest {
     calls[0].hangUp().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  @Test
+  void mediaThatCannotRecoverEndsTheCallWithTheMediaSessionsReason() throws Exception {
+    start(b -> b);
+    IcePolicy noRestart = IcePolicy.builder().disconnectedGrace(Duration.ofMillis(500))
+        .gatheringTimeout(Duration.ofSeconds(2)).maxIceRestarts(0).build();
+    Call[] calls = activeCall(noRestart);
+    dev.patchbay.MediaSession aliceMedia =
+        calls[0].unwrapMedia(dev.patchbay.MediaSession.class).orElseThrow();
+    try {
+      Netns.breakPath(); // the veth pair only: signaling stays up on loopback
+      calls[0].ended().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } finally {
+      Netns.restorePath();
+    }
+    assertThat(calls[0].state()).isEqualTo(CallState.FAILED);
+    assertThat(calls[0].endReason()).contains(dev.patchbay.EndReason.MEDIA_FAILED);
+    String reason = aliceMedia.failureReason().orElseThrow();
+    assertThat(reason).contains("no ICE restart is left (max 0)").doesNotContain("PT");
+    assertThat(calls[0].failure()).get().extracting(Throwable::getMessage).asString()
+        .startsWith("media of call " + calls[0].id() + " failed: ")
+        .endsWith(reason);
+    calls[1].ended().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
   private void start(UnaryOperator<FakeEdge.Builder> config) {
     edge = config.apply(FakeEdge.builder()
         .user(TENANT, "alice", "alice-secret")
