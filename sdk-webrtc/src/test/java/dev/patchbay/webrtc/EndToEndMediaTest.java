@@ -138,6 +138,11 @@ class EndToEndMediaTest {
 
     assertThat(call.state()).isEqualTo(CallState.ACTIVE);
     assertThat(bobHears440.hears()).as("%s", bobHears440).isTrue();
+    MediaStats stats = call.unwrapMedia(WebRtcMediaSession.class).orElseThrow().stats()
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(stats.selectedCandidatePair()).as("%s", stats).get()
+        .satisfies(p -> assertThat(p.localType()).isEqualTo("relay"))
+        .satisfies(p -> assertThat(p.remoteType()).isEqualTo("relay"));
     for (String user : List.of("alice", "bob")) {
       List<String> candidates = edge.frames(user).snapshot().stream()
           .filter(f -> f.direction() == LoggedFrame.Direction.FROM_CLIENT)

@@ -10,6 +10,7 @@ import dev.patchbay.SessionDescription;
 import dev.patchbay.webrtc.fixtures.Netns;
 import dev.patchbay.webrtc.fixtures.SessionPair;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -200,6 +201,30 @@ class TwoSessionMediaTest {
       assertThat(s.roundTripTime()).isPresent();
       assertThat(s.jitter()).isPresent();
       assertThat(s.packetsLost()).isZero();
+    });
+  }
+
+  @Test
+  void statsTellTheSelectedPairCodecDtlsRolesAndStatesWithoutAddresses() {
+    pair = new SessionPair(alice, bob, IcePolicy.defaults(), "interop").connect();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      MediaStats caller = join(pair.caller.stats());
+      MediaStats callee = join(pair.callee.stats());
+      for (MediaStats s : new MediaStats[] {caller, callee}) {
+        MediaStats.CandidatePair p = s.selectedCandidatePair().orElseThrow();
+        assertThat(p.localType()).isEqualTo("host");
+        assertThat(p.remoteType()).isIn("host", "prflx");
+        assertThat(p.protocol()).isEqualTo("udp");
+        assertThat(p.localAddress()).matches("██:\\d+");
+        assertThat(p.remoteAddress()).matches("██:\\d+");
+        assertThat(s.codec()).contains("opus/48000/2");
+        assertThat(s.iceState()).isIn("connected", "completed");
+        assertThat(s.dtlsState()).isEqualTo("connected");
+        assertThat(s.toString()).doesNotContain(Netns.ADDRESS_A).doesNotContain(Netns.ADDRESS_B);
+      }
+      // One side is the DTLS client, the other the server.
+      assertThat(List.of(caller.dtlsRole().orElseThrow(), callee.dtlsRole().orElseThrow()))
+          .containsExactlyInAnyOrder("client", "server");
     });
   }
 
