@@ -43,8 +43,20 @@ public record MediaStats(
     String dtlsState) {
 
   /**
-   * Validates that no component is null.
+   * Checks the snapshot.
    *
+   * @param roundTripTime round-trip time, if measured
+   * @param jitter receive jitter, if measured
+   * @param packetsLost packets lost on the receive side
+   * @param packetsSent RTP packets sent
+   * @param packetsReceived RTP packets received
+   * @param bytesSent payload bytes sent
+   * @param bytesReceived payload bytes received
+   * @param selectedCandidatePair the selected candidate pair, if any
+   * @param codec the codec, if negotiated
+   * @param dtlsRole the DTLS role, if negotiated
+   * @param iceState the ICE state
+   * @param dtlsState the DTLS state
    * @throws NullPointerException when a component is null
    */
   public MediaStats {
@@ -74,8 +86,13 @@ public record MediaStats(
       String localAddress, String remoteAddress) {
 
     /**
-     * Validates that no component is null.
+     * Checks the pair.
      *
+     * @param localType the local candidate's type
+     * @param remoteType the remote candidate's type
+     * @param protocol the transport protocol
+     * @param localAddress the local address, redacted
+     * @param remoteAddress the remote address, redacted
      * @throws NullPointerException when a component is null
      */
     public CandidatePair {
