@@ -201,9 +201,7 @@ class EndToEndMediaTest {
   @Test
   void brokenMediaPathRecoversThroughAnIceRestartSignalledByTheSdk() throws Exception {
     start(b -> b);
-    IcePolicy fast = IcePolicy.builder().disconnectedGrace(Duration.ofMillis(500))
-        .gatheringTimeout(Duration.ofSeconds(2)).maxIceRestarts(3).build();
-    Call[] calls = activeCall(fast);
+    Call[] calls = activeCall(fastRecovery(3));
     WebRtcMediaSession aliceMedia = calls[0].unwrapMedia(WebRtcMediaSession.class).orElseThrow();
     ToneDetector bobHears440 = new ToneDetector(440);
     calls[1].unwrapMedia(WebRtcMediaSession.class).orElseThrow().addAudioSink(bobHears440);
@@ -227,9 +225,7 @@ class EndToEndMediaTest {
   @Test
   void mediaThatCannotRecoverEndsTheCallWithTheMediaSessionsReason() throws Exception {
     start(b -> b);
-    IcePolicy noRestart = IcePolicy.builder().disconnectedGrace(Duration.ofMillis(500))
-        .gatheringTimeout(Duration.ofSeconds(2)).maxIceRestarts(0).build();
-    Call[] calls = activeCall(noRestart);
+    Call[] calls = activeCall(fastRecovery(0));
     dev.patchbay.MediaSession aliceMedia =
         calls[0].unwrapMedia(dev.patchbay.MediaSession.class).orElseThrow();
     try {
@@ -246,6 +242,12 @@ class EndToEndMediaTest {
         .startsWith("media of call " + calls[0].id() + " failed: ")
         .endsWith(reason);
     calls[1].ended().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Half a second of grace, 2 s of gathering: a broken path is noticed quickly. */
+  private static IcePolicy fastRecovery(int maxIceRestarts) {
+    return IcePolicy.builder().disconnectedGrace(Duration.ofMillis(500))
+        .gatheringTimeout(Duration.ofSeconds(2)).maxIceRestarts(maxIceRestarts).build();
   }
 
   private void start(UnaryOperator<FakeEdge.Builder> config) {
