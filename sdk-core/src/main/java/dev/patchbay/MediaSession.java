@@ -68,6 +68,17 @@ public interface MediaSession {
   MediaState state();
 
   /**
+   * Why the media failed, once {@link #state()} is {@link MediaState#FAILED}; the SDK puts it in
+   * the call's failure message. Set before the session reports {@code FAILED}.
+   *
+   * @return the failure reason, or empty while the media has not failed (or when the engine
+   *     gives none)
+   */
+  default Optional<String> failureReason() {
+    return Optional.empty();
+  }
+
+  /**
    * Releases everything; idempotent; completes when released. Never fails.
    *
    * @return a future that completes when everything is released

@@ -30,6 +30,22 @@ public interface AudioInput {
   void read(short[] frame);
 
   /**
+   * This input for one more call: the same audio from its start, with its own position, so
+   * that calls never share one playback state (two calls on one tone object would each get
+   * every other frame of it). A session takes its copy once, when it gets the input (from the
+   * engine's builder or {@link WebRtcMediaSession#audioInput(AudioInput)}).
+   *
+   * <p>The inputs made by {@link #tone}, {@link #wav} and {@link #pcm} return a fresh copy;
+   * {@link #silence()} and {@link #stream} (the app's one stream, which cannot be rewound)
+   * return themselves, and so does an app's own implementation unless it overrides this method.
+   *
+   * @return an input with its own playback state, or this input when it has none to copy
+   */
+  default AudioInput forNewCall() {
+    return this;
+  }
+
+  /**
    * Silence.
    *
    * @return an input that sends silence
@@ -54,12 +70,14 @@ public interface AudioInput {
     }
     double step = 2 * Math.PI * hz / SAMPLE_RATE;
     double scale = amplitude * Short.MAX_VALUE;
-    long[] position = {0};
-    return frame -> {
-      for (int i = 0; i < frame.length; i++) {
-        frame[i] = (short) Math.round(scale * Math.sin(step * position[0]++));
-      }
-    };
+    return new PerCallInput(() -> {
+      long[] position = {0};
+      return frame -> {
+        for (int i = 0; i < frame.length; i++) {
+          frame[i] = (short) Math.round(scale * Math.sin(step * position[0]++));
+        }
+      };
+    });
   }
 
   /**
@@ -111,12 +129,14 @@ public interface AudioInput {
    */
   static AudioInput pcm(short[] samples) {
     short[] copy = samples.clone();
-    int[] position = {0};
-    return frame -> {
-      int n = Math.max(0, Math.min(frame.length, copy.length - position[0]));
-      System.arraycopy(copy, position[0], frame, 0, n);
-      java.util.Arrays.fill(frame, n, frame.length, (short) 0);
-      position[0] += n;
-    };
+    return new PerCallInput(() -> {
+      int[] position = {0};
+      return frame -> {
+        int n = Math.max(0, Math.min(frame.length, copy.length - position[0]));
+        System.arraycopy(copy, position[0], frame, 0, n);
+        java.util.Arrays.fill(frame, n, frame.length, (short) 0);
+        position[0] += n;
+      };
+    });
   }
 }

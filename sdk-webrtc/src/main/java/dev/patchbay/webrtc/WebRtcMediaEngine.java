@@ -87,7 +87,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
     } catch (TimeoutException e) {
       thread.shutdown();
       throw new AudioDeviceException("microphone '" + microphone + "' check did not finish within "
-          + closeTimeout);
+          + closeTimeout.toMillis() + " ms");
     }
   }
 
@@ -214,7 +214,8 @@ public final class WebRtcMediaEngine implements MediaEngine {
     }
 
     /**
-     * The audio every call sends (headless mode).
+     * The audio every call sends (headless mode). Each call plays its own copy
+     * ({@link AudioInput#forNewCall()}): concurrent calls each send the whole tone or file.
      *
      * @param input the audio to send
      * @return this builder

@@ -2,7 +2,6 @@ package dev.patchbay.webrtc;
 
 import dev.patchbay.MediaSession;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -66,7 +65,8 @@ public interface WebRtcMediaSession extends MediaSession {
   CompletableFuture<MediaStats> stats();
 
   /**
-   * Replaces what this call sends (app-fed audio; ignored with a real microphone).
+   * Replaces what this call sends (app-fed audio; ignored with a real microphone). The call
+   * plays its own copy ({@link AudioInput#forNewCall()}), from the start.
    *
    * @param input the audio to send from now on
    */
@@ -92,11 +92,4 @@ public interface WebRtcMediaSession extends MediaSession {
    * @return the number of ICE restarts
    */
   int iceRestarts();
-
-  /**
-   * Why the media failed, once {@link #state()} is {@link dev.patchbay.MediaState#FAILED}.
-   *
-   * @return the failure reason, or empty while the media has not failed
-   */
-  Optional<String> failureReason();
 }

@@ -3,7 +3,6 @@ package dev.patchbay.webrtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.patchbay.webrtc.fixtures.ToneDetector;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,40 @@ class AudioInputTest {
       d.onAudio(frame, AudioInput.SAMPLE_RATE, 1);
     }
     assertThat(d.dominance()).isGreaterThan(100);
+  }
+
+  @Test
+  void eachCallPlaysItsOwnCopyOfATone() {
+    AudioInput shared = AudioInput.tone(440, 0.5);
+    AudioInput first = shared.forNewCall();
+    AudioInput second = shared.forNewCall();
+    AudioInput reference = AudioInput.tone(440, 0.5);
+    short[] a = new short[AudioInput.FRAME_SAMPLES];
+    short[] b = new short[AudioInput.FRAME_SAMPLES];
+    short[] expected = new short[AudioInput.FRAME_SAMPLES];
+    for (int i = 0; i < 10; i++) {
+      // Interleaved reads, as two calls on one engine's pump: each copy stays continuous.
+      first.read(a);
+      second.read(b);
+      reference.read(expected);
+      assertThat(a).as("frame %d of the first call", i).isEqualTo(expected);
+      assertThat(b).as("frame %d of the second call", i).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void eachCallPlaysSamplesFromTheStartAndSilenceIsShared() {
+    short[] samples = new short[AudioInput.FRAME_SAMPLES];
+    java.util.Arrays.fill(samples, (short) 1234);
+    AudioInput once = AudioInput.pcm(samples);
+    short[] frame = new short[AudioInput.FRAME_SAMPLES];
+    once.read(frame);
+    once.read(frame);
+    assertThat(frame).as("played once, then silence").containsOnly((short) 0);
+    once.forNewCall().read(frame);
+    assertThat(frame).as("a new call starts from the start").containsOnly((short) 1234);
+    AudioInput silence = AudioInput.silence();
+    assertThat(silence.forNewCall()).isSameAs(silence);
   }
 
   @Test

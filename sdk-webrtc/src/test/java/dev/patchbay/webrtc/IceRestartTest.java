@@ -7,7 +7,6 @@ import dev.patchbay.IcePolicy;
 import dev.patchbay.MediaState;
 import dev.patchbay.webrtc.fixtures.Netns;
 import dev.patchbay.webrtc.fixtures.SessionPair;
-import dev.patchbay.webrtc.fixtures.ToneDetector;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +64,7 @@ class IceRestartTest {
         pair.caller.state() == MediaState.CONNECTED && pair.callee.state() == MediaState.CONNECTED);
     bobHears440.reset();
     await().atMost(Duration.ofSeconds(5)).until(() -> bobHears440.frames() >= 100);
-    assertThat(bobHears440.dominance()).as("%s", bobHears440).isGreaterThan(20);
+    assertThat(bobHears440.hears()).as("%s", bobHears440).isTrue();
     assertThat(pair.caller.iceRestarts()).isBetween(1, FAST_RECOVERY.maxIceRestarts());
     assertThat(pair.callerListener.negotiationNeeded).contains(true);
   }
@@ -82,10 +81,33 @@ class IceRestartTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> pair.caller.state() == MediaState.FAILED);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(pair.caller.failureReason()).get().asString()
-        .contains("ICE").contains("did not recover");
+        .contains("ICE").contains("did not recover")
+        .contains("ICE restart 1 did not reconnect within 2.5 s")
+        .doesNotContain("PT");
     assertThat(pair.caller.iceRestarts()).isEqualTo(1);
     assertThat(pair.callerListener.states).endsWith(MediaState.FAILED);
     System.out.println("media failed after " + took.toMillis() + " ms: "
         + pair.caller.failureReason().orElseThrow());
+  }
+
+  @Test
+  void failureReasonDoesNotClaimARestartFailedWhenNoRestartOfferWasMade() {
+    IcePolicy oneRestart = FAST_RECOVERY.toBuilder().maxIceRestarts(1).build();
+    // No autoRenegotiate(): the request for an ICE restart is never acted upon.
+    pair = new SessionPair(alice, bob, oneRestart, "unanswered");
+    pair.connect();
+
+    Netns.breakPath();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> pair.caller.state() == MediaState.FAILED);
+    assertThat(pair.callerListener.negotiationNeeded).containsExactly(true);
+    // Through the core SPI, as the SDK reads it.
+    dev.patchbay.MediaSession media = pair.caller;
+    assertThat(media.failureReason()).get().asString()
+        .matches("^ICE (disconnected for longer than 500 ms|failed); .*")
+        .contains("ICE restart 1 was requested but no restart offer was created within 2.5 s")
+        .contains("no ICE restart is left (max 1)")
+        .doesNotContain("did not reconnect")
+        .doesNotContain("PT");
   }
 }

@@ -3,11 +3,13 @@ package dev.patchbay.examples.softphone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchbay.testkit.FakeEdge;
+import dev.patchbay.webrtc.ToneDetector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -56,17 +58,22 @@ class SoftphoneRealAudioTest {
       short[] heardByBob = pcm(bobWav);
       short[] heardByAlice = pcm(aliceWav);
       assertThat(heardByBob.length).as("bob recorded about a second or more").isGreaterThan(rate);
-      assertThat(power(heardByBob, 440)).as("bob hears alice's 440 Hz above 1000 Hz")
-          .isGreaterThan(20 * power(heardByBob, 1000));
-      assertThat(power(heardByAlice, 1000)).as("alice hears bob's 1000 Hz above 440 Hz")
-          .isGreaterThan(20 * power(heardByAlice, 440));
+      ToneDetector bobHears440 = detect(heardByBob, 440);
+      ToneDetector bobHears1000 = detect(heardByBob, 1000);
+      ToneDetector aliceHears1000 = detect(heardByAlice, 1000);
+      ToneDetector aliceHears440 = detect(heardByAlice, 440);
+      assertThat(bobHears440.hears()).as("bob hears alice's 440 Hz: %s", bobHears440).isTrue();
+      assertThat(bobHears1000.hears()).as("and not 1000 Hz: %s", bobHears1000).isFalse();
+      assertThat(aliceHears1000.hears()).as("alice hears bob's 1000 Hz: %s", aliceHears1000)
+          .isTrue();
+      assertThat(aliceHears440.hears()).as("and not 440 Hz: %s", aliceHears440).isFalse();
       edge.assertNoLeaks();
     }
   }
 
   /**
    * The first channel of a 16-bit PCM WAV written by WavRecorder (44-byte header), resampled
-   * nowhere: {@link #power} uses the file's own rate.
+   * nowhere: {@link #detect} uses the file's own rate.
    */
   static short[] pcm(Path wav) throws Exception {
     byte[] b = Files.readAllBytes(wav);
@@ -83,17 +90,13 @@ class SoftphoneRealAudioTest {
 
   private static int rate = 48_000;
 
-  /** Goertzel power of {@code hz} over the samples. */
-  static double power(short[] x, double hz) {
-    double w = 2 * Math.PI * hz / rate;
-    double coeff = 2 * Math.cos(w);
-    double s1 = 0;
-    double s2 = 0;
-    for (short v : x) {
-      double s0 = v + coeff * s1 - s2;
-      s2 = s1;
-      s1 = s0;
+  /** The SDK's public tone detector over the recording, in 10 ms frames as a sink gets them. */
+  static ToneDetector detect(short[] x, double hz) {
+    ToneDetector d = new ToneDetector(hz);
+    int frame = rate / 100;
+    for (int at = 0; at + frame <= x.length; at += frame) {
+      d.onAudio(Arrays.copyOfRange(x, at, at + frame), rate, 1);
     }
-    return s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    return d;
   }
 }

@@ -64,10 +64,14 @@ final class CallMediaBridge implements MediaSession.Listener {
           call.becomeActive();
         }
       }
-      case FAILED -> call.fail(EndReason.MEDIA_FAILED,
-          call.callFailed("media of call " + call.id() + " failed", 0, false, null), true);
+      case FAILED -> call.fail(EndReason.MEDIA_FAILED, call.callFailed("media of call "
+          + call.id() + " failed" + reasonOf(call.media), 0, false, null), true);
       default -> LOG.debug("media state {}", s);
     }
+  }
+
+  private static String reasonOf(MediaSession media) {
+    return media == null ? "" : media.failureReason().map(r -> ": " + r).orElse("");
   }
 
   private void renegotiate(boolean iceRestart) {

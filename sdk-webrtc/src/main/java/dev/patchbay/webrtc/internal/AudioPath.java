@@ -33,13 +33,14 @@ final class AudioPath {
   private final byte[] frameBytes = new byte[AudioInput.FRAME_SAMPLES * 2];
   private final AudioTrackSink remoteSink = this::onRemoteAudio;
 
+  /** Plays its own copy of {@code input} ({@link AudioInput#forNewCall()}): no shared state. */
   AudioPath(SessionCore core, AudioInput input) {
     this.core = core;
-    this.input = input;
+    this.input = Objects.requireNonNull(input, "input").forNewCall();
   }
 
   void input(AudioInput newInput) {
-    this.input = Objects.requireNonNull(newInput, "input");
+    this.input = Objects.requireNonNull(newInput, "input").forNewCall();
   }
 
   void addSink(AudioSink sink) {

@@ -97,9 +97,10 @@ final class Controls {
   CompletableFuture<MediaStats> stats() {
     return core.op(() -> {
       CompletableFuture<MediaStats> f = new CompletableFuture<>();
+      String iceState = StatsMapper.iceStateName(core.pc.getIceConnectionState());
       core.pc.getStats(report -> {
         try {
-          f.complete(StatsMapper.map(report));
+          f.complete(StatsMapper.map(report, iceState));
         } catch (RuntimeException e) {
           f.completeExceptionally(e);
         }

@@ -34,6 +34,7 @@ final class Negotiation {
       negotiated = true;
       if (iceRestart) {
         trickle.remoteCandidates.clear();
+        recovery.restartOffered();
       }
       controls.applyDirection();
       return SdpOps.createOffer(core.pc, iceRestart)

@@ -2,6 +2,7 @@ package dev.patchbay.webrtc.internal;
 
 import static dev.patchbay.webrtc.internal.SessionCore.cancel;
 import static dev.patchbay.webrtc.internal.SessionCore.log;
+import static dev.patchbay.webrtc.internal.SessionCore.text;
 
 import dev.patchbay.MediaState;
 import java.time.Duration;
@@ -23,6 +24,7 @@ final class Recovery {
   /** Whether this side made the first offer; that side drives ICE restarts. */
   boolean initialOfferer;
   private boolean everConnected;
+  private boolean restartOffered;
   private ScheduledFuture<?> graceTimer;
   private ScheduledFuture<?> recoveryDeadline;
 
@@ -61,7 +63,7 @@ final class Recovery {
         cancel(graceTimer);
         graceTimer = core.ctx.thread.schedule(() -> {
           if (!core.closed.get() && core.state == MediaState.DISCONNECTED) {
-            recover("ICE disconnected for longer than " + core.policy.disconnectedGrace());
+            recover("ICE disconnected for longer than " + text(core.policy.disconnectedGrace()));
           }
         }, core.policy.disconnectedGrace());
       }
@@ -78,7 +80,16 @@ final class Recovery {
     }
   }
 
-  /** Bounded ICE restarts; the side that made the first offer drives them (no glare). */
+  /** Negotiation: an offer with {@code iceRestart} was created (by the app or the SDK). */
+  void restartOffered() {
+    restartOffered = true;
+  }
+
+  /**
+   * Bounded ICE restarts; the side that made the first offer drives them (no glare). The
+   * reason grows with what each attempt found, and never says a restart failed when no restart
+   * offer was made.
+   */
   private void recover(String reason) {
     if (core.isTerminal() || (recoveryDeadline != null && !recoveryDeadline.isDone())) {
       return;
@@ -87,30 +98,38 @@ final class Recovery {
     if (!initialOfferer) {
       Duration wait = attempt.multipliedBy(core.policy.maxIceRestarts() + 1L);
       log.info("call {}: {}; waiting up to {} for the remote ICE restart", core.callId, reason,
-          wait);
-      recoveryDeadline = core.ctx.thread.schedule(() -> recoveryExpired(reason, wait), wait);
+          text(wait));
+      recoveryDeadline = core.ctx.thread.schedule(() -> recoveryExpired(reason
+          + "; media did not recover within " + text(wait)
+          + " (the remote side drives ICE restarts)"), wait);
       return;
     }
-    if (restarts.get() >= core.policy.maxIceRestarts()) {
-      fail(reason + " and no ICE restart is left (max " + core.policy.maxIceRestarts() + ")");
+    int max = core.policy.maxIceRestarts();
+    if (restarts.get() >= max) {
+      fail(reason + "; media did not recover and no ICE restart is left (max " + max + ")");
       return;
     }
     int n = restarts.incrementAndGet();
-    log.info("call {}: {}; ICE restart {} of {}", core.callId, reason, n,
-        core.policy.maxIceRestarts());
-    recoveryDeadline = core.ctx.thread.schedule(() -> recoveryExpired(reason, attempt), attempt);
+    restartOffered = false;
+    log.info("call {}: {}; ICE restart {} of {}", core.callId, reason, n, max);
+    recoveryDeadline = core.ctx.thread.schedule(() -> recoveryExpired(reason + "; "
+        + (restartOffered
+            ? "ICE restart " + n + " did not reconnect within " + text(attempt)
+            : "ICE restart " + n + " was requested but no restart offer was created within "
+                + text(attempt))), attempt);
     core.notifyListener(() -> core.listener.onNegotiationNeeded(true));
   }
 
-  private void recoveryExpired(String reason, Duration waited) {
+  /** The deadline of a recovery step passed: the next restart, or the end with its reason. */
+  private void recoveryExpired(String reason) {
     if (core.closed.get() || core.isTerminal() || core.state == MediaState.CONNECTED) {
       return;
     }
     recoveryDeadline = null;
-    if (initialOfferer && restarts.get() < core.policy.maxIceRestarts()) {
-      recover(reason + "; restart did not reconnect within " + waited);
+    if (initialOfferer) {
+      recover(reason);
     } else {
-      fail(reason + "; media did not recover within " + waited);
+      fail(reason);
     }
   }
 

@@ -11,6 +11,8 @@ import dev.patchbay.IcePolicy;
 import dev.patchbay.MediaSession;
 import dev.patchbay.MediaState;
 import dev.patchbay.PatchbayException;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -160,6 +162,13 @@ final class SessionCore {
     } catch (Throwable t) {
       log.warn("call {}: {} failed: {}", callId, what, t.toString());
     }
+  }
+
+  /** A duration as people read it in a reason or a log line: "500 ms", "3 s", "2.5 s". */
+  static String text(Duration d) {
+    long ms = d.toMillis();
+    return ms < 1000 ? ms + " ms"
+        : BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString() + " s";
   }
 
   static Throwable unwrap(Throwable e) {

@@ -82,7 +82,7 @@ final class Trickle {
     gatheringDeadline = core.ctx.thread.schedule(() -> {
       if (!core.closed.get() && !localComplete) {
         log.info("call {}: ICE gathering deadline of {} reached, ending candidates",
-            core.callId, core.policy.gatheringTimeout());
+            core.callId, SessionCore.text(core.policy.gatheringTimeout()));
         completeLocalCandidates();
       }
     }, core.policy.gatheringTimeout());
