@@ -85,8 +85,8 @@ public final class ProgressBar {
 
   /**
    * The line for elapsed time {@code t}, at most {@code columns - 1} characters (the last column
-   * stays free, so a terminal never wraps): the long form when it fits, else the short form with
-   * a bar as wide as what is left, else the short form cut.
+   * stays free, so a terminal never wraps): the long form when it fits, else a short form with
+   * a bar as wide as what is left (at least 8), else the shortest form without a bar, cut.
    */
   String line(double t) {
     int finished = rec.agentsDone() + rec.agentsFailed();
@@ -101,13 +101,21 @@ public final class ProgressBar {
       return full;
     }
     String head = label + " [";
-    String tail = String.format(Locale.ROOT,
-        "] %ds conn %d up %d call %d done %d fail %d | calls %d ok %d fail %d %.1f/s", (int) t,
-        rec.connecting(), rec.connected(), rec.inCall(), rec.agentsDone(), rec.agentsFailed(),
-        rec.callsAttempted(), rec.callsEstablished(), rec.callsFailed(), rate);
-    int barWidth = Math.min(WIDTH, max - head.length() - tail.length());
-    String compact = barWidth >= 4 ? head + bar(finished, barWidth) + tail
-        : (label + tail.substring(1)).trim();
+    String counts = String.format(Locale.ROOT, "] %ds conn %d up %d call %d done %d fail %d",
+        (int) t, rec.connecting(), rec.connected(), rec.inCall(), rec.agentsDone(),
+        rec.agentsFailed());
+    String[] tails = { // the short forms, longest first
+        counts + String.format(Locale.ROOT, " | calls %d ok %d fail %d %.1f/s",
+            rec.callsAttempted(), rec.callsEstablished(), rec.callsFailed(), rate),
+        counts + String.format(Locale.ROOT, " | ok %d fail %d", rec.callsEstablished(),
+            rec.callsFailed())};
+    for (String tail : tails) {
+      int barWidth = Math.min(WIDTH, max - head.length() - tail.length());
+      if (barWidth >= 8) {
+        return head + bar(finished, barWidth) + tail;
+      }
+    }
+    String compact = (label + tails[1].substring(1)).trim();
     return compact.length() <= max ? compact : compact.substring(0, max);
   }
 

@@ -107,13 +107,13 @@ record Threshold(String expression, String metric, String op, double limit) {
   static List<Threshold> parseAll(List<String> values) {
     List<Threshold> out = new ArrayList<>();
     for (String v : values) {
-      for (String e : v.split(",")) {
+      for (String e : v.split(",", -1)) {
         if (e.isBlank()) {
           throw new IllegalArgumentException("--threshold has an empty expression in '" + v
               + "'");
         }
         if (e.trim().equals("none")) {
-          if (values.size() != 1 || v.split(",").length != 1) {
+          if (values.size() != 1 || v.split(",", -1).length != 1) {
             throw new IllegalArgumentException("--threshold none cannot be combined with"
                 + " other thresholds");
           }
