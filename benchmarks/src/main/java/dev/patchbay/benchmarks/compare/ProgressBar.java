@@ -101,14 +101,15 @@ public final class ProgressBar {
       return full;
     }
     String head = label + " [";
-    String counts = String.format(Locale.ROOT, "] %ds conn %d up %d call %d done %d fail %d",
-        (int) t, rec.connecting(), rec.connected(), rec.inCall(), rec.agentsDone(),
-        rec.agentsFailed());
+    // counts padded to the agents' digits, so the bar keeps its width while the run goes on
+    String d = "%" + Integer.toString(Math.max(1, rec.agents())).length() + "d";
+    String counts = String.format(Locale.ROOT, "] %3ds conn " + d + " up " + d + " call " + d
+        + " done " + d + " fail " + d, (int) t, rec.connecting(), rec.connected(),
+        rec.inCall(), rec.agentsDone(), rec.agentsFailed());
     String[] tails = { // the short forms, longest first
-        counts + String.format(Locale.ROOT, " | calls %d ok %d fail %d %.1f/s",
-            rec.callsAttempted(), rec.callsEstablished(), rec.callsFailed(), rate),
-        counts + String.format(Locale.ROOT, " | ok %d fail %d", rec.callsEstablished(),
-            rec.callsFailed())};
+        counts + String.format(Locale.ROOT, " | calls " + d + " ok " + d + " fail " + d
+            + " %5.1f/s", rec.callsAttempted(), rec.callsEstablished(), rec.callsFailed(), rate),
+        counts + String.format(Locale.ROOT, " | ok " + d, rec.callsEstablished())};
     for (String tail : tails) {
       int barWidth = Math.min(WIDTH, max - head.length() - tail.length());
       if (barWidth >= 8) {

@@ -43,8 +43,8 @@ class ProgressBarTest {
   void eightyColumnsKeepABarAndTheCounts() {
     String line = bar(busyRecorder(), 80).line(66);
 
-    assertThat(line).startsWith("Patchbay [").contains("66s").contains("conn 8")
-        .contains("fail 12").contains("ok 480 fail 0");
+    assertThat(line).startsWith("Patchbay [").contains(" 66s").contains("conn   8")
+        .contains("fail  12").contains("| ok 480");
   }
 
   @Test
