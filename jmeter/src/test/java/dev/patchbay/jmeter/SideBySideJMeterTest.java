@@ -137,5 +137,25 @@ class SideBySideJMeterTest {
     assertThat(stats.path("Raw WS Connect").path("errorPct").asDouble())
         .isGreaterThan(stats.path("Patchbay Connect").path("errorPct").asDouble());
     System.out.print(figures);
+    keep(dashboard, System.getProperty("patchbay.jmeter.reportDir"));
+  }
+
+  /** Copies the dashboard to {@code dir} (README's "run the JMeter plan"), when asked to. */
+  private static void keep(Path dashboard, String dir) throws java.io.IOException {
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    Path target = Path.of(dir).toAbsolutePath();
+    try (java.util.stream.Stream<Path> files = Files.walk(dashboard)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path to = target.resolve(dashboard.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    System.out.println("JMeter dashboard of both plans: " + target.resolve("index.html"));
   }
 }

@@ -69,8 +69,8 @@ public final class HtmlReport {
       sb.append(histogram(r));
       sb.append("<h3>Timeline: per second</h3>");
       sb.append(timeline(r));
-      sb.append("<h3>Refusals by status over time (refused attempts per second, retried or"
-          + " final)</h3>");
+      sb.append("<h3>Refusals by status over time (attempts per second the client saw refused,"
+          + " retried or final; the edge's totals are in the table)</h3>");
       sb.append(refusals(r));
       sb.append("<h3>Latency by phase (ms)</h3>");
       sb.append(phases(r));

@@ -90,7 +90,7 @@ final class CallTracker extends PatchbayEventListener {
       long now = System.nanoTime();
       String k = key(tenant, userId, what.equals("invite") ? "invite" : "connect");
       Long start = attemptStart.put(k, now + delay.toNanos());
-      rec.step((what.equals("invite") ? "call · invite" : what) + " · refused, retried",
+      rec.step(what + " · refused, retried",
           userId, start == null ? now : Math.min(start, now), now, code, true,
           what + " attempt " + retry + " refused (" + code + "); retried after "
               + delay.toMillis() + " ms");
