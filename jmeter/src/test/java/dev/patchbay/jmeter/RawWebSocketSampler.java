@@ -49,6 +49,8 @@ public class RawWebSocketSampler extends AbstractSampler implements ThreadListen
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
   private static final String STATE = "raw.ws";
+  /** This thread's socket, for {@link #threadFinished()}. */
+  private static final ThreadLocal<Conn> HELD = new ThreadLocal<>();
   static final String OFFER = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
       + "a=group:BUNDLE 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\n"
       + "a=mid:0\r\na=ice-ufrag:rawj\r\na=ice-pwd:rawjmeterrawjmeterpwd12\r\n"
@@ -161,6 +163,7 @@ public class RawWebSocketSampler extends AbstractSampler implements ThreadListen
       JsonNode hello = conn.next(5000);
       if (hello != null && "hello".equals(hello.path("type").asText())) {
         vars.putObject(STATE, conn);
+        HELD.set(conn);
         end(r, true, "200", "connected after " + attempt + " attempt(s) with the shared token");
         return;
       }
@@ -205,6 +208,7 @@ public class RawWebSocketSampler extends AbstractSampler implements ThreadListen
     }
     if (!answered) { // the field bug: the socket is dropped, not closed
       vars.remove(STATE);
+      HELD.remove();
       ABANDONED.add(conn.ws);
       end(r, false, status, "call failed (" + status + "); socket left open");
       return;
@@ -281,10 +285,17 @@ public class RawWebSocketSampler extends AbstractSampler implements ThreadListen
 
   @Override
   public void threadFinished() {
-    JMeterVariables vars = JMeterContextService.getContext().getVariables();
-    if (vars != null && vars.getObject(STATE) instanceof Conn conn) {
-      vars.remove(STATE);
-      conn.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    Conn conn = HELD.get(); // JMeter clears the thread's variables before threadFinished
+    HELD.remove();
+    if (conn != null) {
+      try { // a thread that ends normally closes its socket (only failed negotiations leak)
+        conn.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        conn.ws.abort();
+      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        conn.ws.abort();
+      }
     }
   }
 }
