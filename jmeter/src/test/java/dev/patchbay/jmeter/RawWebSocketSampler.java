@@ -33,7 +33,7 @@ import org.apache.jmeter.threads.JMeterVariables;
  * wrong, on purpose:
  * <ul>
  *   <li><b>one shared token</b>: the first thread to need one fetches it with its own CSV
- *       credentials, every thread then uses it (no single flight, no per-user token);</li>
+ *       credentials, every thread then uses it (no per-user token);</li>
  *   <li><b>fixed retries without backoff</b>: connect and invite retried every
  *       {@code retryMs}, no jitter, {@code Retry-After} ignored; each invite retry with a new
  *       call id;</li>
@@ -249,9 +249,12 @@ public class RawWebSocketSampler extends AbstractSampler implements ThreadListen
     }
   }
 
-  /** The shared token: fetched by whoever needs it first, with fixed retries on refusal. */
-  private static String token(URI edge, String user, String secret) throws IOException,
-      InterruptedException {
+  /**
+   * The shared token: fetched once, with the credentials of whichever thread needs it first,
+   * then handed to every thread (as a setUp thread group storing it in a property would).
+   */
+  private static synchronized String token(URI edge, String user, String secret)
+      throws IOException, InterruptedException {
     String t = sharedToken;
     if (t != null) {
       return t;
