@@ -25,21 +25,29 @@ public final class HtmlReport {
   /** Writes the report of {@code reports} to {@code file} (parents created) and returns it. */
   public static Path write(Path file, String title, String setting, List<RunReport> reports)
       throws IOException {
+    return write(file, title, setting, reports, "");
+  }
+
+  /** As {@link #write(Path, String, String, List)}, with {@code verdict} lines under the title. */
+  public static Path write(Path file, String title, String setting, List<RunReport> reports,
+      String verdict) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, render(title, setting, reports), StandardCharsets.UTF_8);
+    Files.writeString(file, render(title, setting, reports, verdict), StandardCharsets.UTF_8);
     return file;
   }
 
-  static String render(String title, String setting, List<RunReport> reports) {
+  static String render(String title, String setting, List<RunReport> reports, String verdict) {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
         .append(esc(title)).append("</title><style>")
         .append("body{font-family:system-ui,sans-serif;margin:2em;max-width:1000px;color:#222}")
         .append("pre{background:#f6f8fa;padding:1em;overflow-x:auto;font-size:13px}")
         .append("svg{background:#fff;border:1px solid #ddd;margin:.5em 0}")
+        .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ddd;"
+            + "padding:2px 8px;text-align:right}td:first-child{text-align:left}")
         .append(".ok{color:#2ca02c}.bad{color:#d62728}text{font-size:11px;font-family:sans-serif}")
         .append("</style></head><body>");
     sb.append("<h1>").append(esc(title)).append("</h1>");
@@ -51,6 +59,9 @@ public final class HtmlReport {
               + " violations</span>" : "<span class=\"bad\">leaks, lost calls or token reuse"
               + " violations</span>").append("</p>");
     }
+    if (!verdict.isEmpty()) {
+      sb.append("<pre>").append(esc(verdict)).append("</pre>");
+    }
     sb.append("<pre>").append(esc(ReportTable.render(reports))).append("</pre>");
     for (RunReport r : reports) {
       sb.append("<h2>").append(esc(r.client())).append("</h2>");
@@ -58,6 +69,11 @@ public final class HtmlReport {
       sb.append(histogram(r));
       sb.append("<h3>Timeline: per second</h3>");
       sb.append(timeline(r));
+      sb.append("<h3>Refusals by status over time (attempts per second the client saw refused,"
+          + " retried or final; the edge's totals are in the table)</h3>");
+      sb.append(refusals(r));
+      sb.append("<h3>Latency by phase (ms)</h3>");
+      sb.append(phases(r));
     }
     sb.append("</body></html>\n");
     return sb.toString();
@@ -131,6 +147,85 @@ public final class HtmlReport {
     }
     sb.append(text(4, PAD - 8, "max " + max));
     axes(sb);
+    return sb.append("</svg>").toString();
+  }
+
+  static String refusals(RunReport r) {
+    java.util.Map<String, List<Long>> series = r.refusalsPerSecond();
+    StringBuilder sb = svgOpen();
+    if (series.isEmpty()) {
+      return sb.append(text(W / 2.0 - 60, H / 2.0, "no attempt was refused")).append("</svg>")
+          .toString();
+    }
+    int seconds = series.values().stream().mapToInt(List::size).max().orElse(1);
+    long max = 1;
+    for (List<Long> counts : series.values()) {
+      for (long c : counts) {
+        max = Math.max(max, c);
+      }
+    }
+    double dx = (W - 2.0 * PAD) / Math.max(1, seconds - 1);
+    int k = 0;
+    for (java.util.Map.Entry<String, List<Long>> e : series.entrySet()) {
+      StringBuilder pts = new StringBuilder();
+      List<Long> counts = e.getValue();
+      for (int i = 0; i < counts.size(); i++) {
+        double y = H - PAD - (H - 2.0 * PAD) * counts.get(i) / max;
+        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", PAD + i * dx, y));
+      }
+      String color = COLORS[k % COLORS.length];
+      long total = counts.stream().mapToLong(Long::longValue).sum();
+      sb.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(color)
+          .append("\" points=\"").append(pts.toString().trim()).append("\"><title>")
+          .append(esc(e.getKey())).append(": ").append(total).append(" in all</title></polyline>");
+      sb.append("<rect x=\"").append(PAD + 4 + k * 128).append("\" y=\"8\" width=\"10\" "
+          + "height=\"10\" fill=\"").append(color).append("\"/>");
+      sb.append(text(PAD + 18 + k * 128, 17, e.getKey() + " (" + total + ")"));
+      k++;
+    }
+    for (int i = 0; i < seconds; i += Math.max(1, seconds / 10)) {
+      sb.append(text(PAD + i * dx - 4, H - PAD + 14, i + "s"));
+    }
+    sb.append(text(4, PAD - 8, "max " + max + "/s"));
+    axes(sb);
+    return sb.append("</svg>").toString();
+  }
+
+  /** A table of every step label (count, errors, p50/p95/p99/max) and p50/p95 bars. */
+  static String phases(RunReport r) {
+    List<RunReport.PhaseStat> stats = r.phases();
+    if (stats.isEmpty()) {
+      return "<p>no timed steps recorded for this client</p>";
+    }
+    StringBuilder sb = new StringBuilder("<table><tr><th>phase</th><th>n</th><th>errors</th>"
+        + "<th>p50</th><th>p95</th><th>p99</th><th>max</th></tr>");
+    for (RunReport.PhaseStat p : stats) {
+      sb.append("<tr><td>").append(esc(p.label())).append("</td><td>").append(p.count())
+          .append("</td><td>").append(p.errors()).append("</td><td>").append(p.p50())
+          .append("</td><td>").append(p.p95()).append("</td><td>").append(p.p99())
+          .append("</td><td>").append(p.max()).append("</td></tr>");
+    }
+    sb.append("</table>");
+    int rowH = 22;
+    int h = PAD + stats.size() * rowH;
+    long max = Math.max(1, stats.stream().mapToLong(RunReport.PhaseStat::p95).max().orElse(1));
+    int left = 200;
+    sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W)
+        .append("\" height=\"").append(h).append("\" viewBox=\"0 0 ").append(W).append(' ')
+        .append(h).append("\">");
+    for (int i = 0; i < stats.size(); i++) {
+      RunReport.PhaseStat p = stats.get(i);
+      double y = 10 + i * rowH;
+      double w95 = (W - left - 20.0) * p.p95() / max;
+      double w50 = (W - left - 20.0) * p.p50() / max;
+      sb.append(text(4, y + 13, p.label()));
+      sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" "
+          + "height=\"16\" fill=\"%s\" opacity=\"0.45\"><title>p95 %d ms</title></rect>"
+          + "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"16\" fill=\"%s\">"
+          + "<title>p50 %d ms</title></rect>", left, y, Math.max(1, w95), COLORS[0], p.p95(),
+          left, y, Math.max(1, w50), COLORS[0], p.p50()));
+    }
+    sb.append(text(left, h - 8, "dark: p50 · light: p95 · scale 0-" + max + " ms"));
     return sb.append("</svg>").toString();
   }
 

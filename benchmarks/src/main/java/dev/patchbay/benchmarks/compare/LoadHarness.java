@@ -104,7 +104,8 @@ public final class LoadHarness {
           rec.agentFailures(), rec.callsAttempted(), rec.callsEstablished(),
           rec.callsCompleted(), rec.callFailures(), client.callsLost(),
           RunReport.Latency.of(rec.setupMicros()), RunReport.Latency.of(rec.connectMicros()),
-          RunReport.Bin.of(rec.setupMicros()), rec.retries(), figures, leaks, rec.timeline());
+          RunReport.Bin.of(rec.setupMicros()), rec.retries(), figures, leaks, rec.timeline(),
+          rec.refusalsTimeline(), rec.steps());
     } finally {
       if (edge != null) {
         edge.close();

@@ -21,6 +21,7 @@ public final class LoadRecorder {
 
   private final int agents;
   private final long startNanos = System.nanoTime();
+  private final long startEpochMs = System.currentTimeMillis();
   private final AtomicInteger connecting = new AtomicInteger();
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger inCall = new AtomicInteger();
@@ -41,6 +42,9 @@ public final class LoadRecorder {
   private final AtomicLongArray connectedAt = new AtomicLongArray(MAX_SECONDS);
   private final AtomicLongArray inCallAt = new AtomicLongArray(MAX_SECONDS);
   private final AtomicInteger lastSecond = new AtomicInteger();
+  private final Map<String, AtomicLongArray> refusalsPerSecond = new ConcurrentHashMap<>();
+  private final java.util.Queue<RunReport.Sample> samples =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   public LoadRecorder(int agents) {
     this.agents = agents;
@@ -125,6 +129,36 @@ public final class LoadRecorder {
     retries.computeIfAbsent(what, k -> new LongAdder()).increment();
   }
 
+  /**
+   * The edge refused an attempt (a token request, an upgrade, an invite) with {@code code}
+   * ("429", "503", "504", …), whether the client retried it or gave up: the refusals-by-status
+   * timeline.
+   */
+  public void refused(String code) {
+    refusalsPerSecond.computeIfAbsent(code, k -> new AtomicLongArray(MAX_SECONDS))
+        .incrementAndGet(second());
+  }
+
+  /**
+   * One timed step of one agent (a row of the JTL and of the per-phase breakdown), e.g.
+   * {@code connect}, {@code call · setup}, {@code call · hang up}.
+   *
+   * @param label the step
+   * @param agent who took it (the JTL's thread name)
+   * @param startNanos {@link System#nanoTime()} when it started
+   * @param endNanos {@link System#nanoTime()} when it ended
+   * @param code {@code 200}, the edge's status, or the end reason
+   * @param success whether the step succeeded
+   * @param message what happened, in a load tester's words
+   */
+  public void step(String label, String agent, long startNanos, long endNanos, String code,
+      boolean success, String message) {
+    long start = startEpochMs + (startNanos - this.startNanos) / 1_000_000;
+    samples.add(new RunReport.Sample(label, agent, start,
+        Math.max(0, (endNanos - startNanos) / 1_000_000), code, success, message,
+        connecting.get() + connected.get()));
+  }
+
   /** Samples the gauges into the timeline; call about once a second. */
   public void sample() {
     int s = second();
@@ -203,6 +237,30 @@ public final class LoadRecorder {
       out.add(new RunReport.Second(s, connectsPerSecond.get(s), establishedPerSecond.get(s),
           failedPerSecond.get(s), connectedAt.get(s), inCallAt.get(s)));
     }
+    return out;
+  }
+
+  /** Epoch milliseconds when the recorder was created (the run's start). */
+  public long startEpochMs() {
+    return startEpochMs;
+  }
+
+  /** The steps recorded so far, in the order they ended. */
+  public java.util.List<RunReport.Sample> steps() {
+    return java.util.List.copyOf(samples);
+  }
+
+  /** Refused attempts per second by status, from 0 to the last second anything happened. */
+  public Map<String, java.util.List<Long>> refusalsTimeline() {
+    int last = lastSecond.get();
+    Map<String, java.util.List<Long>> out = new TreeMap<>();
+    refusalsPerSecond.forEach((code, counts) -> {
+      java.util.List<Long> series = new java.util.ArrayList<>(last + 1);
+      for (int s = 0; s <= last; s++) {
+        series.add(counts.get(s));
+      }
+      out.put(code, series);
+    });
     return out;
   }
 

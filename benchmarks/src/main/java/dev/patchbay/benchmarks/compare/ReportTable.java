@@ -80,7 +80,7 @@ public final class ReportTable {
     row("leaked media slots / queued invites", r -> r.leaks().edgeMediaSlots() + " / "
         + r.leaks().edgeQueuedInvites());
     row("other client resources left", r -> Long.toString(r.leaks().clientOther()));
-    row("verdict", r -> r.clean() ? "CLEAN" : "LEAKS/LOST/VIOLATIONS");
+    row("SDK verdict", r -> r.clean() ? "CLEAN" : "LEAKS/LOST/VIOLATIONS");
   }
 
   private void header(String title, Function<RunReport, String> f) {

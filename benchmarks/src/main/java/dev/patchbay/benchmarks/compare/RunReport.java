@@ -28,15 +28,20 @@ import org.HdrHistogram.HistogramIterationValue;
  * @param edge what the edge counted, or null when the edge is not embedded
  * @param leaks what was left open after the client shut down
  * @param timeline one sample per second
+ * @param refusalsPerSecond refused attempts (retried or final) per second, by status
+ * @param steps every timed step of every agent (connect, call phases, close): the JTL's rows
  */
 public record RunReport(String client, Scenario scenario, long durationMs,
     long agentsConnected, Map<String, Long> agentFailures,
     long callsAttempted, long callsEstablished, long callsCompleted,
     Map<String, Long> callFailures, long callsLost,
     Latency setup, Latency connect, List<Bin> latencyBins,
-    Map<String, Long> retries, EdgeFigures edge, Leaks leaks, List<Second> timeline) {
+    Map<String, Long> retries, EdgeFigures edge, Leaks leaks, List<Second> timeline,
+    Map<String, List<Long>> refusalsPerSecond, List<Sample> steps) {
 
   public RunReport {
+    refusalsPerSecond = Map.copyOf(refusalsPerSecond);
+    steps = List.copyOf(steps);
     agentFailures = Map.copyOf(agentFailures);
     callFailures = Map.copyOf(callFailures);
     retries = Map.copyOf(retries);
@@ -47,6 +52,61 @@ public record RunReport(String client, Scenario scenario, long durationMs,
   /** True when nothing leaked, no call was lost and no token was reused. */
   public boolean clean() {
     return leaks.total() == 0 && callsLost == 0 && (edge == null || edge.violations() == 0);
+  }
+
+  /** Agents that never connected. */
+  public long agentsFailed() {
+    return agentFailures.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Calls that failed (any reason). */
+  public long callsFailed() {
+    return callFailures.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Latency per step label ({@link #steps()}), in label order. */
+  public List<PhaseStat> phases() {
+    return PhaseStat.of(steps);
+  }
+
+  /**
+   * One timed step of one agent: a row of the JTL.
+   *
+   * @param label the step ("connect", "call · setup", …)
+   * @param agent the agent (the JTL's thread name)
+   * @param startEpochMs when it started
+   * @param elapsedMs how long it took
+   * @param code 200, the edge's status, or the end reason
+   * @param success whether it succeeded
+   * @param message what happened
+   * @param activeAgents agents connecting or connected when it ended
+   */
+  public record Sample(String label, String agent, long startEpochMs, long elapsedMs,
+      String code, boolean success, String message, int activeAgents) {}
+
+  /** Count, errors and percentiles (ms) of one step label. */
+  public record PhaseStat(String label, long count, long errors, long p50, long p95, long p99,
+      long max) {
+    static List<PhaseStat> of(List<Sample> steps) {
+      java.util.Map<String, List<Sample>> byLabel = new java.util.TreeMap<>();
+      for (Sample s : steps) {
+        byLabel.computeIfAbsent(s.label(), k -> new ArrayList<>()).add(s);
+      }
+      List<PhaseStat> out = new ArrayList<>();
+      byLabel.forEach((label, list) -> {
+        long[] t = list.stream().mapToLong(Sample::elapsedMs).sorted().toArray();
+        long errors = list.stream().filter(x -> !x.success()).count();
+        out.add(new PhaseStat(label, t.length, errors, pct(t, 50), pct(t, 95), pct(t, 99),
+            t[t.length - 1]));
+      });
+      return out;
+    }
+
+    /** Nearest-rank percentile. */
+    static long pct(long[] sorted, double p) {
+      int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+      return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
   }
 
   /** Latency percentiles in milliseconds. */

@@ -13,6 +13,7 @@ import java.util.Set;
  */
 public final class Args {
   private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, List<String>> repeated = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
 
   private Args() {}
@@ -46,6 +47,7 @@ public final class Args {
           value = argv[++i];
         }
         a.values.put(name, value);
+        a.repeated.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
       } else {
         throw new IllegalArgumentException("unknown option --" + name);
       }
@@ -55,6 +57,11 @@ public final class Args {
 
   public boolean has(String name) {
     return values.containsKey(name);
+  }
+
+  /** Every value given to a repeatable option, in order ({@code --threshold a --threshold b}). */
+  public List<String> all(String name) {
+    return List.copyOf(repeated.getOrDefault(name, List.of()));
   }
 
   public boolean flag(String name) {

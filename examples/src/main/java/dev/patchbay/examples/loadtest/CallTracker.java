@@ -19,6 +19,8 @@ final class CallTracker extends PatchbayEventListener {
   private final LoadRecorder rec;
   /** Calls started and not yet ended: key → established. */
   private final Map<String, Boolean> open = new ConcurrentHashMap<>();
+  /** When the current connect or invite attempt of a user started (nanoTime): for the JTL. */
+  private final Map<String, Long> attemptStart = new ConcurrentHashMap<>();
 
   CallTracker(LoadRecorder rec) {
     this.rec = rec;
@@ -30,10 +32,30 @@ final class CallTracker extends PatchbayEventListener {
   }
 
   @Override
+  public void connectStart(String tenant, String userId, boolean reconnect) {
+    if (userId != null) {
+      attemptStart.put(key(tenant, userId, "connect"), System.nanoTime());
+    }
+  }
+
+  @Override
+  public void connectEnd(String tenant, String userId, String connectionId, Duration took) {
+    attemptStart.remove(key(tenant, userId, "connect"));
+  }
+
+  @Override
+  public void connectFailed(String tenant, String userId, PatchbayException cause) {
+    if (userId != null) {
+      attemptStart.remove(key(tenant, userId, "connect"));
+    }
+  }
+
+  @Override
   public void callStart(String tenant, String userId, String callId, Call.Direction direction) {
     if (direction == Call.Direction.INBOUND) {
       return; // the answering leg of an agent-to-agent call: counted once, by its caller
     }
+    attemptStart.put(key(tenant, userId, "invite"), System.nanoTime());
     open.put(key(tenant, userId, callId), Boolean.FALSE);
     rec.callAttempted();
   }
@@ -48,6 +70,7 @@ final class CallTracker extends PatchbayEventListener {
   @Override
   public void callEnd(String tenant, String userId, String callId, CallState state,
       EndReason reason, Duration took) {
+    attemptStart.remove(key(tenant, userId, "invite"));
     Boolean established = open.remove(key(tenant, userId, callId));
     if (established == null) {
       return; // never started here (cannot happen) or reported twice
@@ -60,7 +83,18 @@ final class CallTracker extends PatchbayEventListener {
   @Override
   public void retryScheduled(String tenant, String userId, String what, int retry,
       Duration delay, PatchbayException cause) {
-    rec.retry(what + " after " + LoadFailures.describe(cause));
+    String code = LoadFailures.describe(cause);
+    rec.retry(what + " after " + code);
+    rec.refused(code);
+    if (userId != null) { // one row per refused attempt the SDK absorbed (not an error)
+      long now = System.nanoTime();
+      String k = key(tenant, userId, what.equals("invite") ? "invite" : "connect");
+      Long start = attemptStart.put(k, now + delay.toNanos());
+      rec.step(what + " · refused, retried",
+          userId, start == null ? now : Math.min(start, now), now, code, true,
+          what + " attempt " + retry + " refused (" + code + "); retried after "
+              + delay.toMillis() + " ms");
+    }
   }
 
   @Override

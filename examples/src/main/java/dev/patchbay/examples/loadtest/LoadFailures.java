@@ -1,6 +1,7 @@
 package dev.patchbay.examples.loadtest;
 
 import dev.patchbay.PatchbayException;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -8,24 +9,30 @@ import java.util.concurrent.ExecutionException;
 final class LoadFailures {
   private LoadFailures() {}
 
+  /** The edge's status ("503"), else the exception's simple name. */
   static String describe(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof PatchbayException p && p.status().isPresent()) {
-      return Integer.toString(p.status().getAsInt());
-    }
-    return t.getClass().getSimpleName();
+    OptionalInt status = status(t);
+    return status.isPresent() ? Integer.toString(status.getAsInt())
+        : unwrap(t).getClass().getSimpleName();
   }
 
+  /** The exception's simple name and the edge's status, if any ("EdgeRejectedException 409"). */
   static String agentFailure(Throwable t) {
+    OptionalInt status = status(t);
+    return unwrap(t).getClass().getSimpleName()
+        + (status.isPresent() ? " " + status.getAsInt() : "");
+  }
+
+  /** The status the edge answered, when the failure carries one. */
+  static OptionalInt status(Throwable t) {
+    return unwrap(t) instanceof PatchbayException p ? p.status() : OptionalInt.empty();
+  }
+
+  private static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
-    String status = t instanceof PatchbayException p && p.status().isPresent()
-        ? " " + p.status().getAsInt() : "";
-    return t.getClass().getSimpleName() + status;
+    return t;
   }
 }

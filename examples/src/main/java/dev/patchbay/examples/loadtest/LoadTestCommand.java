@@ -2,6 +2,7 @@ package dev.patchbay.examples.loadtest;
 
 import dev.patchbay.benchmarks.compare.FieldEdge;
 import dev.patchbay.benchmarks.compare.HtmlReport;
+import dev.patchbay.benchmarks.compare.JtlFile;
 import dev.patchbay.benchmarks.compare.LoadDriver;
 import dev.patchbay.benchmarks.compare.LoadHarness;
 import dev.patchbay.benchmarks.compare.ProgressBar;
@@ -49,8 +50,18 @@ public final class LoadTestCommand {
         --compare            also run the hand-rolled client (shared token; and with own tokens)
                              against a fresh edge each, same scenario; side by side
         --html FILE          HTML report path (default reports/loadtest-<time>.html)
+        --json FILE          JSON summary path (default: the HTML path with .json)
+        --jtl FILE           JMeter results file (CSV, JMeter's default columns) of the
+                             Patchbay run, for `jmeter -g FILE -o DIR` (default: .jtl)
+        --threshold EXPR     pass/fail criterion, k6 style: METRIC OP VALUE, OP one of
+                             < <= > >= == !=; repeat it or separate with commas; `none` for
+                             none. Default: connect_failed_rate<0.05,call_failed_rate<0.05
         --deadline D         give up waiting for agents after this (default window + 120s)
-      durations: 30s, 500ms, 2m""";
+      durations: 30s, 500ms, 2m
+      exit codes: 0 SDK clean and every threshold met; 1 the SDK leaked, lost a call or reused
+      a token; 2 bad options; 3 the SDK was clean but a threshold was crossed
+      threshold metrics (durations: 20s, 500ms, 2m, a plain number is ms; rates: 0.01 or 1%):
+      """ + Threshold.metricsHelp().stripTrailing();
 
   private LoadTestCommand() {}
 
@@ -58,15 +69,21 @@ public final class LoadTestCommand {
     return run(argv, System.out, System.err, ProgressBar.interactive());
   }
 
-  /** Runs the load test; returns the process exit code (0 clean, 1 leaks/lost, 2 usage). */
+  /**
+   * Runs the load test; returns the process exit code: 0 clean and every threshold met, 1 leaks,
+   * lost calls or token reuse, 2 usage, 3 clean but a threshold crossed ({@link Verdict}).
+   */
   public static int run(String[] argv, PrintStream out, PrintStream err, boolean tty) {
     Args a;
     Scenario s;
     int nodes;
     int webrtcPairs;
+    List<Threshold> thresholds;
+    boolean defaultThresholds;
     try {
       a = Args.parse(argv, Set.of("compare", "help"), Set.of("agents", "tenants", "window",
-          "calls-per-agent", "hold", "callee", "media", "edge", "seed", "html", "deadline", "nodes", "webrtc-pairs"));
+          "calls-per-agent", "hold", "callee", "media", "edge", "seed", "html", "deadline",
+          "nodes", "webrtc-pairs", "json", "jtl", "threshold"));
       if (a.flag("help")) {
         out.println(USAGE);
         return 0;
@@ -88,10 +105,13 @@ public final class LoadTestCommand {
       if (nodes < 1) {
         throw new IllegalArgumentException("--nodes must be >= 1, but was " + nodes);
       }
+      defaultThresholds = a.all("threshold").isEmpty();
+      thresholds = Threshold.parseAll(defaultThresholds ? Threshold.DEFAULTS
+          : a.all("threshold"));
     } catch (IllegalArgumentException e) {
       err.println("loadtest: " + e.getMessage());
       err.println(USAGE);
-      return 2;
+      return Verdict.USAGE;
     }
     URI external = a.has("edge") ? URI.create(a.string("edge", "")) : null;
     FieldEdge field = external == null ? FieldEdge.forScenario(s) : null;
@@ -124,21 +144,46 @@ public final class LoadTestCommand {
     }
     out.println();
     out.print(ReportTable.render(reports));
-    Path html = Path.of(a.string("html", "reports/loadtest-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".html"));
+    RunReport patchbay = reports.get(0);
+    Verdict verdict = Verdict.of(patchbay, thresholds, defaultThresholds);
+    String stem = "reports/loadtest-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path html = Path.of(a.string("html", stem + ".html"));
+    String base = html.toString().endsWith(".html")
+        ? html.toString().substring(0, html.toString().length() - 5) : html.toString();
+    Path json = Path.of(a.string("json", base + ".json"));
+    Path jtl = Path.of(a.string("jtl", base + ".jtl"));
     try {
-      HtmlReport.write(html, "Patchbay load test", setting, reports);
+      HtmlReport.write(html, "Patchbay load test", setting, reports, verdict.render());
       out.println("HTML report: " + html.toAbsolutePath().normalize());
     } catch (java.io.IOException e) {
       err.println("loadtest: could not write the HTML report " + html + ": " + e.getMessage());
     }
-    RunReport patchbay = reports.get(0);
-    if (!patchbay.clean()) {
-      err.println("loadtest: FAILED — Patchbay left resources open, lost a call or reused a token"
-          + " (see the MUST BE ZERO rows)");
-      return 1;
+    try {
+      JsonSummary.write(json, setting, verdict, reports);
+      out.println("JSON summary: " + json.toAbsolutePath().normalize());
+    } catch (java.io.IOException e) {
+      err.println("loadtest: could not write the JSON summary " + json + ": " + e.getMessage());
     }
-    out.println("Patchbay: every call accounted for, 0 leaks, 0 token reuse violations.");
-    return 0;
+    try {
+      JtlFile.write(jtl, patchbay);
+      out.println("JTL (JMeter results, `jmeter -g FILE -o DIR`): "
+          + jtl.toAbsolutePath().normalize());
+    } catch (java.io.IOException e) {
+      err.println("loadtest: could not write the JTL " + jtl + ": " + e.getMessage());
+    }
+    out.println();
+    out.print(verdict.render());
+    switch (verdict.exitCode()) {
+      case Verdict.SDK_NOT_CLEAN -> err.println("loadtest: FAILED — Patchbay left resources"
+          + " open, lost a call or reused a token (see the MUST BE ZERO rows)");
+      case Verdict.THRESHOLD_CROSSED -> err.println("loadtest: FAILED — the SDK was clean, but"
+          + " the load crossed " + verdict.results().stream().filter(r -> !r.passed())
+              .map(r -> r.threshold().expression() + " (was " + r.actual() + ")")
+              .reduce((x, y) -> x + ", " + y).orElse("") + "");
+      default -> out.println("Patchbay: every call accounted for, 0 leaks, 0 token reuse"
+          + " violations; every threshold met.");
+    }
+    return verdict.exitCode();
   }
 }

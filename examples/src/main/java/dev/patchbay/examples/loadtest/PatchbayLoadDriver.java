@@ -145,11 +145,11 @@ public final class PatchbayLoadDriver implements LoadDriver {
     patchbay.connect(Credentials.clientCredentials(s.user(i), s.secret(i)), options)
         .whenComplete((ua, error) -> {
           if (error != null) {
-            rec.agentFailed(LoadFailures.agentFailure(error));
+            connectFailed(rec, s.user(i), t0, error);
             agentsLeft.countDown();
             return;
           }
-          rec.agentConnected(Duration.ofNanos(System.nanoTime() - t0));
+          connected(rec, s.user(i), t0);
           nextCall(ua, s.callee(), holds, 0, rec, timer, () -> agentsLeft.countDown());
         });
   }
@@ -168,16 +168,16 @@ public final class PatchbayLoadDriver implements LoadDriver {
         UserAgentOptions.builder(s.tenant(caller)).userId(s.user(caller)).build());
     answering.whenComplete((b, e) -> {
       if (e != null) {
-        rec.agentFailed(LoadFailures.agentFailure(e));
+        connectFailed(rec, s.user(callee), t0, e);
         agentsLeft.countDown();
       } else {
-        rec.agentConnected(Duration.ofNanos(System.nanoTime() - t0));
+        connected(rec, s.user(callee), t0);
         b.onIncomingCall(incoming -> incoming.accept());
       }
     });
     calling.whenComplete((a, e) -> {
       if (e != null) {
-        rec.agentFailed(LoadFailures.agentFailure(e));
+        connectFailed(rec, s.user(caller), t0, e);
         agentsLeft.countDown();
         answering.thenAccept(b -> b.closeAsync().whenComplete((v, x) -> {
           rec.agentDone();
@@ -185,7 +185,7 @@ public final class PatchbayLoadDriver implements LoadDriver {
         }));
         return;
       }
-      rec.agentConnected(Duration.ofNanos(System.nanoTime() - t0));
+      connected(rec, s.user(caller), t0);
       answering.handle((b, x) -> b).thenAccept(b -> nextCall(a, s.user(callee), holds, 0, rec,
           timer, () -> {
             agentsLeft.countDown();
@@ -199,35 +199,87 @@ public final class PatchbayLoadDriver implements LoadDriver {
     });
   }
 
+  private static void connected(LoadRecorder rec, String user, long t0) {
+    long now = System.nanoTime();
+    rec.agentConnected(Duration.ofNanos(now - t0));
+    rec.step("connect", user, t0, now, "200", true, "connected (token, upgrade, hello)");
+  }
+
+  private static void connectFailed(LoadRecorder rec, String user, long t0, Throwable error) {
+    String code = LoadFailures.describe(error);
+    rec.agentFailed(LoadFailures.agentFailure(error));
+    rec.step("connect", user, t0, System.nanoTime(), code, false,
+        "never connected: " + LoadFailures.agentFailure(error));
+    if (LoadFailures.status(error).isPresent()) {
+      rec.refused(code); // the attempt that spent the budget
+    }
+  }
+
   private void nextCall(UserAgent ua, String to, long[] holds, int k, LoadRecorder rec,
       ScheduledExecutorService timer, Runnable agentFinished) {
+    String user = ua.userId();
     if (k >= holds.length) {
+      long tClose = System.nanoTime();
       ua.closeAsync().whenComplete((v, e) -> {
+        rec.step("close", user, tClose, System.nanoTime(), e == null ? "200"
+            : LoadFailures.describe(e), e == null, e == null ? "closed (calls ended, socket"
+            + " closed, token revoked)" : "close failed: " + LoadFailures.agentFailure(e));
         rec.agentDone();
         agentFinished.run();
       });
       return;
     }
     pendingDials.incrementAndGet();
+    long tDial = System.nanoTime();
     ua.dial(to).whenComplete((call, error) -> {
       pendingDials.decrementAndGet();
+      long tActive = System.nanoTime();
       if (error != null) { // the tracker recorded the reason from callEnd
+        String code = LoadFailures.describe(error);
+        String msg = "call failed: " + LoadFailures.agentFailure(error);
+        rec.step("call · setup", user, tDial, tActive, code, false, msg);
+        rec.step("call", user, tDial, tActive, code, false, msg);
+        if (LoadFailures.status(error).isPresent()) {
+          rec.refused(code);
+        }
         nextCall(ua, to, holds, k + 1, rec, timer, agentFinished);
         return;
       }
-      hangUpLater(call, holds[k], timer).thenRun(
-          () -> nextCall(ua, to, holds, k + 1, rec, timer, agentFinished));
+      rec.step("call · setup", user, tDial, tActive, "200", true, "dial to media connected");
+      long[] tHangUp = new long[1];
+      hangUpLater(call, holds[k], timer, tHangUp).thenRun(() -> {
+        long tEnd = System.nanoTime();
+        String reason = call.endReason().map(Enum::name).orElse(call.state().name());
+        boolean ok = call.endReason().orElse(null) == dev.patchbay.EndReason.LOCAL_HANGUP;
+        boolean early = tHangUp[0] == 0; // ended by the other side or the edge during the hold
+        long held = early ? tEnd : tHangUp[0];
+        rec.step("call · hold", user, tActive, held, early ? reason : "200", !early,
+            early ? "ended during the hold: " + reason : "held " + holds[k] + " ms");
+        if (!early) {
+          rec.step("call · hang up", user, held, tEnd, ok ? "200" : reason, ok,
+              "bye to released: " + reason);
+        }
+        rec.step("call", user, tDial, tEnd, ok ? "200" : reason, ok, "dial, hold "
+            + holds[k] + " ms, hang up: " + reason);
+        nextCall(ua, to, holds, k + 1, rec, timer, agentFinished);
+      });
     });
   }
 
-  private static java.util.concurrent.CompletableFuture<Void> hangUpLater(Call call, long holdMs,
-      ScheduledExecutorService timer) {
-    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-    try {
-      timer.schedule(() -> call.hangUp().whenComplete((v, e) -> done.complete(null)), holdMs,
-          TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+  /** Hangs {@code call} up after its hold; {@code hungUpAt[0]} is when (0: it ended before). */
+  private static CompletableFuture<Void> hangUpLater(Call call, long holdMs,
+      ScheduledExecutorService timer, long[] hungUpAt) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Runnable hangUp = () -> {
+      if (!call.state().isTerminal()) {
+        hungUpAt[0] = System.nanoTime();
+      }
       call.hangUp().whenComplete((v, e) -> done.complete(null));
+    };
+    try {
+      timer.schedule(hangUp, holdMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      hangUp.run();
     }
     return done;
   }

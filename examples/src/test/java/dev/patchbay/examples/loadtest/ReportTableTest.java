@@ -22,7 +22,7 @@ class ReportTableTest {
         new RunReport.Latency(10, 1, 2, 3, 4), List.of(), Map.of("connect after 503", 2L),
         new RunReport.EdgeFigures(10, 10, 12, 10, 10 - leakedSockets, Map.of(503, 2L), 0, 1, 0,
             violations, 0),
-        new RunReport.Leaks(leakedSockets, 0, 0, 0, 0, 0, 0), List.of());
+        new RunReport.Leaks(leakedSockets, 0, 0, 0, 0, 0, 0), List.of(), Map.of(), List.of());
   }
 
   @Test
