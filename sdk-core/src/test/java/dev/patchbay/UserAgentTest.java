@@ -312,7 +312,8 @@ class UserAgentTest {
 
     Throwable e = failure(ua.dial("nobody"));
 
-    assertThat(e).isInstanceOf(CallFailedException.class).hasMessageContaining("timed out");
+    assertThat(e).isInstanceOf(CallFailedException.class)
+        .hasMessageContaining("timed out after 300 ms").hasMessageNotContaining("PT");
     assertThat(edge.take(Frames.Bye.class)).isNotNull();
     await().untilAsserted(() -> assertThat(patchbay.diagnostics().calls()).isZero());
   }

@@ -430,8 +430,11 @@ public final class RealCall implements IncomingCall {
         return;
       }
       int attempts = attempts();
-      LOG.info("call phase timed out after {}: {}", deadline, what);
-      fail(EndReason.TIMEOUT, callFailed("call " + id + " timed out after " + deadline + " "
+      // read as people write it in a reason: "300 ms", "30 s" (not "PT0.3S")
+      String after = deadline.toMillis() % 1000 == 0 ? deadline.toSeconds() + " s"
+          : deadline.toMillis() + " ms";
+      LOG.info("call phase timed out after {}: {}", after, what);
+      fail(EndReason.TIMEOUT, callFailed("call " + id + " timed out after " + after + " "
           + what + " (state " + state + ", " + attempts + " invite attempt"
           + (attempts == 1 ? "" : "s") + ")", 0, true, null), false);
     });
