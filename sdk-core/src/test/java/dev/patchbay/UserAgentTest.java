@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
 import java.time.Duration;
 import java.util.List;
@@ -401,6 +402,25 @@ class UserAgentTest {
     Frames.Reauth reauth = edge.take(Frames.Reauth.class);
     assertThat(reauth.token()).isEqualTo(fresh.value());
     assertThat(edge.connections.get()).isEqualTo(1);
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+  }
+
+  @Test
+  void aRefreshWhileTheSocketIsBeingReplacedIsNotSentOnTheDrainingSocket() throws Exception {
+    UserAgent ua = connect();
+    edge.sendHello = false; // the replacement socket opens but stays without hello: REPLACING
+    edge.send(edge.sockets.get(0), new Frames.Closing(10_000L, "maintenance"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> edge.connections.get() == 2);
+
+    // the replacement was opened with token-1; a reauth with the refreshed token on the
+    // draining socket could race that upgrade: one token on two live connections at the edge
+    tokens.refresh(null);
+    Frame seen = edge.received.poll(1, TimeUnit.SECONDS);
+    while (seen != null && !(seen instanceof Frames.Reauth)) {
+      seen = edge.received.poll(200, TimeUnit.MILLISECONDS);
+    }
+
+    assertThat(seen).as("reauth sent on the draining socket").isNull();
     assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
   }
 

@@ -490,7 +490,10 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   /** Sends {@code reauth} with {@code fresh} unless the socket already carries it. */
   private void reauth(AccessToken fresh) {
     Connection c = current;
-    if (c == null || stopped || fresh.equals(token)) {
+    // not on a socket the edge announced closing: its replacement may already be opening with
+    // this very token (the edge then sees one token on two live connections, a 409); the
+    // replacement carries the newest token, and the reauth timer moves any later one
+    if (c == null || stopped || draining.contains(c) || fresh.equals(token)) {
       return;
     }
     if (c.socket().send(new Frames.Reauth(fresh.value()))) {
