@@ -217,9 +217,10 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
       return;
     }
     model.logFrame(this, true, frame, text);
+    Runnable due = model.countFrame(this); // before the send: see FaultState.onFrame
     s.sendText(text, Callback.NOOP);
     model.counters.inc("framesOut");
-    model.countFrameForDrop(this);
+    due.run();
   }
 
   /** Writes {@code text} as one text frame as is: no encoding, no fault pipeline, not logged. */

@@ -352,7 +352,7 @@ public final class EdgeModel {
     } catch (FrameDecodingException e) {
       counters.inc("badFrames");
       logFrame(c, false, null, text);
-      countFrameForDrop(c);
+      countFrame(c).run();
       switch (e.kind()) {
         case MALFORMED -> c.close(StatusCode.BAD_PAYLOAD, "malformed frame");
         case TOO_LARGE -> c.close(StatusCode.MESSAGE_TOO_LARGE, "frame too large");
@@ -365,7 +365,7 @@ public final class EdgeModel {
       return;
     }
     logFrame(c, false, frame, text);
-    countFrameForDrop(c);
+    countFrame(c).run();
     synchronized (this) {
       if (c.closed) {
         return;
@@ -451,8 +451,9 @@ public final class EdgeModel {
     this.frameLogEnabled = enabled;
   }
 
-  void countFrameForDrop(EdgeConnection c) {
-    faults.onFrame(c);
+  /** Counts a frame passing on {@code c}; run the result once it has passed (see FaultState). */
+  Runnable countFrame(EdgeConnection c) {
+    return faults.onFrame(c);
   }
 
   /** Open (upgraded, not yet closed) sockets, draining ones included. */

@@ -304,21 +304,36 @@ public final class FaultState {
     }
   }
 
-  /** A frame passed on {@code c} (either direction). */
-  void onFrame(EdgeConnection c) {
+  /**
+   * Counts a frame on {@code c} (either direction) and returns what fires once it has passed.
+   * The edge counts a frame <em>before</em> handing it to the socket and runs the result after:
+   * a client that has read a frame and then arms a frame trigger never has that frame counted
+   * against the trigger, and a fault the frame makes due (a close, a drop) still follows it on
+   * the wire.
+   */
+  Runnable onFrame(EdgeConnection c) {
     if (!frameRules) {
-      return;
+      return NOTHING;
     }
+    List<Rule> due = null;
     for (Rule r : waiting) {
       Trigger t = r.trigger;
       if (t.on() == Trigger.On.AFTER_FRAMES && t.user().equals(c.user)
-          && r.framesLeft.decrementAndGet() == 0) {
-        if (takeFrom(r)) {
-          fireOn(r, c, Mode.INLINE);
+          && r.framesLeft.decrementAndGet() == 0 && takeFrom(r)) {
+        if (due == null) {
+          due = new ArrayList<>(1);
         }
+        due.add(r);
       }
     }
+    if (due == null) {
+      return NOTHING;
+    }
+    List<Rule> fire = due;
+    return () -> fire.forEach(r -> fireOn(r, c, Mode.INLINE));
   }
+
+  private static final Runnable NOTHING = () -> { };
 
   private boolean takeFrom(Rule r) {
     boolean took = r.take();
