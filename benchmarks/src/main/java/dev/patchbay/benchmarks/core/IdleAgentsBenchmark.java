@@ -87,12 +87,12 @@ public final class IdleAgentsBenchmark {
         patchbay.usesVirtualThreads() ? "virtual" : "platform");
     Bench.out("  connected in %.1f s (%.0f agents/s, 200 connects in flight)", connectSeconds,
         n / connectSeconds);
-    Bench.out("  heap: %,.1f MiB for %,d agents = %,.1f KiB per agent (goal <= 20 KiB)",
+    Bench.out("  heap: %,.1f MiB for %,d agents = %,.1f KiB per agent (goal <= 12 KiB)",
         (used - baseline) / 1048576.0, n, (used - baseline) / 1024.0 / n);
     Bench.out("  RSS: %,.1f MiB for %,d agents = %,.1f KiB per agent (Linux VmRSS)",
         (rssAfter - rssBefore) / 1024.0, n, (rssAfter - rssBefore) / (double) n);
-    Bench.out("  JVM platform threads: %,d before, %,d with the agents connected",
-        threadsBefore, threads);
+    Bench.out("  JVM threads: %,d before, %,d with the agents connected (goal <= 64 platform"
+        + " threads on Java 17)", threadsBefore, threads);
     Bench.out("  SDK threads (platform + virtual): %,d; open sockets %,d; pending timers %,d",
         d.sdkThreads(), d.openSockets(), d.pendingTimers());
 
@@ -106,7 +106,7 @@ public final class IdleAgentsBenchmark {
     }
     long c0 = System.nanoTime();
     patchbay.close();
-    Bench.out("  Patchbay.close() with %,d agents: %.1f s; afterwards %s", n,
+    Bench.out("  Patchbay.close() with %,d agents: %.1f s (goal <= 2 s); afterwards %s", n,
         (System.nanoTime() - c0) / 1e9, patchbay.diagnostics());
   }
 

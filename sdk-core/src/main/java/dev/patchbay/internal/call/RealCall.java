@@ -400,11 +400,10 @@ public final class RealCall implements IncomingCall {
           Duration.ofNanos(System.nanoTime() - startNanos));
       host.released(this);
       CompletableFuture<Call> f = setup;
-      PatchbayException err = cause != null ? cause
-          : callFailed("call " + id + " ended (" + reason + ") before it was connected", 0, false,
-              null);
-      if (f != null) {
-        f.completeExceptionally(err);
+      if (f != null && !f.isDone()) { // a connected call's set-up is done: no exception to build
+        f.completeExceptionally(cause != null ? cause
+            : callFailed("call " + id + " ended (" + reason + ") before it was connected", 0,
+                false, null));
       }
       ended.complete(null);
       releasedInternal.complete(null);

@@ -69,6 +69,7 @@ public final class JdkWsTransport implements WsTransport {
    */
   public JdkWsTransport(SSLContext ssl, ScheduledExecutorService scheduler,
       Duration connectTimeout, Duration closeGrace, Clock clock) {
+    smallWebSocketBuffers();
     HttpClient.Builder b = HttpClient.newBuilder()
         .executor(Runnable::run) // see the class comment: no hand-off between reads
 
@@ -83,6 +84,29 @@ public final class JdkWsTransport implements WsTransport {
     this.connectTimeout = connectTimeout;
     this.closeGrace = closeGrace;
     this.clock = clock;
+  }
+
+  /** Per-WebSocket write and encode buffer size (the JDK's default is 16 KiB each). */
+  static final int WEBSOCKET_BUFFER_BYTES = 2048;
+
+  /**
+   * The JDK gives every WebSocket a 16 KiB write buffer and a 16 KiB encode buffer, allocated
+   * when it opens and held for its life: 32 KiB of an idle agent's heap. Signaling frames are a
+   * few KiB at most and a larger one is simply written in several chunks, so 2 KiB each is
+   * enough. The JDK reads these two properties (they concern WebSockets only) whenever it opens
+   * one; a value the app set on the command line or before is kept.
+   */
+  static void smallWebSocketBuffers() {
+    for (String name : new String[] {"jdk.httpclient.websocket.writeBufferSize",
+        "jdk.httpclient.websocket.intermediateBufferSize"}) {
+      try {
+        if (System.getProperty(name) == null) {
+          System.setProperty(name, Integer.toString(WEBSOCKET_BUFFER_BYTES));
+        }
+      } catch (SecurityException e) {
+        LOG.debug("cannot set {}; the JDK's default applies", name);
+      }
+    }
   }
 
   @Override
