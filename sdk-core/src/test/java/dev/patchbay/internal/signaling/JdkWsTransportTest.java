@@ -72,6 +72,22 @@ class JdkWsTransportTest {
         new FrameCodec(), openSockets, Clock.systemUTC());
   }
 
+  @Test
+  void webSocketBuffersAreSmallUnlessTheAppChoseASize() {
+    String write = "jdk.httpclient.websocket.writeBufferSize";
+    String encode = "jdk.httpclient.websocket.intermediateBufferSize";
+    // the transport of setUp() set them (an idle agent's heap: 2 x 2 KiB, not 2 x 16 KiB)
+    assertThat(System.getProperty(write)).isEqualTo("2048");
+    assertThat(System.getProperty(encode)).isEqualTo("2048");
+    System.setProperty(write, "8192");
+    try {
+      JdkWsTransport.smallWebSocketBuffers();
+      assertThat(System.getProperty(write)).isEqualTo("8192"); // the app's choice is kept
+    } finally {
+      System.setProperty(write, "2048");
+    }
+  }
+
   private static long usedHeapAfterGc() {
     for (int i = 0; i < 3; i++) {
       System.gc();
