@@ -1,10 +1,12 @@
 package dev.patchbay.internal.call;
 
+import dev.patchbay.CallFailedException;
 import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.RetryAfter;
 import dev.patchbay.internal.retry.Retrier;
+import dev.patchbay.internal.retry.RetryContext;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,7 +23,7 @@ final class OutboundInvite {
   private final CallHost host;
   private String offerSdp; // resent on invite retries
   private int attempts;
-  private long firstInviteNanos;
+  private RetryContext budget; // the invite's retry budget, from the first invite on
   private boolean retryPending;
 
   OutboundInvite(RealCall call, CallHost host) {
@@ -73,7 +75,7 @@ final class OutboundInvite {
         return;
       }
       offerSdp = offer.sdp();
-      firstInviteNanos = System.nanoTime();
+      budget = host.inviteBackoff().start();
       sendInvite();
     }), host.actor());
   }
@@ -90,7 +92,8 @@ final class OutboundInvite {
 
   /**
    * The edge answered the set-up with an error: retries the same call id on 503/504 while the
-   * budget allows. False when the call must fail.
+   * invite's {@link RetryContext} allows (the one backoff of the project decides the delay from
+   * the cause). False when the call must fail.
    */
   boolean retryOrIgnore(Frames.Error error) {
     int status = error.status();
@@ -99,25 +102,22 @@ final class OutboundInvite {
       return true;
     }
     Optional<Duration> retryAfter = RetryAfter.ofMillis(error.retryAfterMs());
-    if ((status == 503 || status == 504)
-        && attempts < host.options().inviteRetry().maxAttempts()) {
-      Duration delay = host.inviteBackoff().delay(attempts - 1, retryAfter);
-      long elapsed = System.nanoTime() - firstInviteNanos;
-      if (elapsed + delay.toNanos() <= host.options().inviteRetry().deadline().toNanos()) {
-        LOG.info("invite answered with {}; retrying the same call id in {} ms (attempt {})",
-            status, delay.toMillis(), attempts + 1);
-        host.events().retryScheduledForCall(host.tenant(), host.userId(), attempts, delay,
-            call.callFailed("invite answered with " + status, status, true,
-                retryAfter.orElse(null)));
-        call.edgeForgot(); // the error ended the call on the edge
-        retryPending = true;
-        call.phase.arm(delay, () -> {
-          if (!call.releasing && call.state() == CallState.DIALING) {
-            sendInvite();
-          }
-        });
-        return true;
-      }
+    CallFailedException cause = call.callFailed("invite answered with " + status, status,
+        status == 503 || status == 504, retryAfter.orElse(null));
+    Optional<Duration> next = budget == null ? Optional.empty() : budget.next(cause);
+    if (next.isPresent()) {
+      Duration delay = next.get();
+      LOG.info("invite answered with {}; retrying the same call id in {} ms (attempt {})",
+          status, delay.toMillis(), attempts + 1);
+      host.events().retryScheduledForCall(host.tenant(), host.userId(), attempts, delay, cause);
+      call.edgeForgot(); // the error ended the call on the edge
+      retryPending = true;
+      call.phase.arm(delay, () -> {
+        if (!call.releasing && call.state() == CallState.DIALING) {
+          sendInvite();
+        }
+      });
+      return true;
     }
     return false;
   }

@@ -25,6 +25,16 @@ public final class Backoff {
     return policy;
   }
 
+  /** Starts the budget of one retried operation; its deadline counts from now. */
+  public RetryContext start() {
+    return new RetryContext(this, System::nanoTime);
+  }
+
+  /** Like {@link #start()}, on the given clock (tests). */
+  public RetryContext start(java.util.function.LongSupplier nanoTime) {
+    return new RetryContext(this, nanoTime);
+  }
+
   /** Upper bound of the client's jitter window before retry {@code retry} (0-based). */
   public long ceilingMillis(int retry) {
     long base = dev.patchbay.internal.gate.Saturating.toMillis(policy.baseDelay());

@@ -4,6 +4,7 @@ import dev.patchbay.PatchbayException;
 import dev.patchbay.internal.gate.Saturating;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an asynchronous operation under the project's {@link Backoff}: a failure that is a
- * {@link PatchbayException#retryable() retryable} {@link PatchbayException} is retried after
- * the backoff delay (honouring its {@code retryAfter}) until the attempts or the deadline run
- * out; anything else fails at once. Waits are timers on the scheduler, never sleeps.
+ * Runs an asynchronous operation under the project's {@link Backoff}: each failure asks the
+ * operation's {@link RetryContext} for the next delay (a {@link PatchbayException#retryable()
+ * retryable} {@link PatchbayException} is retried, honouring its {@code retryAfter}, until the
+ * attempts or the deadline run out); anything else fails at once. Waits are timers on the scheduler, never sleeps.
  *
  * <p>Cancelling (or completing) the returned future cancels the pending timer, so a
  * {@code close()} during backoff leaves nothing scheduled.
@@ -85,14 +86,13 @@ public final class Retrier {
         f.cancel(false);
       }
     });
-    long deadline = Saturating.add(nanoTime.getAsLong(),
-        Saturating.toNanos(backoff.policy().deadline())); // a huge deadline must not wrap
+    RetryContext budget = backoff.start(nanoTime);
     if (firstDelay.isZero() || firstDelay.isNegative()) {
-      run(what, attempt, result, timer, inFlight, 0, deadline);
+      run(what, attempt, result, timer, inFlight, budget);
       return result;
     }
     try {
-      timer.set(scheduler.schedule(() -> run(what, attempt, result, timer, inFlight, 0, deadline),
+      timer.set(scheduler.schedule(() -> run(what, attempt, result, timer, inFlight, budget),
           Saturating.toNanos(firstDelay), TimeUnit.NANOSECONDS));
     } catch (RuntimeException rejected) { // scheduler shut down: the owner is closing
       result.completeExceptionally(new dev.patchbay.ClosedException("the SDK is closing"));
@@ -102,7 +102,7 @@ public final class Retrier {
 
   private <T> void run(String what, Supplier<CompletableFuture<T>> attempt,
       CompletableFuture<T> result, AtomicReference<ScheduledFuture<?>> timer,
-      AtomicReference<CompletableFuture<T>> inFlight, int retry, long deadline) {
+      AtomicReference<CompletableFuture<T>> inFlight, RetryContext budget) {
     if (result.isDone()) {
       return;
     }
@@ -115,25 +115,21 @@ public final class Retrier {
         return;
       }
       Throwable cause = unwrap(error);
-      if (!(cause instanceof PatchbayException pe) || !pe.retryable()
-          || retry + 1 >= backoff.policy().maxAttempts()) {
+      Optional<Duration> next = budget.next(cause);
+      if (next.isEmpty()) {
         result.completeExceptionally(cause);
         return;
       }
-      Duration delay = backoff.delay(retry, pe.retryAfter());
-      if (Saturating.add(nanoTime.getAsLong(), Saturating.toNanos(delay)) > deadline) {
-        result.completeExceptionally(cause);
-        return;
-      }
+      Duration delay = next.get();
       try {
-        listener.onRetry(what, retry + 1, delay, pe);
+        listener.onRetry(what, budget.retries(), delay, (PatchbayException) cause);
       } catch (RuntimeException listenerFailure) { // a broken listener must not hang the result
         log.warn("Retry listener {} threw for {}", listener.getClass().getName(), what,
             listenerFailure);
       }
       try {
         timer.set(scheduler.schedule(
-            () -> run(what, attempt, result, timer, inFlight, retry + 1, deadline),
+            () -> run(what, attempt, result, timer, inFlight, budget),
             Saturating.toNanos(delay), TimeUnit.NANOSECONDS));
       } catch (RuntimeException rejected) { // scheduler shut down: the owner is closing
         result.completeExceptionally(cause);
