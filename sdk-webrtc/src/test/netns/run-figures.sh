@@ -3,9 +3,10 @@
 # growth per call cycle), inside a private network namespace like the tests. Needs root.
 #   sdk-webrtc/src/test/netns/run-figures.sh            # with the peer connection leak mitigation
 #   MITIGATION=false sdk-webrtc/src/test/netns/run-figures.sh   # without it, to see the leak
+#   PATCHBAY_REAL_JAVA=/path/to/java, MVN_ARGS="-o -Dmaven.repo.local=..." also honoured
 set -eu
 cd "$(dirname "$0")/../../../.."
-mvn -B -ntp -q -pl sdk-webrtc -am -DskipTests package dependency:build-classpath \
+mvn -B -ntp -q ${MVN_ARGS:-} -pl sdk-webrtc -am -DskipTests package dependency:build-classpath \
   -Dmdep.outputFile=target/figures.classpath -Dmdep.includeScope=test
 cp="sdk-webrtc/target/test-classes:sdk-webrtc/target/classes:$(cat sdk-webrtc/target/figures.classpath)"
 : "${PATCHBAY_REAL_JAVA:=$(command -v java)}"

@@ -213,6 +213,11 @@ public final class RealCall implements IncomingCall {
     inCall(() -> inbound.offered(handler));
   }
 
+  /** A remote candidate of an inbound call the app has not accepted yet is held. */
+  boolean heldWhileRinging(Frames.Candidate c) {
+    return inbound != null && inbound.holdRemoteCandidate(c);
+  }
+
   void doReject(int status, String reason) {
     if (state != CallState.RINGING || releasing) {
       return;

@@ -103,6 +103,9 @@ final class RemoteSignals {
   }
 
   private void onRemoteCandidate(Frames.Candidate c) {
+    if (call.heldWhileRinging(c)) {
+      return;
+    }
     MediaSession media = call.media;
     if (media == null) {
       LOG.debug("candidate before the media session exists; dropped");

@@ -85,9 +85,11 @@ public final class WebRtcFigures {
       double sdkMedian = median(sdk);
       double rawMedian = median(raw);
       System.out.printf("call -> media connected, median of %d: SDK+fake edge %.1f ms, raw "
-          + "webrtc-java pair %.1f ms, ratio %.2fx (p90 SDK %.1f ms, raw %.1f ms)%n", calls,
+          + "webrtc-java pair %.1f ms, ratio %.2fx (p90 SDK %.1f ms, raw %.1f ms) - goal <= 1.5x "
+          + "%s (java %s)%n", calls,
           sdkMedian, rawMedian, sdkMedian / rawMedian, percentile(sdk, 0.9),
-          percentile(raw, 0.9));
+          percentile(raw, 0.9), sdkMedian / rawMedian <= 1.5 ? "MET" : "NOT MET",
+          Runtime.version().feature());
       System.out.printf("  of which the engine: two WebRtcMediaEngine sessions wired directly "
           + "(no signaling) %.1f ms, ratio to raw %.2fx%n", median(engineOnly),
           median(engineOnly) / rawMedian);
@@ -107,9 +109,11 @@ public final class WebRtcFigures {
       System.gc();
       Thread.sleep(200);
       long growth = rssKib() - rssStart;
+      double perCycle = cycles > warm ? growth / (double) (cycles - warm) : Double.NaN;
       System.out.printf("RSS growth over %d SDK call cycles: %d KiB = %.1f KiB per cycle "
-          + "(two peer connections per cycle, one per side); live native objects now: alice %d, "
-          + "bob %d%n", cycles - warm, growth, growth / (double) (cycles - warm),
+          + "(two peer connections per cycle, one per side) - goal <= 64 KiB %s; live native "
+          + "objects now: alice %d, bob %d%n", cycles - warm, growth, perCycle,
+          perCycle <= 64 ? "MET" : "NOT MET",
           aliceEngine.liveNativeObjects(), bobEngine.liveNativeObjects());
       alice.close();
       bob.close();
