@@ -2,6 +2,7 @@ package dev.patchbay.internal.call;
 
 import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
+import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.RetryAfter;
 import dev.patchbay.internal.retry.Retrier;
@@ -106,7 +107,7 @@ final class OutboundInvite {
       if (elapsed + delay.toNanos() <= host.options().inviteRetry().deadline().toNanos()) {
         LOG.info("invite answered with {}; retrying the same call id in {} ms (attempt {})",
             status, delay.toMillis(), attempts + 1);
-        host.events().retryScheduledForCall(host.tenant(), host.userId(), attempts, delay,
+        host.events().retryScheduled(PatchbayEventListener.RetryKind.INVITE, attempts, delay, call,
             call.callFailed("invite answered with " + status, status, true,
                 retryAfter.orElse(null)));
         call.edgeForgot(); // the error ended the call on the edge
