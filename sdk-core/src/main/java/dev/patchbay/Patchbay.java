@@ -10,7 +10,6 @@ import dev.patchbay.internal.concurrent.SdkThreads;
 import dev.patchbay.internal.gate.TransportPolicy;
 import dev.patchbay.internal.media.MediaEngineLoader;
 import dev.patchbay.internal.signaling.NoDelaySocketFactory;
-import dev.patchbay.internal.ua.Events;
 import dev.patchbay.internal.ua.RealUserAgent;
 import dev.patchbay.internal.ua.SdkRuntime;
 import static dev.patchbay.internal.Checks.positive;
@@ -119,7 +118,7 @@ public final class Patchbay implements AutoCloseable {
     MediaEngine media = b.mediaEngine != null ? b.mediaEngine
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
     this.rt = new SdkRuntime(HttpUrl.get(edge), http, scheduler, workers, callbacks,
-        new AdmissionControl(b.tenantLimits, b.defaultLimits), media, new Events(b.listener),
+        new AdmissionControl(b.tenantLimits, b.defaultLimits), media, b.listenerFactory,
         threads, b.clock, new SecureRandom(), b.heartbeat.toMillis(), b.closeHandshakeTimeout);
     // one redactor per Patchbay: the codec's gate masks what the token managers register
     this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
@@ -279,7 +278,8 @@ public final class Patchbay implements AutoCloseable {
   public static final class Builder {
     private URI edge;
     private MediaEngine mediaEngine;
-    private PatchbayEventListener listener = PatchbayEventListener.NONE;
+    private PatchbayEventListener.Factory listenerFactory =
+        PatchbayEventListener.factory(PatchbayEventListener.NONE);
     private Executor callbackExecutor;
     private final Map<String, AdmissionControl.Limits> tenantLimits = new HashMap<>();
     private AdmissionControl.Limits defaultLimits = AdmissionControl.Limits.UNLIMITED;
@@ -357,13 +357,28 @@ public final class Patchbay implements AutoCloseable {
     }
 
     /**
-     * Metrics and tracing hooks; default {@link PatchbayEventListener#NONE}.
+     * Metrics and tracing hooks: one listener shared by every user agent (it must be
+     * thread-safe); default {@link PatchbayEventListener#NONE}. Replaces a factory set before.
      *
      * @param listener the listener
      * @return this builder
      */
     public Builder eventListener(PatchbayEventListener listener) {
-      this.listener = Objects.requireNonNull(listener, "eventListener must not be null");
+      this.listenerFactory = PatchbayEventListener.factory(
+          Objects.requireNonNull(listener, "eventListener must not be null"));
+      return this;
+    }
+
+    /**
+     * Metrics and tracing hooks: {@code factory} creates one listener per user agent, when the
+     * agent is created. Replaces a listener set before.
+     *
+     * @param factory the factory
+     * @return this builder
+     */
+    public Builder eventListenerFactory(PatchbayEventListener.Factory factory) {
+      this.listenerFactory =
+          Objects.requireNonNull(factory, "eventListenerFactory must not be null");
       return this;
     }
 

@@ -177,7 +177,7 @@ class HostileEdgeSweepTest {
           .closeHandshakeTimeout(Duration.ofSeconds(1))
           .eventListener(new PatchbayEventListener() {
             @Override
-            public void connectFailed(String tenant, String userId, PatchbayException cause) {
+            public void connectFailed(UserAgent userAgent, PatchbayException cause) {
               surfaced.add(cause);
             }
           }).build();

@@ -33,7 +33,7 @@ final class SyncCallHost implements CallHost {
   private static final Executor INLINE = Runnable::run;
   private final UserAgentOptions options = UserAgentOptions.of("bench");
   private final Backoff backoff = new Backoff(options.inviteRetry(), new SplittableRandom(1));
-  private final Events events = new Events(PatchbayEventListener.NONE);
+  private final Events events = Events.NONE;
   long framesSent;
 
   @Override

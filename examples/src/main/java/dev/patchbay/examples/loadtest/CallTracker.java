@@ -5,8 +5,10 @@ import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
 import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.UserAgent;
 import dev.patchbay.benchmarks.compare.LoadRecorder;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,10 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CallTracker extends PatchbayEventListener {
   private final LoadRecorder rec;
-  /** Calls started and not yet ended: key → established. */
-  private final Map<String, Boolean> open = new ConcurrentHashMap<>();
-  /** When the current connect or invite attempt of a user started (nanoTime): for the JTL. */
-  private final Map<String, Long> attemptStart = new ConcurrentHashMap<>();
+  /** Calls started and not yet ended: call → established. */
+  private final Map<Call, Boolean> open = new ConcurrentHashMap<>();
+  /**
+   * When the current connect attempt of an agent, or invite attempt of a call, started
+   * (nanoTime): for the JTL.
+   */
+  private final Map<Object, Long> attemptStart = new ConcurrentHashMap<>();
 
   CallTracker(LoadRecorder rec) {
     this.rec = rec;
@@ -32,48 +37,45 @@ final class CallTracker extends PatchbayEventListener {
   }
 
   @Override
-  public void connectStart(String tenant, String userId, boolean reconnect) {
-    if (userId != null) {
-      attemptStart.put(key(tenant, userId, "connect"), System.nanoTime());
+  public void connectStart(UserAgent ua, boolean reconnect) {
+    if (ua.userId() != null) {
+      attemptStart.put(ua, System.nanoTime());
     }
   }
 
   @Override
-  public void connectEnd(String tenant, String userId, String connectionId, Duration took) {
-    attemptStart.remove(key(tenant, userId, "connect"));
+  public void connectEnd(UserAgent ua, String connectionId, Duration took) {
+    attemptStart.remove(ua);
   }
 
   @Override
-  public void connectFailed(String tenant, String userId, PatchbayException cause) {
-    if (userId != null) {
-      attemptStart.remove(key(tenant, userId, "connect"));
-    }
+  public void connectFailed(UserAgent ua, PatchbayException cause) {
+    attemptStart.remove(ua);
   }
 
   @Override
-  public void callStart(String tenant, String userId, String callId, Call.Direction direction) {
-    if (direction == Call.Direction.INBOUND) {
+  public void callStart(Call call) {
+    if (call.direction() == Call.Direction.INBOUND) {
       return; // the answering leg of an agent-to-agent call: counted once, by its caller
     }
-    attemptStart.put(key(tenant, userId, "invite"), System.nanoTime());
-    open.put(key(tenant, userId, callId), Boolean.FALSE);
+    attemptStart.put(call, System.nanoTime());
+    open.put(call, Boolean.FALSE);
     rec.callAttempted();
   }
 
   @Override
-  public void callActive(String tenant, String userId, String callId, Duration setup) {
-    if (open.replace(key(tenant, userId, callId), Boolean.TRUE) != null) {
+  public void callActive(Call call, Duration setup) {
+    if (open.replace(call, Boolean.TRUE) != null) {
       rec.callEstablished(setup);
     }
   }
 
   @Override
-  public void callEnd(String tenant, String userId, String callId, CallState state,
-      EndReason reason, Duration took) {
-    attemptStart.remove(key(tenant, userId, "invite"));
-    Boolean established = open.remove(key(tenant, userId, callId));
+  public void callEnd(Call call, CallState state, EndReason reason, Duration took) {
+    attemptStart.remove(call);
+    Boolean established = open.remove(call);
     if (established == null) {
-      return; // never started here (cannot happen) or reported twice
+      return; // never started here (an inbound leg) or reported twice
     }
     boolean success = established && state == CallState.ENDED
         && (reason == EndReason.LOCAL_HANGUP || reason == EndReason.REMOTE_HANGUP);
@@ -81,14 +83,16 @@ final class CallTracker extends PatchbayEventListener {
   }
 
   @Override
-  public void retryScheduled(String tenant, String userId, String what, int retry,
-      Duration delay, PatchbayException cause) {
+  public void retryScheduled(UserAgent ua, RetryKind kind, int status, int retry,
+      Duration delay, Call call, PatchbayException cause) {
+    String what = kind.name().toLowerCase(Locale.ROOT);
     String code = LoadFailures.describe(cause);
     rec.retry(what + " after " + code);
     rec.refused(code);
+    String userId = ua.userId();
     if (userId != null) { // one row per refused attempt the SDK absorbed (not an error)
       long now = System.nanoTime();
-      String k = key(tenant, userId, what.equals("invite") ? "invite" : "connect");
+      Object k = call != null ? call : ua;
       Long start = attemptStart.put(k, now + delay.toNanos());
       rec.step(what + " · refused, retried",
           userId, start == null ? now : Math.min(start, now), now, code, true,
@@ -98,11 +102,7 @@ final class CallTracker extends PatchbayEventListener {
   }
 
   @Override
-  public void admissionQueued(String tenant, String what) {
-    rec.retry("waited locally for a " + what + " slot");
-  }
-
-  private static String key(String tenant, String user, String callId) {
-    return tenant + '/' + user + '/' + callId;
+  public void admissionQueued(UserAgent ua, AdmissionKind kind) {
+    rec.retry("waited locally for a " + kind.name().toLowerCase(Locale.ROOT) + " slot");
   }
 }

@@ -1,10 +1,13 @@
 package dev.patchbay.jmeter.internal;
 
+import dev.patchbay.Call;
 import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.UserAgent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,12 +28,14 @@ public final class EventRecorder extends PatchbayEventListener {
   }
 
   @Override
-  public void retryScheduled(String tenant, String userId, String what, int retry,
-      Duration delay, PatchbayException cause) {
+  public void retryScheduled(UserAgent ua, RetryKind kind, int status, int retry,
+      Duration delay, Call call, PatchbayException cause) {
+    String tenant = ua.tenant();
+    String userId = ua.userId();
     if (userId == null) {
       return;
     }
-    int status = cause == null ? 0 : cause.status().orElse(0);
+    String what = kind.name().toLowerCase(Locale.ROOT); // connect, reconnect, token, invite, ...
     String text = cause == null ? "" : cause.getClass().getSimpleName();
     List<Retry> list = retries.computeIfAbsent(key(tenant, userId), k -> new ArrayList<>());
     synchronized (list) {

@@ -128,7 +128,7 @@ final class ScheduleRun {
     edge = eb.start();
     proxy = new ChaosProxy(edge.uri());
     patchbay = Patchbay.builder().edge(proxy.uri()).mediaEngine(MediaEngines.signalingOnly())
-        .eventListener(new Listener()).closeHandshakeTimeout(Duration.ofSeconds(1)).build();
+        .eventListenerFactory(Listener::new).closeHandshakeTimeout(Duration.ofSeconds(1)).build();
     steps = Executors.newSingleThreadScheduledExecutor(t -> {
       Thread th = new Thread(t, "schedule-" + schedule.seed);
       th.setDaemon(true);
@@ -475,31 +475,42 @@ final class ScheduleRun {
     }
   }
 
-  /** Records calls and connect failures as the SDK reports them. */
+  /** Records calls and connect failures of one agent as the SDK reports them. */
   private final class Listener extends PatchbayEventListener {
+    private final UserAgent ua;
+
+    Listener(UserAgent ua) {
+      this.ua = ua;
+    }
+
     @Override
-    public void connectFailed(String tenant, String userId, PatchbayException cause) {
+    public void connectFailed(UserAgent agent, PatchbayException cause) {
+      String userId = agent.userId();
       h.connectFailures.put(userId, cause.getClass().getSimpleName() + ": " + cause.getMessage());
       h.note(userId + " connect failed for good: " + cause);
     }
 
     @Override
-    public void callStart(String tenant, String userId, String callId, Call.Direction dir) {
+    public void callStart(Call call) {
+      String userId = ua.userId();
+      String callId = call.id();
+      Call.Direction dir = call.direction();
       h.calls.putIfAbsent(userId + "/" + callId,
           new History.CallRec(userId, callId, dir == Call.Direction.OUTBOUND, h.now()));
     }
 
     @Override
-    public void callActive(String tenant, String userId, String callId, Duration setup) {
-      History.CallRec c = h.call(userId, callId);
+    public void callActive(Call call, Duration setup) {
+      History.CallRec c = h.call(ua.userId(), call.id());
       if (c != null) {
         c.activeAt = h.now();
       }
     }
 
     @Override
-    public void callEnd(String tenant, String userId, String callId, CallState state,
-        EndReason reason, Duration took) {
+    public void callEnd(Call call, CallState state, EndReason reason, Duration took) {
+      String userId = ua.userId();
+      String callId = call.id();
       History.CallRec c = h.call(userId, callId);
       if (c == null) {
         h.violation("a-call-end-unstarted", userId + " ended call " + callId

@@ -94,9 +94,9 @@ class CombinedFaultsTest {
     CountDownLatch retryScheduled = new CountDownLatch(1);
     PatchbayEventListener events = new PatchbayEventListener() {
       @Override
-      public void retryScheduled(String tenant, String userId, String what, int retry,
-          Duration delay, PatchbayException cause) {
-        if (what.contains("invite")) {
+      public void retryScheduled(UserAgent ua, RetryKind kind, int status, int retry,
+          Duration delay, Call call, PatchbayException cause) {
+        if (kind == RetryKind.INVITE) {
           retryScheduled.countDown();
         }
       }

@@ -3,6 +3,7 @@ package dev.patchbay.reliability.matrix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.patchbay.Call;
 import dev.patchbay.Credentials;
 import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.PatchbayException;
@@ -38,18 +39,18 @@ class EdgeRestartTest {
     long[] upAt = {Long.MAX_VALUE};
     PatchbayEventListener listener = new PatchbayEventListener() {
       @Override
-      public void retryScheduled(String tenant, String userId, String what, int retry,
-          Duration delay, PatchbayException cause) {
-        if (what.equals("reconnect")) {
+      public void retryScheduled(UserAgent ua, RetryKind kind, int status, int retry,
+          Duration delay, Call call, PatchbayException cause) {
+        if (kind == RetryKind.RECONNECT) {
           retries.add(new long[] {retry, delay.toMillis()});
         }
       }
 
       @Override
-      public void connectEnd(String tenant, String userId, String connectionId, Duration took) {
+      public void connectEnd(UserAgent ua, String connectionId, Duration took) {
         long now = System.nanoTime();
         if (now > upAt[0]) {
-          reconnectedAt.putIfAbsent(userId, now);
+          reconnectedAt.putIfAbsent(ua.userId(), now);
         }
       }
     };

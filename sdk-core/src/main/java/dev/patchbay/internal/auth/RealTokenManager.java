@@ -118,18 +118,29 @@ public final class RealTokenManager implements TokenManager {
       TransportPolicy.check("revocation endpoint", endpoints.revoke(), config.allowPlaintext());
     }
     Redactor.Holder secrets = config.redactor().holder(1);
+    // the manager's listeners hear of each retry too (the agent's event listener among them)
+    java.util.concurrent.atomic.AtomicReference<RealTokenManager> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Retrier.Listener retries = (what, retry, delay, cause) -> {
+      config.retryListener().onRetry(what, retry, delay, cause);
+      RealTokenManager owner = self.get();
+      if (owner != null) {
+        owner.notifyRetry(what, retry, delay, cause);
+      }
+    };
     Retrier tokenRetrier = new Retrier(new Backoff(config.retryPolicy(), config.random()),
-        scheduler, config.retryListener());
+        scheduler, retries);
     TokenSource source;
     if (credentials instanceof Credentials.Provided p) {
       source = new ProviderTokenSource(p.provider(), config.clock(), secrets);
     } else {
       Retrier revokeRetrier = new Retrier(new Backoff(config.revokePolicy(), config.random()),
-          scheduler, config.retryListener());
+          scheduler, retries);
       source = new OAuthTokenSource(credentials, new TokenEndpoint(http, endpoints, config),
           config.clock(), revokeRetrier, secrets);
     }
     RealTokenManager m = new RealTokenManager(source, config, scheduler, tokenRetrier);
+    self.set(m);
     log.debug("Token manager {} created for {}", m.id, credentials.getClass().getSimpleName());
     return m;
   }
@@ -296,6 +307,18 @@ public final class RealTokenManager implements TokenManager {
   }
 
   private void startRequest(CompletableFuture<AccessToken> shared, AccessToken rejected) {
+    boolean refresh;
+    synchronized (lock) {
+      refresh = everIssued;
+    }
+    long startNanos = System.nanoTime();
+    for (Listener l : listeners) {
+      try {
+        l.onRequestStart(refresh);
+      } catch (RuntimeException e) {
+        log.warn("Token manager {}: listener {} threw from onRequestStart", id, l, e);
+      }
+    }
     CompletableFuture<Issued> attempt = retrier.execute("token request", () -> {
       synchronized (lock) {
         if (inFlight != shared) { // closed: nothing more goes out
@@ -314,11 +337,22 @@ public final class RealTokenManager implements TokenManager {
         attempt.cancel(false);
       }
     }
-    attempt.whenComplete((issued, error) -> finish(shared, rejected, issued, error));
+    attempt.whenComplete((issued, error) -> finish(shared, rejected, issued, error,
+        Duration.ofNanos(System.nanoTime() - startNanos)));
+  }
+
+  private void notifyRetry(String what, int retry, Duration delay, PatchbayException cause) {
+    for (Listener l : listeners) {
+      try {
+        l.onRetry(what, retry, delay, cause);
+      } catch (RuntimeException e) {
+        log.warn("Token manager {}: listener {} threw from onRetry", id, l, e);
+      }
+    }
   }
 
   private void finish(CompletableFuture<AccessToken> shared, AccessToken rejected, Issued issued,
-      Throwable error) {
+      Throwable error, Duration took) {
     PatchbayException failure = null;
     AccessToken replaced = null;
     boolean reauth = false;
@@ -356,6 +390,13 @@ public final class RealTokenManager implements TokenManager {
           source.clear();
           reauth = true;
         }
+      }
+    }
+    for (Listener l : listeners) {
+      try {
+        l.onRequestEnd(failure, took);
+      } catch (RuntimeException e) {
+        log.warn("Token manager {}: listener {} threw from onRequestEnd", id, l, e);
       }
     }
     if (failure == null) {

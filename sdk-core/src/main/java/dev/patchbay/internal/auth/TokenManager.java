@@ -35,6 +35,16 @@ public interface TokenManager extends AutoCloseable {
      * later {@link #token()} fails at once with the same exception.
      */
     default void onReauthenticationRequired(dev.patchbay.AuthenticationException cause) {}
+
+    /** A token request (with its retries) starts; {@code refresh}: a token was issued before. */
+    default void onRequestStart(boolean refresh) {}
+
+    /** The token request ended: {@code failure} null when a token was issued. */
+    default void onRequestEnd(dev.patchbay.PatchbayException failure, java.time.Duration took) {}
+
+    /** A token request or revocation ({@code what} names which) is retried after {@code delay}. */
+    default void onRetry(String what, int retry, java.time.Duration delay,
+        dev.patchbay.PatchbayException cause) {}
   }
 
   /** A valid token; completes exceptionally with a typed {@code PatchbayException}. */

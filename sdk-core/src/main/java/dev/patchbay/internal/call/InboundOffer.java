@@ -49,7 +49,7 @@ final class InboundOffer {
 
   /** Starts the ringing deadline and tells the app (or rejects without a handler). */
   void offered(Consumer<IncomingCall> handler) {
-    host.events().callStart(host.tenant(), host.userId(), call.id(), call.direction());
+    host.events().callStart(call);
     call.startPhase(host.options().ringTimeout(), "waiting for the app to accept the call");
     if (handler == null) {
       LOG.info("no incoming-call handler: rejecting with 480");

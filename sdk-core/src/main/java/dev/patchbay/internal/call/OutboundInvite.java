@@ -3,6 +3,7 @@ package dev.patchbay.internal.call;
 import dev.patchbay.CallFailedException;
 import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
+import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.RetryAfter;
 import dev.patchbay.internal.retry.Retrier;
@@ -109,7 +110,7 @@ final class OutboundInvite {
       Duration delay = next.get();
       LOG.info("invite answered with {}; retrying the same call id in {} ms (attempt {})",
           status, delay.toMillis(), attempts + 1);
-      host.events().retryScheduledForCall(host.tenant(), host.userId(), attempts, delay, cause);
+      host.events().retryScheduled(PatchbayEventListener.RetryKind.INVITE, attempts, delay, call, cause);
       call.edgeForgot(); // the error ended the call on the edge
       retryPending = true;
       call.phase.arm(delay, () -> {

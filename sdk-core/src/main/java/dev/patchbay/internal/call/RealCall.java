@@ -196,7 +196,7 @@ public final class RealCall implements IncomingCall {
   public void dial(CompletableFuture<Call> result) {
     inCall(() -> {
       setup = result;
-      host.events().callStart(host.tenant(), host.userId(), id, direction);
+      host.events().callStart(this);
       invite.start();
     });
   }
@@ -244,7 +244,7 @@ public final class RealCall implements IncomingCall {
     }
     phase.invalidate(); // a media deadline that already fired must not fail the ACTIVE call
     setState(CallState.ACTIVE);
-    host.events().callActive(host.tenant(), host.userId(), id,
+    host.events().callActive(this,
         Duration.ofNanos(System.nanoTime() - startNanos));
     CompletableFuture<Call> f = setup;
     if (f != null) {
@@ -401,7 +401,7 @@ public final class RealCall implements IncomingCall {
       failure = cause;
       endReason = reason;
       setState(terminal);
-      host.events().callEnd(host.tenant(), host.userId(), id, terminal, reason,
+      host.events().callEnd(this, terminal, reason,
           Duration.ofNanos(System.nanoTime() - startNanos));
       host.released(this);
       CompletableFuture<Call> f = setup;

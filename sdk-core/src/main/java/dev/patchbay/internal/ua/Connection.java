@@ -28,6 +28,9 @@ final class Connection implements SignalingSocket.Handler {
 
     void onServerClose(Connection c, int code, String reason);
 
+    /** The upgrade of {@code c} succeeded; {@code hello} is awaited. */
+    default void onUpgraded(Connection c) {}
+
     void onConnectionLost(Connection c, PatchbayException cause);
 
     void onTerminated(Connection c);
@@ -119,6 +122,7 @@ final class Connection implements SignalingSocket.Handler {
   @Override
   public void onOpen(SignalingSocket s) {
     upgraded = true;
+    agent.onUpgraded(this);
     cancelDeadline();
     deadline = actor.schedule(options.helloTimeout(), () -> {
       if (hello == null && !ready.isDone()) {

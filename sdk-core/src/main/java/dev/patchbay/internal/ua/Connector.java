@@ -4,6 +4,8 @@ import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.ClosedException;
 import dev.patchbay.EdgeRejectedException;
+import dev.patchbay.PatchbayEventListener.AdmissionKind;
+import dev.patchbay.PatchbayEventListener.RetryKind;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.RetryPolicy;
 import dev.patchbay.UserAgentOptions;
@@ -58,6 +60,7 @@ final class Connector {
   private final Listener listener;
   private final String tenant;
   private final Supplier<String> userId;
+  private final Events events;
   private final Retrier connectRetrier;
   private final Retrier reconnectRetrier;
   private CompletableFuture<Connection> connecting;
@@ -73,8 +76,9 @@ final class Connector {
 
   Connector(SdkRuntime rt, AgentActor actor, TokenManager tokens, UserAgentOptions options,
       TenantAdmission admission, Connection.Events connectionEvents, Listener listener,
-      Supplier<String> userId) {
+      Supplier<String> userId, Events events) {
     this.rt = rt;
+    this.events = events;
     this.actor = actor;
     this.tokens = tokens;
     this.options = options;
@@ -86,7 +90,8 @@ final class Connector {
     Retrier.Listener retries = (what, retry, delay, cause) -> {
       LOG.info("{} failed ({}); retry {} in {} ms", what, cause.getMessage(), retry,
           delay.toMillis());
-      rt.events.retryScheduled(tenant, userId.get(), what, retry, delay, cause);
+      events.retryScheduled("reconnect".equals(what) ? RetryKind.RECONNECT : RetryKind.CONNECT,
+          retry, delay, null, cause);
     };
     this.connectRetrier = new Retrier(new Backoff(options.connectRetry(), rt.random),
         rt.scheduler, retries);
@@ -109,7 +114,7 @@ final class Connector {
       return;
     }
     startNanos = System.nanoTime();
-    rt.events.connectStart(tenant, userId.get(), reconnect);
+    events.connectStart(reconnect);
     Retrier retrier = reconnect ? reconnectRetrier : connectRetrier;
     start(retrier, reconnect ? "reconnect" : "connect", false, reconnect);
   }
@@ -137,7 +142,7 @@ final class Connector {
   /** Opens a replacement while the current socket still serves (make-before-break). */
   void replace() {
     startNanos = System.nanoTime();
-    rt.events.connectStart(tenant, userId.get(), true);
+    events.connectStart(true);
     start(reconnectRetrier, "reconnect", true, true);
   }
 
@@ -184,7 +189,7 @@ final class Connector {
     Throwable failure = Retrier.unwrap(e);
     PatchbayException cause = asPatchbay(failure instanceof TokenUnavailable t
         ? t.getCause() : failure);
-    rt.events.connectFailed(tenant, userId.get(), cause);
+    events.connectFailed(cause);
     listener.failed(cause);
   }
 
@@ -217,6 +222,9 @@ final class Connector {
         boolean refusedByServer = cause instanceof PatchbayException p && p.status().isPresent();
         result.completeExceptionally(refusedByServer ? new TokenUnavailable(cause) : cause);
       } else {
+        if (!result.isDone()) {
+          events.tokenObtained();
+        }
         openWith(tok, overdraft, reconnect, false, result);
       }
     }, actor);
@@ -239,8 +247,9 @@ final class Connector {
     CompletableFuture<Permit> permitFuture = overdraft
         ? CompletableFuture.completedFuture(admission.sockets().acquireOverdraft())
         : admission.sockets().acquire();
+    long queuedNanos = permitFuture.isDone() ? 0 : System.nanoTime();
     if (!permitFuture.isDone()) {
-      rt.events.admissionQueued(tenant, "socket");
+      events.admissionQueued(AdmissionKind.SOCKET);
       // the wait for a permit is bounded by what is left of the (re)connect budget
       RetryPolicy policy = reconnect ? options.reconnectRetry() : options.connectRetry();
       Duration left = policy.deadline().minus(elapsed());
@@ -260,6 +269,10 @@ final class Connector {
       if (err != null) {
         result.completeExceptionally(Retrier.unwrap(err));
         return;
+      }
+      if (queuedNanos != 0) {
+        events.admissionAdmitted(AdmissionKind.SOCKET,
+            Duration.ofNanos(System.nanoTime() - queuedNanos));
       }
       if (result.isDone() || listener.closing()) {
         permit.release();

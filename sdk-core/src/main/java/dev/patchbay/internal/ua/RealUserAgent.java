@@ -4,6 +4,7 @@ import dev.patchbay.Call;
 import dev.patchbay.ClosedException;
 import dev.patchbay.IncomingCall;
 import dev.patchbay.MediaSession;
+import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.UserAgent;
 import dev.patchbay.UserAgentOptions;
@@ -56,6 +57,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
   private final FrameDispatcher dispatcher;
   private final AgentCloser closer;
   private final AgentStates states;
+  private final Events events;
 
   private volatile String userId;
   private volatile Consumer<IncomingCall> incomingHandler;
@@ -79,12 +81,30 @@ public final class RealUserAgent implements UserAgent, CallHost {
     this.closedApp = new AppFuture<>(rt.callbacks);
     this.inviteBackoff = new Backoff(options.inviteRetry(), rt.random);
     this.calls = new CallRegistry(rt.liveCalls);
+    this.states = new AgentStates(actor);
+    // the factory sees an agent whose tenant, user id and state are set
+    this.events = Events.forAgent(rt.eventFactory, this);
+    tokens.addListener(new TokenManager.Listener() {
+      @Override
+      public void onRequestStart(boolean refresh) {
+        events.tokenRequestStart(refresh);
+      }
+
+      @Override
+      public void onRequestEnd(PatchbayException failure, Duration took) {
+        events.tokenRequestEnd(failure, took);
+      }
+
+      @Override
+      public void onRetry(String what, int retry, Duration delay, PatchbayException cause) {
+        events.tokenRetry(what, retry, delay, cause);
+      }
+    });
     this.connection = new SignalingConnection(rt, actor, tokens, options, admission, calls,
-        new Lifecycle(), () -> userId);
+        new Lifecycle(), () -> userId, events);
     this.dispatcher = new FrameDispatcher(() -> closing, connection, calls, this,
         () -> incomingHandler);
     this.closer = new AgentCloser(actor, options, tokens, calls, connection, this::finish);
-    this.states = new AgentStates(actor);
   }
 
   private String connectionIdOrNull() {
@@ -223,7 +243,10 @@ public final class RealUserAgent implements UserAgent, CallHost {
   public CompletableFuture<Permit> acquireNegotiation() {
     CompletableFuture<Permit> f = admission.negotiations().acquire();
     if (!f.isDone()) {
-      rt.events.admissionQueued(tenant, "negotiation");
+      events.admissionQueued(PatchbayEventListener.AdmissionKind.NEGOTIATION);
+      long queued = System.nanoTime();
+      f.thenRun(() -> events.admissionAdmitted(PatchbayEventListener.AdmissionKind.NEGOTIATION,
+          Duration.ofNanos(System.nanoTime() - queued)));
     }
     return f;
   }
@@ -257,7 +280,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
 
   @Override
   public Events events() {
-    return rt.events;
+    return events;
   }
 
   @Override
@@ -275,7 +298,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
         userId = h.userId();
       }
       LOG.info("connected (connection {}, heartbeat {} ms)", h.connectionId(), h.heartbeatMs());
-      rt.events.connectEnd(tenant, userId, h.connectionId(), took);
+      events.connectEnd(h.connectionId(), took);
       if (!closing) { // a closing agent reconnects only to hang its calls up
         states.set(State.CONNECTED);
       }
@@ -336,7 +359,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
         + userId + " is closed"));
     states.set(State.CLOSED);
     rt.agents.remove(this);
-    rt.events.userAgentClosed(tenant, userId);
+    events.userAgentClosed();
     LOG.info("user agent closed{}", closeCause == null ? "" : " (" + closeCause.getMessage() + ")");
     closedInternal.complete(null);
     closedApp.complete(null);

@@ -37,7 +37,8 @@ public final class SdkRuntime {
   public final Executor callbacks;
   public final AdmissionControl admission;
   public final MediaEngine media;
-  public final Events events;
+  /** Makes each agent's event listener. */
+  public final dev.patchbay.PatchbayEventListener.Factory eventFactory;
   public final FrameCodec codec = new FrameCodec();
   public final SdkThreads threads;
   public final Clock clock;
@@ -52,7 +53,7 @@ public final class SdkRuntime {
 
   public SdkRuntime(HttpUrl edge, OkHttpClient http, ScheduledThreadPoolExecutor scheduler,
       Executor workers, Executor callbacks, AdmissionControl admission, MediaEngine media,
-      Events events, SdkThreads threads, Clock clock, RandomGenerator random,
+      dev.patchbay.PatchbayEventListener.Factory eventFactory, SdkThreads threads, Clock clock, RandomGenerator random,
       long initialHeartbeatMillis, Duration closeTimeout) {
     this.edge = edge;
     this.signalingUrl = edge.newBuilder().addPathSegments("v1/signaling").build();
@@ -63,7 +64,7 @@ public final class SdkRuntime {
     this.callbacks = callbacks;
     this.admission = admission;
     this.media = media;
-    this.events = events;
+    this.eventFactory = eventFactory;
     this.threads = threads;
     this.clock = clock;
     this.random = random;

@@ -106,17 +106,21 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   /** A {@code resume} of the calls bound to {@code from}, waiting for its {@code resumed}. */
   private record Outstanding(String from, Set<String> callIds) {}
 
+  private final Events events;
+
   SignalingConnection(SdkRuntime rt, AgentActor actor, TokenManager tokens,
       UserAgentOptions options, TenantAdmission admission, CallRegistry calls, Agent agent,
-      Supplier<String> userId) {
+      Supplier<String> userId, Events events) {
     this.rt = rt;
+    this.events = events;
     this.actor = actor;
     this.options = options;
     this.tokens = tokens;
     this.admission = admission;
     this.calls = calls;
     this.agent = agent;
-    this.connector = new Connector(rt, actor, tokens, options, admission, this, this, userId);
+    this.connector = new Connector(rt, actor, tokens, options, admission, this, this, userId,
+        events);
   }
 
   // ------------------------------------------------------------------ queries
@@ -277,6 +281,11 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   }
 
   @Override
+  public void onUpgraded(Connection c) {
+    events.socketUpgraded();
+  }
+
+  @Override
   public void onServerClose(Connection c, int code, String reason) {
     LOG.info("edge closed the socket: {} {}", code, reason);
     if (code == 4003 || code == 4090) {
@@ -396,6 +405,8 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     }
     toResume.remove(asked.from());
     Set<String> kept = new HashSet<>(r.resumed());
+    List<String> resumedIds = new ArrayList<>();
+    List<String> lostIds = new ArrayList<>();
     Map<String, Frames.CallStatus> status = new HashMap<>();
     for (Frames.CallStatus s : r.calls()) {
       status.put(s.callId(), s);
@@ -408,12 +419,15 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       }
       Frames.CallStatus s = status.get(call.id());
       if (s != null || kept.contains(call.id())) {
+        resumedIds.add(call.id());
         call.onResumed(s); // what the call missed while the agent was away
       } else {
         LOG.info("call {} was not resumed", call.id());
+        lostIds.add(call.id());
         call.notResumed();
       }
     }
+    events.callsResumed(resumedIds, lostIds);
     if (outstanding.isEmpty()) {
       AgentActor.cancel(resumeTimer);
       resumeTimer = null;

@@ -81,7 +81,7 @@ class CallDeadlineRaceTest {
   private final class InlineHost implements CallHost {
     private final UserAgentOptions options = UserAgentOptions.of("acme");
     private final Backoff backoff = new Backoff(options.inviteRetry(), new SplittableRandom(1));
-    private final Events events = new Events(PatchbayEventListener.NONE);
+    private final Events events = Events.NONE;
 
     @Override
     public String tenant() {
