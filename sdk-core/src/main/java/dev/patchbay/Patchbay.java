@@ -1,5 +1,8 @@
 package dev.patchbay;
 
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaEngineProvider;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.internal.admission.AdmissionControl;
 import dev.patchbay.internal.auth.OAuthEndpoints;
 import dev.patchbay.internal.auth.OkHttpCompatibility;

@@ -3,6 +3,7 @@ package dev.patchbay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.patchbay.media.MediaEngines;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.patchbay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchbay.media.MediaEngines;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
 import java.time.Duration;

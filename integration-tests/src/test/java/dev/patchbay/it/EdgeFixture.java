@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.Credentials;
 import dev.patchbay.Diagnostics;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.RetryPolicy;
 import dev.patchbay.UserAgent;

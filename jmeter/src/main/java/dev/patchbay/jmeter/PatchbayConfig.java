@@ -1,7 +1,7 @@
 package dev.patchbay.jmeter;
 
 import dev.patchbay.Diagnostics;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.RetryPolicy;
 import dev.patchbay.UserAgentOptions;

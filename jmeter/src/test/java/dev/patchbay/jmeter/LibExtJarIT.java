@@ -73,9 +73,9 @@ class LibExtJarIT {
       Object builder = patchbayC.getMethod("builder").invoke(null);
       Class<?> builderC = builder.getClass();
       builderC.getMethod("edge", URI.class).invoke(builder, edge.uri());
-      Object engine = cl.loadClass("dev.patchbay.MediaEngines").getMethod("signalingOnly")
+      Object engine = cl.loadClass("dev.patchbay.media.MediaEngines").getMethod("signalingOnly")
           .invoke(null);
-      builderC.getMethod("mediaEngine", cl.loadClass("dev.patchbay.MediaEngine"))
+      builderC.getMethod("mediaEngine", cl.loadClass("dev.patchbay.media.MediaEngine"))
           .invoke(builder, engine);
       Object patchbay = builderC.getMethod("build").invoke(builder);
       try {

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.ClosedException;
-import dev.patchbay.IceCandidate;
+import dev.patchbay.media.IceCandidate;
 import dev.patchbay.IcePolicy;
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
+import dev.patchbay.media.SessionDescription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

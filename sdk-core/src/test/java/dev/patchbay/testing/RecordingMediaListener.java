@@ -1,8 +1,8 @@
 package dev.patchbay.testing;
 
-import dev.patchbay.IceCandidate;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
+import dev.patchbay.media.IceCandidate;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;

@@ -2,8 +2,8 @@ package dev.patchbay.webrtc;
 
 import dev.patchbay.ClosedException;
 import dev.patchbay.IcePolicy;
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaSession;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaSession;
 import dev.patchbay.webrtc.internal.EngineContext;
 import dev.patchbay.webrtc.internal.LiveObjects;
 import dev.patchbay.webrtc.internal.MediaThread;

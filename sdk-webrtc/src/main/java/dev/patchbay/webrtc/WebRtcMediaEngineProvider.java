@@ -1,7 +1,7 @@
 package dev.patchbay.webrtc;
 
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaEngineProvider;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaEngineProvider;
 
 /** Registers {@link WebRtcMediaEngine} with {@link java.util.ServiceLoader}. */
 public final class WebRtcMediaEngineProvider implements MediaEngineProvider {

@@ -1,6 +1,6 @@
 package dev.patchbay.webrtc;
 
-import dev.patchbay.MediaSession;
+import dev.patchbay.media.MediaSession;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 

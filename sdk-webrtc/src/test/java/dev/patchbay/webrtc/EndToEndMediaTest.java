@@ -218,7 +218,7 @@ class EndToEndMediaTest {
       Netns.restorePath();
     }
     await().atMost(Duration.ofSeconds(25)).until(() ->
-        aliceMedia.state() == dev.patchbay.MediaState.CONNECTED);
+        aliceMedia.state() == dev.patchbay.media.MediaState.CONNECTED);
     assertThat(offersSentBy("alice")).anySatisfy(o ->
         assertThat(o.iceRestart()).isEqualTo(Boolean.TRUE));
     bobHears440.reset();
@@ -232,8 +232,8 @@ class EndToEndMediaTest {
   void mediaThatCannotRecoverEndsTheCallWithTheMediaSessionsReason() throws Exception {
     start(b -> b);
     Call[] calls = activeCall(fastRecovery(0));
-    dev.patchbay.MediaSession aliceMedia =
-        calls[0].unwrapMedia(dev.patchbay.MediaSession.class).orElseThrow();
+    dev.patchbay.media.MediaSession aliceMedia =
+        calls[0].unwrapMedia(dev.patchbay.media.MediaSession.class).orElseThrow();
     try {
       Netns.breakPath(); // the veth pair only: signaling stays up on loopback
       calls[0].ended().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

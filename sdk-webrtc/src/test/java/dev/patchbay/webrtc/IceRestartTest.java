@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.IcePolicy;
-import dev.patchbay.MediaState;
+import dev.patchbay.media.MediaState;
 import dev.patchbay.webrtc.fixtures.Netns;
 import dev.patchbay.webrtc.fixtures.SessionPair;
 import java.time.Duration;
@@ -102,7 +102,7 @@ class IceRestartTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> pair.caller.state() == MediaState.FAILED);
     assertThat(pair.callerListener.negotiationNeeded).containsExactly(true);
     // Through the core SPI, as the SDK reads it.
-    dev.patchbay.MediaSession media = pair.caller;
+    dev.patchbay.media.MediaSession media = pair.caller;
     assertThat(media.failureReason()).get().asString()
         .matches("^ICE (disconnected for longer than 500 ms|failed); .*")
         .contains("ICE restart 1 was requested but no restart offer was created within 2.5 s")

@@ -3,9 +3,9 @@ package dev.patchbay.webrtc;
 import static dev.patchbay.webrtc.fixtures.SessionPair.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.patchbay.IceCandidate;
+import dev.patchbay.media.IceCandidate;
 import dev.patchbay.IcePolicy;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.SessionDescription;
 import dev.patchbay.webrtc.fixtures.Netns;
 import dev.patchbay.webrtc.fixtures.SessionPair;
 import java.time.Duration;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.IcePolicy;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
+import dev.patchbay.media.SessionDescription;
 import dev.patchbay.webrtc.fixtures.Netns;
 import dev.patchbay.webrtc.fixtures.RecordingListener;
 import dev.patchbay.webrtc.fixtures.SessionPair;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.IcePolicy;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.SessionDescription;
 import dev.patchbay.webrtc.fixtures.Netns;
 import dev.patchbay.webrtc.fixtures.SessionPair;
 import java.time.Duration;
@@ -278,7 +278,7 @@ class TwoSessionMediaTest {
 
     assertThat(calleeOffer.type()).isEqualTo(SessionDescription.Type.OFFER);
     assertThat(answer.sdp()).contains("a=recvonly");
-    pair.awaitState(dev.patchbay.MediaState.CONNECTED);
+    pair.awaitState(dev.patchbay.media.MediaState.CONNECTED);
   }
 
   private static double windowPower(ToneDetector d) {

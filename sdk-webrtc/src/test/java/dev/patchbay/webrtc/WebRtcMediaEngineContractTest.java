@@ -1,6 +1,6 @@
 package dev.patchbay.webrtc;
 
-import dev.patchbay.MediaEngine;
+import dev.patchbay.media.MediaEngine;
 import dev.patchbay.testing.MediaEngineContract;
 import dev.patchbay.webrtc.fixtures.Netns;
 import java.time.Duration;

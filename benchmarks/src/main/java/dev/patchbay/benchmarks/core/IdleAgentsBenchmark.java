@@ -2,7 +2,7 @@ package dev.patchbay.benchmarks.core;
 
 import dev.patchbay.Credentials;
 import dev.patchbay.Diagnostics;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.UserAgent;
 import dev.patchbay.UserAgentOptions;

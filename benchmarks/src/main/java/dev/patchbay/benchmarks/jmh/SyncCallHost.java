@@ -1,10 +1,10 @@
 package dev.patchbay.benchmarks.jmh;
 
-import dev.patchbay.IceCandidate;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
+import dev.patchbay.media.IceCandidate;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
 import dev.patchbay.PatchbayEventListener;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.SessionDescription;
 import dev.patchbay.UserAgentOptions;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.call.CallHost;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.patchbay.Call;
 import dev.patchbay.Credentials;
 import dev.patchbay.EndReason;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.UserAgent;
 import dev.patchbay.UserAgentOptions;

@@ -3,7 +3,7 @@ package consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.patchbay.Credentials;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.UserAgent;
 import dev.patchbay.UserAgentOptions;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.patchbay.Credentials;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.UserAgent;
 import dev.patchbay.UserAgentOptions;

@@ -3,7 +3,7 @@ package dev.patchbay.examples.loadtest;
 import dev.patchbay.Call;
 import dev.patchbay.Credentials;
 import dev.patchbay.Diagnostics;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.UserAgent;
 import dev.patchbay.UserAgentOptions;

@@ -10,7 +10,7 @@ import dev.patchbay.CallState;
 import dev.patchbay.Credentials;
 import dev.patchbay.Diagnostics;
 import dev.patchbay.EndReason;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.RetryPolicy;
 import dev.patchbay.UserAgent;

@@ -3,7 +3,7 @@ package dev.patchbay.examples.loadtest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchbay.Credentials;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.UserAgentOptions;
 import dev.patchbay.benchmarks.compare.FieldEdge;

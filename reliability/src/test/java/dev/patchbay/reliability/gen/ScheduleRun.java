@@ -6,7 +6,7 @@ import dev.patchbay.Credentials;
 import dev.patchbay.Diagnostics;
 import dev.patchbay.EndReason;
 import dev.patchbay.IncomingCall;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.PatchbayException;

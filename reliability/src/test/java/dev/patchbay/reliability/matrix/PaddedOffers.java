@@ -1,12 +1,12 @@
 package dev.patchbay.reliability.matrix;
 
 import dev.patchbay.IcePolicy;
-import dev.patchbay.IceCandidate;
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaEngines;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.IceCandidate;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaEngines;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
+import dev.patchbay.media.SessionDescription;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 

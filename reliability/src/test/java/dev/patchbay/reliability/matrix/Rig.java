@@ -2,7 +2,7 @@ package dev.patchbay.reliability.matrix;
 
 import dev.patchbay.Credentials;
 import dev.patchbay.Diagnostics;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
 import dev.patchbay.RetryPolicy;
 import dev.patchbay.UserAgent;

@@ -1,6 +1,6 @@
 package dev.patchbay.internal.call;
 
-import dev.patchbay.MediaSession;
+import dev.patchbay.media.MediaSession;
 import dev.patchbay.UserAgentOptions;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.protocol.Frame;

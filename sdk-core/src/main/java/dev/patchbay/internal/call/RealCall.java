@@ -5,7 +5,7 @@ import dev.patchbay.CallFailedException;
 import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
 import dev.patchbay.IncomingCall;
-import dev.patchbay.MediaSession;
+import dev.patchbay.media.MediaSession;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.concurrent.AppFuture;

@@ -2,11 +2,11 @@ package dev.patchbay.internal.call;
 
 import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
-import dev.patchbay.IceCandidate;
+import dev.patchbay.media.IceCandidate;
 import dev.patchbay.IncomingCall;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
+import dev.patchbay.media.SessionDescription;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.RetryAfter;

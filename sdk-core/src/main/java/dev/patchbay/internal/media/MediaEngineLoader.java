@@ -1,7 +1,7 @@
 package dev.patchbay.internal.media;
 
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaEngineProvider;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaEngineProvider;
 import dev.patchbay.PatchbayException;
 import java.util.ArrayList;
 import java.util.List;

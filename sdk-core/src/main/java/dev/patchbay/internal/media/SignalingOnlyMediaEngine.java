@@ -2,8 +2,8 @@ package dev.patchbay.internal.media;
 
 import dev.patchbay.ClosedException;
 import dev.patchbay.IcePolicy;
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaSession;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaSession;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;

@@ -1,11 +1,11 @@
 package dev.patchbay.internal.media;
 
 import dev.patchbay.ClosedException;
-import dev.patchbay.IceCandidate;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
+import dev.patchbay.media.IceCandidate;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
 import dev.patchbay.ProtocolException;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.SessionDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

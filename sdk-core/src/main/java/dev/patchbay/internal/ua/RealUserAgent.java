@@ -3,7 +3,7 @@ package dev.patchbay.internal.ua;
 import dev.patchbay.Call;
 import dev.patchbay.ClosedException;
 import dev.patchbay.IncomingCall;
-import dev.patchbay.MediaSession;
+import dev.patchbay.media.MediaSession;
 import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.UserAgent;

@@ -1,6 +1,6 @@
 package dev.patchbay.internal.ua;
 
-import dev.patchbay.MediaEngine;
+import dev.patchbay.media.MediaEngine;
 import dev.patchbay.internal.admission.AdmissionControl;
 import dev.patchbay.internal.concurrent.DeadlineTimer;
 import dev.patchbay.internal.concurrent.SdkThreads;

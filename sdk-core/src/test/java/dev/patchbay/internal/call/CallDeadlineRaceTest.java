@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchbay.CallState;
 import dev.patchbay.IcePolicy;
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaEngines;
-import dev.patchbay.MediaSession;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaEngines;
+import dev.patchbay.media.MediaSession;
 import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.UserAgentOptions;
 import dev.patchbay.internal.admission.Permit;
@@ -65,13 +65,13 @@ class CallDeadlineRaceTest {
 
   private static final MediaSession.Listener NO_EVENTS = new MediaSession.Listener() {
     @Override
-    public void onLocalCandidate(dev.patchbay.IceCandidate candidate) {}
+    public void onLocalCandidate(dev.patchbay.media.IceCandidate candidate) {}
 
     @Override
     public void onLocalCandidatesComplete() {}
 
     @Override
-    public void onStateChange(dev.patchbay.MediaState state) {}
+    public void onStateChange(dev.patchbay.media.MediaState state) {}
 
     @Override
     public void onNegotiationNeeded(boolean iceRestart) {}

@@ -3,9 +3,9 @@ package dev.patchbay.internal.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaEngineProvider;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaEngineProvider;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.PatchbayException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

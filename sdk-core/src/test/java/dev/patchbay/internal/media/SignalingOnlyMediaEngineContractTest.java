@@ -1,7 +1,7 @@
 package dev.patchbay.internal.media;
 
-import dev.patchbay.MediaEngine;
-import dev.patchbay.MediaEngines;
+import dev.patchbay.media.MediaEngine;
+import dev.patchbay.media.MediaEngines;
 import dev.patchbay.testing.MediaEngineContract;
 
 class SignalingOnlyMediaEngineContractTest extends MediaEngineContract {

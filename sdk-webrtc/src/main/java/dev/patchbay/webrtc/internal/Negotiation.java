@@ -5,7 +5,7 @@ import static dev.patchbay.webrtc.internal.SessionCore.log;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
-import dev.patchbay.SessionDescription;
+import dev.patchbay.media.SessionDescription;
 import java.util.concurrent.CompletableFuture;
 
 /**

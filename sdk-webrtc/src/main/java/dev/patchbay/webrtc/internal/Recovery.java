@@ -4,7 +4,7 @@ import static dev.patchbay.webrtc.internal.SessionCore.cancel;
 import static dev.patchbay.webrtc.internal.SessionCore.log;
 import static dev.patchbay.webrtc.internal.SessionCore.text;
 
-import dev.patchbay.MediaState;
+import dev.patchbay.media.MediaState;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,6 +1,6 @@
 package dev.patchbay.webrtc.internal;
 
-import dev.patchbay.MediaState;
+import dev.patchbay.media.MediaState;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 

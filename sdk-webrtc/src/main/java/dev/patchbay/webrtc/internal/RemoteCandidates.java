@@ -1,6 +1,6 @@
 package dev.patchbay.webrtc.internal;
 
-import dev.patchbay.IceCandidate;
+import dev.patchbay.media.IceCandidate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;

@@ -2,7 +2,7 @@ package dev.patchbay.webrtc.internal;
 
 import static dev.patchbay.webrtc.internal.SessionCore.log;
 
-import dev.patchbay.IceCandidate;
+import dev.patchbay.media.IceCandidate;
 import java.util.concurrent.ScheduledFuture;
 
 /**

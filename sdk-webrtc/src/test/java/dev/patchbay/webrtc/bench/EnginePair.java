@@ -1,9 +1,9 @@
 package dev.patchbay.webrtc.bench;
 
-import dev.patchbay.IceCandidate;
+import dev.patchbay.media.IceCandidate;
 import dev.patchbay.IcePolicy;
-import dev.patchbay.MediaSession;
-import dev.patchbay.MediaState;
+import dev.patchbay.media.MediaSession;
+import dev.patchbay.media.MediaState;
 import dev.patchbay.webrtc.WebRtcMediaEngine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;

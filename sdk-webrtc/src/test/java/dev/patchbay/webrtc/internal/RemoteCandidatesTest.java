@@ -2,7 +2,7 @@ package dev.patchbay.webrtc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.patchbay.IceCandidate;
+import dev.patchbay.media.IceCandidate;
 import org.junit.jupiter.api.Test;
 
 class RemoteCandidatesTest {

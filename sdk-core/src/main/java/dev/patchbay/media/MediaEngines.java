@@ -1,5 +1,6 @@
-package dev.patchbay;
+package dev.patchbay.media;
 
+import dev.patchbay.Patchbay;
 import dev.patchbay.internal.media.SignalingOnlyMediaEngine;
 
 /**

@@ -1,4 +1,4 @@
-package dev.patchbay;
+package dev.patchbay.media;
 
 /** Connectivity of a call's media, as its {@link MediaSession} reports it. */
 public enum MediaState {

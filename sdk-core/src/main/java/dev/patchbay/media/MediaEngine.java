@@ -1,4 +1,7 @@
-package dev.patchbay;
+package dev.patchbay.media;
+
+import dev.patchbay.ClosedException;
+import dev.patchbay.IcePolicy;
 
 /**
  * Media for calls: turns signaling into connected audio (or, for the signaling-only engine,

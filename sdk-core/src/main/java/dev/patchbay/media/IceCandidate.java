@@ -1,4 +1,4 @@
-package dev.patchbay;
+package dev.patchbay.media;
 
 import java.util.Objects;
 

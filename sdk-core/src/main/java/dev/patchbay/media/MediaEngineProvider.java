@@ -1,8 +1,8 @@
-package dev.patchbay;
+package dev.patchbay.media;
 
 /**
  * Service-provider interface for {@link java.util.ServiceLoader}: a media module registers one
- * in {@code META-INF/services/dev.patchbay.MediaEngineProvider}. The SDK uses an explicitly
+ * in {@code META-INF/services/dev.patchbay.media.MediaEngineProvider}. The SDK uses an explicitly
  * configured engine first; otherwise exactly one provider must be present.
  */
 public interface MediaEngineProvider {

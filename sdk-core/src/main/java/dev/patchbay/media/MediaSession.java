@@ -1,5 +1,6 @@
-package dev.patchbay;
+package dev.patchbay.media;
 
+import dev.patchbay.ClosedException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
