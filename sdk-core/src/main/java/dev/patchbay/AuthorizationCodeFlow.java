@@ -23,7 +23,7 @@ import java.util.Objects;
  *     .build();
  * browser.open(flow.authorizationUri());
  * Credentials credentials = flow.complete(redirectTheBrowserCameBackWith);
- * UserAgent alice = patchbay.connect(credentials).join();
+ * UserAgent alice = patchbay.connect(credentials, UserAgentOptions.of("acme")).join();
  * }</pre>
  *
  * <p>{@link #complete} checks {@code state} (constant time) and, when the redirect carries one,

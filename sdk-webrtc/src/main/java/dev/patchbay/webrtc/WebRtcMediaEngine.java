@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * WebRtcMediaEngine engine = WebRtcMediaEngine.builder()
- *     .audioInput(callId -> AudioInput.tone(440, 0.3))   // app-fed audio (default: silence)
+ *     .audioInputPerCall(callId -> AudioInput.tone(440, 0.3))   // app-fed audio (default: silence)
  *     .build();
  * }</pre>
  *
@@ -222,7 +222,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
      */
     public Builder audioInput(AudioInput input) {
       Objects.requireNonNull(input, "input");
-      return audioInput(callId -> input);
+      return audioInputPerCall(callId -> input);
     }
 
     /**
@@ -231,7 +231,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
      * @param inputs the audio to send, by call id
      * @return this builder
      */
-    public Builder audioInput(Function<String, AudioInput> inputs) {
+    public Builder audioInputPerCall(Function<String, AudioInput> inputs) {
       this.inputs = Objects.requireNonNull(inputs, "inputs");
       return this;
     }
