@@ -124,7 +124,7 @@ public final class Patchbay implements AutoCloseable {
         new AdmissionControl(b.tenantLimits, b.defaultLimits), media, b.listenerFactory,
         threads, b.clock, new SecureRandom(), b.heartbeat.toMillis(), b.closeHandshakeTimeout);
     // one redactor per Patchbay: the codec's gate masks what the token managers register
-    this.tokenConfig = TokenConfig.custom().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
+    this.tokenConfig = TokenConfig.builder().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
         .redactor(rt.codec.redactor()).allowPlaintext(b.allowPlaintext).build();
     LOG.info("Patchbay started: edge {}, media engine {}, virtual threads {}",
         TransportPolicy.withoutUserInfo(edge), media.name(),
@@ -403,25 +403,27 @@ public final class Patchbay implements AutoCloseable {
      * {@code hello} lower these further.
      *
      * @param tenant the tenant
-     * @param maxSockets the most sockets open at once for the tenant
-     * @param maxNegotiations the most media negotiations at once for the tenant
+     * @param limits the tenant's caps
      * @return this builder
      */
-    public Builder tenantLimits(String tenant, int maxSockets, int maxNegotiations) {
+    public Builder tenantLimits(String tenant, TenantLimits limits) {
       Objects.requireNonNull(tenant, "tenant must not be null");
-      tenantLimits.put(tenant, new AdmissionControl.Limits(maxSockets, maxNegotiations));
+      Objects.requireNonNull(limits, "limits must not be null");
+      tenantLimits.put(tenant,
+          new AdmissionControl.Limits(limits.maxSockets(), limits.maxNegotiations()));
       return this;
     }
 
     /**
      * Caps for tenants without {@link #tenantLimits}; default unlimited.
      *
-     * @param maxSockets the most sockets open at once per tenant
-     * @param maxNegotiations the most media negotiations at once per tenant
+     * @param limits the caps of every other tenant
      * @return this builder
      */
-    public Builder defaultTenantLimits(int maxSockets, int maxNegotiations) {
-      this.defaultLimits = new AdmissionControl.Limits(maxSockets, maxNegotiations);
+    public Builder defaultTenantLimits(TenantLimits limits) {
+      Objects.requireNonNull(limits, "limits must not be null");
+      this.defaultLimits =
+          new AdmissionControl.Limits(limits.maxSockets(), limits.maxNegotiations());
       return this;
     }
 

@@ -10,7 +10,7 @@ import java.util.Objects;
  * the cap, {@code Retry-After} honoured, a bounded number of attempts and an overall deadline.
  *
  * <p>The delay before retry {@code n} (0-based) is {@code max(serverDelay, random(0, min(maxDelay,
- * baseDelay * 2^n)))}. Immutable; build with {@link #custom()} or take {@link #ofDefaults()}.
+ * baseDelay * 2^n)))}. Immutable; build with {@link #builder()} or take {@link #defaults()}.
  */
 public final class RetryPolicy {
   /** Default of {@link #baseDelay()}: 250 ms. */
@@ -22,7 +22,7 @@ public final class RetryPolicy {
   /** Default of {@link #deadline()}: 60 s. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
 
-  private static final RetryPolicy DEFAULTS = custom().build();
+  private static final RetryPolicy DEFAULTS = builder().build();
 
   private final Duration baseDelay;
   private final Duration maxDelay;
@@ -41,7 +41,7 @@ public final class RetryPolicy {
    *
    * @return the default policy
    */
-  public static RetryPolicy ofDefaults() {
+  public static RetryPolicy defaults() {
     return DEFAULTS;
   }
 
@@ -50,7 +50,7 @@ public final class RetryPolicy {
    *
    * @return a new builder
    */
-  public static Builder custom() {
+  public static Builder builder() {
     return new Builder();
   }
 

@@ -26,13 +26,13 @@ public final class UserAgentOptions {
   /** Default of {@link #closeTimeout()}: 5 s. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** Connect: 6 attempts within 60 s, 250 ms doubling to 30 s, full jitter. */
-  public static final RetryPolicy DEFAULT_CONNECT_RETRY = RetryPolicy.ofDefaults();
+  public static final RetryPolicy DEFAULT_CONNECT_RETRY = RetryPolicy.defaults();
   /** Reconnect: 10 attempts within 2 min, 250 ms doubling to 10 s, full jitter. */
-  public static final RetryPolicy DEFAULT_RECONNECT_RETRY = RetryPolicy.custom()
+  public static final RetryPolicy DEFAULT_RECONNECT_RETRY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(250)).maxDelay(Duration.ofSeconds(10))
       .maxAttempts(10).deadline(Duration.ofMinutes(2)).build();
   /** Invite answered with 503/504: 3 attempts within 60 s, 500 ms doubling to 5 s. */
-  public static final RetryPolicy DEFAULT_INVITE_RETRY = RetryPolicy.custom()
+  public static final RetryPolicy DEFAULT_INVITE_RETRY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(500)).maxDelay(Duration.ofSeconds(5))
       .maxAttempts(3).deadline(Duration.ofSeconds(60)).build();
 

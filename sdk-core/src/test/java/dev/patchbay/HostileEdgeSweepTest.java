@@ -62,7 +62,7 @@ class HostileEdgeSweepTest {
   private static final Duration BOUND = Duration.ofSeconds(15);
   private static final String SECRET = "sweep s3cret/+€-0815";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final RetryPolicy FAST = RetryPolicy.custom().baseDelay(Duration.ofMillis(20))
+  private static final RetryPolicy FAST = RetryPolicy.builder().baseDelay(Duration.ofMillis(20))
       .maxDelay(Duration.ofMillis(100)).maxAttempts(4).deadline(Duration.ofSeconds(10)).build();
   private static final Set<CallState> TERMINAL = Set.of(CallState.ENDED, CallState.FAILED);
 

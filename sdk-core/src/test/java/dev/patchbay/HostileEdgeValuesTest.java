@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * holds a registered secret; tokens issued by {@link ScriptedEdge#issueToken()} are registered.
  */
 class HostileEdgeValuesTest {
-  private static final RetryPolicy FAST = RetryPolicy.custom().baseDelay(Duration.ofMillis(20))
+  private static final RetryPolicy FAST = RetryPolicy.builder().baseDelay(Duration.ofMillis(20))
       .maxDelay(Duration.ofMillis(100)).maxAttempts(3).deadline(Duration.ofSeconds(10)).build();
   private static final String SECRET = "alice s3cret/+€-4711";
 

@@ -40,7 +40,7 @@ class PatchbayBuilderTest {
 
   @Test
   void tenantLimitsMustBePositive() {
-    assertThatThrownBy(() -> Patchbay.builder().tenantLimits("acme", 0, 1))
+    assertThatThrownBy(() -> Patchbay.builder().tenantLimits("acme", TenantLimits.of(0, 1)))
         .hasMessage("maxSockets must be >= 1, but was 0");
   }
 

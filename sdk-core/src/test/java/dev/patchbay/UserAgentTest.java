@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class UserAgentTest {
-  private static final RetryPolicy FAST = RetryPolicy.custom().baseDelay(Duration.ofMillis(20))
+  private static final RetryPolicy FAST = RetryPolicy.builder().baseDelay(Duration.ofMillis(20))
       .maxDelay(Duration.ofMillis(100)).maxAttempts(3).deadline(Duration.ofSeconds(10)).build();
 
   private ScriptedEdge edge;
@@ -153,7 +153,7 @@ class UserAgentTest {
   void cancellingConnectDuringBackoffLeavesNoTimerAndNoAgent() throws Exception {
     edge.refuse(503, "30");
     CompletableFuture<UserAgent> f = patchbay.connect(tokens,
-        options().connectRetry(RetryPolicy.ofDefaults()).build());
+        options().connectRetry(RetryPolicy.defaults()).build());
     await().atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(patchbay.diagnostics().pendingTimers()).isPositive());
 
@@ -172,7 +172,7 @@ class UserAgentTest {
   void patchbayCloseDuringBackoffFailsConnectAndLeavesNoTimer() throws Exception {
     edge.refuse(503, "30");
     CompletableFuture<UserAgent> f = patchbay.connect(tokens,
-        options().connectRetry(RetryPolicy.ofDefaults()).build());
+        options().connectRetry(RetryPolicy.defaults()).build());
     await().atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(patchbay.diagnostics().pendingTimers()).isPositive());
 
@@ -189,7 +189,7 @@ class UserAgentTest {
   void missingHelloFailsWithinTheHelloDeadline() throws Exception {
     edge.sendHello = false;
     UserAgentOptions o = options().helloTimeout(Duration.ofMillis(300))
-        .connectRetry(RetryPolicy.custom().maxAttempts(1).build()).build();
+        .connectRetry(RetryPolicy.builder().maxAttempts(1).build()).build();
 
     Throwable e = failure(patchbay.connect(tokens, o));
 

@@ -1,5 +1,6 @@
 package dev.patchbay.it;
 
+import dev.patchbay.TenantLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -124,7 +125,7 @@ class ConnectionTest extends EdgeFixture {
     patchbay();
     edge.faults().refuseUpgrades(503, Duration.ofSeconds(20), 10);
     CompletableFuture<UserAgent> f = connectAsync("alice", options("alice")
-        .connectRetry(RetryPolicy.ofDefaults()).build());
+        .connectRetry(RetryPolicy.defaults()).build());
     await().atMost(Duration.ofSeconds(5))
         .until(() -> patchbay.diagnostics().pendingTimers() > 0);
 
@@ -143,7 +144,7 @@ class ConnectionTest extends EdgeFixture {
     start();
     patchbay();
     UserAgent alice = connect("alice", options("alice")
-        .reconnectRetry(RetryPolicy.ofDefaults()).build());
+        .reconnectRetry(RetryPolicy.defaults()).build());
     edge.faults().refuseUpgrades(503, Duration.ofSeconds(20), 10);
     edge.faults().closeWith("alice", 1001);
     await().atMost(Duration.ofSeconds(5)).until(() ->
@@ -161,7 +162,7 @@ class ConnectionTest extends EdgeFixture {
   @Test
   void localAdmissionQueuesSocketsInsteadOfHittingTheTenantCap() throws Exception {
     start(b -> b.tenant(TENANT, t -> t.socketCap(2)));
-    patchbay(b -> b.tenantLimits(TENANT, 2, 10));
+    patchbay(b -> b.tenantLimits(TENANT, TenantLimits.of(2, 10)));
     UserAgent alice = connect("alice");
     UserAgent bob = connect("bob");
     CompletableFuture<UserAgent> carol = connectAsync("carol", options("carol").build());

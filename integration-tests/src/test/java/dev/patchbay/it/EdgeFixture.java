@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
  */
 abstract class EdgeFixture {
   static final String TENANT = "acme";
-  static final RetryPolicy FAST_RETRY = RetryPolicy.custom().baseDelay(Duration.ofMillis(50))
+  static final RetryPolicy FAST_RETRY = RetryPolicy.builder().baseDelay(Duration.ofMillis(50))
       .maxDelay(Duration.ofMillis(500)).maxAttempts(5).deadline(Duration.ofSeconds(20)).build();
 
   protected FakeEdge edge;

@@ -43,7 +43,7 @@ class LiveViewBrowserTest extends EdgeFixture {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private static final RetryPolicy INVITE_RETRY = RetryPolicy.custom()
+  private static final RetryPolicy INVITE_RETRY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(200)).maxAttempts(3)
       .deadline(Duration.ofSeconds(10)).build();
   private static final Path SCREENSHOT = Path.of("target", "live-view", "admin.png");

@@ -1,5 +1,6 @@
 package dev.patchbay.it;
 
+import dev.patchbay.TenantLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchbay.Call;
@@ -49,7 +50,7 @@ class LoadTest extends EdgeFixture {
       }
       return builder;
     });
-    patchbay(b -> b.tenantLimits(TENANT, 1_000, 50));
+    patchbay(b -> b.tenantLimits(TENANT, TenantLimits.of(1_000, 50)));
 
     List<CompletableFuture<UserAgent>> connecting = new ArrayList<>();
     for (int i = 0; i < agents; i++) {

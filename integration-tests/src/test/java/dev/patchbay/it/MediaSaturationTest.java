@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The field failure: media allocation saturates and invites get 504/503. */
 class MediaSaturationTest extends EdgeFixture {
-  private static final RetryPolicy INVITE_RETRY = RetryPolicy.custom()
+  private static final RetryPolicy INVITE_RETRY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(200)).maxAttempts(3)
       .deadline(Duration.ofSeconds(10)).build();
 

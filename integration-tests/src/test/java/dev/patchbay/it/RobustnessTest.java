@@ -122,7 +122,7 @@ class RobustnessTest extends EdgeFixture {
     start(b -> b.resumeWindow(Duration.ofMillis(300)));
     patchbay();
     UserAgent alice = connect("alice", options("alice")
-        .reconnectRetry(dev.patchbay.RetryPolicy.ofDefaults()).build());
+        .reconnectRetry(dev.patchbay.RetryPolicy.defaults()).build());
     Call call = get(alice.dial("auto-answer"));
     edge.faults().refuseUpgrades(503, Duration.ofSeconds(2), 1);
     edge.faults().closeWith("alice", 1001);

@@ -1,5 +1,6 @@
 package dev.patchbay.jmeter;
 
+import dev.patchbay.TenantLimits;
 import dev.patchbay.Diagnostics;
 import dev.patchbay.media.MediaEngines;
 import dev.patchbay.Patchbay;
@@ -79,8 +80,9 @@ public class PatchbayConfig extends ConfigTestElement implements TestBean, TestS
       b.allowPlaintext();
     }
     if (maxSockets > 0 || maxNegotiations > 0) {
-      b.tenantLimits(tenant.trim(), maxSockets > 0 ? maxSockets : Integer.MAX_VALUE,
-          maxNegotiations > 0 ? maxNegotiations : Integer.MAX_VALUE);
+      b.tenantLimits(tenant.trim(), TenantLimits.of(
+          maxSockets > 0 ? maxSockets : Integer.MAX_VALUE,
+          maxNegotiations > 0 ? maxNegotiations : Integer.MAX_VALUE));
     }
     UserAgentOptions.Builder o = UserAgentOptions.builder(tenant.trim());
     if (connectAttempts > 0 || connectDeadlineMs > 0) {

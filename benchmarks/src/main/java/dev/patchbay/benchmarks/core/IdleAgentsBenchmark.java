@@ -1,5 +1,6 @@
 package dev.patchbay.benchmarks.core;
 
+import dev.patchbay.TenantLimits;
 import dev.patchbay.Credentials;
 import dev.patchbay.Diagnostics;
 import dev.patchbay.media.MediaEngines;
@@ -56,7 +57,7 @@ public final class IdleAgentsBenchmark {
 
   private static void run(URI edge, int n, boolean virtual) throws Exception {
     Patchbay patchbay = Patchbay.builder().edge(edge).mediaEngine(MediaEngines.signalingOnly())
-        .tenantLimits("bench", n + 10, 100).virtualThreads(virtual).build();
+        .tenantLimits("bench", TenantLimits.of(n + 10, 100)).virtualThreads(virtual).build();
     long baseline = usedHeapAfterGc();
     long rssBefore = rssKb();
     int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();

@@ -104,7 +104,7 @@ class CallCenterIntegrationTest {
       throws Exception {
     UserAgent alice = connect("alice");
     UserAgent bob = connect("bob", UserAgentOptions.builder("acme").userId("bob")
-        .inviteRetry(RetryPolicy.custom().baseDelay(Duration.ofMillis(50))
+        .inviteRetry(RetryPolicy.builder().baseDelay(Duration.ofMillis(50))
             .maxDelay(Duration.ofMillis(200)).maxAttempts(3).deadline(Duration.ofSeconds(10))
             .build()).build());
     // alice's two calls hold the tenant's two media slots: everything else queues, then 504s

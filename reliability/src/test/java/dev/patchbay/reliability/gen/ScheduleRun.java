@@ -39,12 +39,12 @@ final class ScheduleRun {
   static final Duration RESUME_WINDOW = Duration.ofSeconds(4);
   /** How long the edge may hold a call no SDK call holds, once its agent could have told it. */
   static final long GRACE_MS = 1500;
-  static final RetryPolicy CONNECT_RETRY = RetryPolicy.custom().baseDelay(Duration.ofMillis(100))
+  static final RetryPolicy CONNECT_RETRY = RetryPolicy.builder().baseDelay(Duration.ofMillis(100))
       .maxDelay(Duration.ofMillis(800)).maxAttempts(6).deadline(Duration.ofSeconds(5)).build();
-  static final RetryPolicy RECONNECT_RETRY = RetryPolicy.custom()
+  static final RetryPolicy RECONNECT_RETRY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofMillis(800)).maxAttempts(8)
       .deadline(Duration.ofSeconds(8)).build();
-  static final RetryPolicy INVITE_RETRY = RetryPolicy.custom().baseDelay(Duration.ofMillis(100))
+  static final RetryPolicy INVITE_RETRY = RetryPolicy.builder().baseDelay(Duration.ofMillis(100))
       .maxDelay(Duration.ofMillis(400)).maxAttempts(3).deadline(Duration.ofSeconds(5)).build();
   /**
    * Upgrades one user may make in any one second: twice what the reconnect policy's base delay

@@ -1,5 +1,6 @@
 package dev.patchbay.reliability.matrix;
 
+import dev.patchbay.TenantLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -108,7 +109,7 @@ class CombinedFaultsTest {
       UserAgent bob = rig.connected("bob");
       Call holder = rig.ledger.watch(Rig.get(rig.ledger.track("bob holds the only slot",
           bob.dial("auto-answer")), Duration.ofSeconds(10)));
-      UserAgent alice = rig.connected(rig.options("alice").inviteRetry(RetryPolicy.custom()
+      UserAgent alice = rig.connected(rig.options("alice").inviteRetry(RetryPolicy.builder()
           .baseDelay(Duration.ofMillis(1500)).maxDelay(Duration.ofMillis(1500)).maxAttempts(4)
           .deadline(Duration.ofSeconds(20)).build()).build());
       String before = alice.connectionId().orElseThrow();
@@ -225,7 +226,7 @@ class CombinedFaultsTest {
   void aClosingStormIsRateBounded() throws Exception {
     try (Rig rig = Rig.builder("bug 7: closing notice right after every hello", 7).start()) {
       UserAgent alice = rig.connected(rig.options("alice")
-          .reconnectRetry(RetryPolicy.ofDefaults()).build());
+          .reconnectRetry(RetryPolicy.defaults()).build());
       Set<String> noticed = new HashSet<>();
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
       int before = rig.edge.handshakes("alice").size();
@@ -272,11 +273,11 @@ class CombinedFaultsTest {
   @Test
   void waitingForASocketPermitEndsWithinTheConnectDeadline() {
     try (Rig rig = Rig.builder("bug 8: tenant socket cap 1, second agent", 8)
-        .sdk(b -> b.tenantLimits(Rig.TENANT, 1, 8)).start()) {
+        .sdk(b -> b.tenantLimits(Rig.TENANT, TenantLimits.of(1, 8))).start()) {
       rig.connected("alice");
       long start = System.nanoTime();
       CompletableFuture<UserAgent> bob = rig.connect(rig.options("bob").connectRetry(
-          RetryPolicy.custom().baseDelay(Duration.ofMillis(100)).maxAttempts(3)
+          RetryPolicy.builder().baseDelay(Duration.ofMillis(100)).maxAttempts(3)
               .deadline(Duration.ofSeconds(2)).build()).build());
       Throwable failure = Rig.failure(bob, Duration.ofSeconds(8));
       long tookMs = (System.nanoTime() - start) / 1_000_000;

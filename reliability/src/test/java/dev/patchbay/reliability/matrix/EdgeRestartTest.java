@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the backoff stays random at its cap.
  */
 class EdgeRestartTest {
-  private static final RetryPolicy RECONNECT = RetryPolicy.custom()
+  private static final RetryPolicy RECONNECT = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofMillis(400)).maxAttempts(30)
       .deadline(Duration.ofSeconds(60)).build();
 

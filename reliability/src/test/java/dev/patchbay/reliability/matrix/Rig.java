@@ -31,7 +31,7 @@ import java.util.function.UnaryOperator;
 public final class Rig implements AutoCloseable {
   public static final String TENANT = "acme";
   /** Fast, bounded retries so fault cases finish in seconds. */
-  public static final RetryPolicy FAST_RETRY = RetryPolicy.custom()
+  public static final RetryPolicy FAST_RETRY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(400)).maxAttempts(6)
       .deadline(Duration.ofSeconds(20)).build();
 

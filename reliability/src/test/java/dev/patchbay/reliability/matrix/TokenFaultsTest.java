@@ -63,7 +63,7 @@ class TokenFaultsTest {
   void fiftyThreadsOnAnExpiredTokenCauseExactlyOneTokenRequest(long seed) throws Exception {
     try (Rig rig = Rig.builder("50 threads on an expired token: one token request", seed)
         .edge(b -> b.tokenTtl(Duration.ofSeconds(2))).start();
-        Manager m = new Manager(rig, rig.credentials(Rig.TENANT, "alice"), TokenConfig.custom()
+        Manager m = new Manager(rig, rig.credentials(Rig.TENANT, "alice"), TokenConfig.builder()
             .refreshMargin(Duration.ofMillis(500)).proactiveRefresh(false).build())) {
       AccessToken first = Rig.get(rig.ledger.track("first token", m.tokens.token()),
           Duration.ofSeconds(10));
@@ -196,7 +196,7 @@ class TokenFaultsTest {
   void rejectedTwiceFailsTypedAndKeepsTheRefreshToken(long seed) throws Exception {
     try (Rig rig = Rig.builder("401 twice: typed error, refresh token kept", seed).start();
         Manager m = new Manager(rig, rig.credentials(Rig.TENANT, "alice"),
-            TokenConfig.custom().proactiveRefresh(false).build())) {
+            TokenConfig.builder().proactiveRefresh(false).build())) {
       AccessToken t1 = Rig.get(rig.ledger.track("token", m.tokens.token()),
           Duration.ofSeconds(10));
       rig.inject("edge rejects the token (401)", () -> { });

@@ -97,7 +97,7 @@ class UpgradeFaultsTest {
       rig.inject("upgrade 503 Retry-After 20 s", () ->
           rig.edge.faults().refuseUpgrades(503, Duration.ofSeconds(20), 10));
       CompletableFuture<UserAgent> f = rig.connect(rig.options("alice")
-          .connectRetry(RetryPolicy.ofDefaults()).build());
+          .connectRetry(RetryPolicy.defaults()).build());
       await().atMost(Duration.ofSeconds(5))
           .until(() -> rig.patchbay.diagnostics().pendingTimers() > 0);
 
@@ -116,7 +116,7 @@ class UpgradeFaultsTest {
   void agentCloseDuringReconnectBackoffLeavesNoTimer(long seed) {
     try (Rig rig = Rig.builder("UserAgent.close() during reconnect backoff", seed).start()) {
       UserAgent alice = rig.connected(rig.options("alice")
-          .reconnectRetry(RetryPolicy.ofDefaults()).build());
+          .reconnectRetry(RetryPolicy.defaults()).build());
       rig.inject("upgrade 503 Retry-After 20 s", () ->
           rig.edge.faults().refuseUpgrades(503, Duration.ofSeconds(20), 10));
       rig.inject("close 1001", () -> rig.edge.faults().closeWith("alice", 1001));

@@ -10,7 +10,7 @@ import java.util.Random;
 import java.util.random.RandomGenerator;
 
 /**
- * Settings of one {@link RealTokenManager}. Immutable; {@link #defaults()} or {@link #custom()}.
+ * Settings of one {@link RealTokenManager}. Immutable; {@link #defaults()} or {@link #builder()}.
  *
  * <p>Defaults and why:
  * <ul>
@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  *       (the edge drops them after 3 s), a few backed-off 429/503 retries of the refresh itself,
  *       and GC/suspend pauses, while costing under 2% of a typical 1-hour token.
  *   <li>{@link #DEFAULT_REQUEST_TIMEOUT} 10 s per HTTP attempt (connect + send + read).
- *   <li>token requests retry with {@link RetryPolicy#ofDefaults()} (6 attempts, 60 s deadline);
+ *   <li>token requests retry with {@link RetryPolicy#defaults()} (6 attempts, 60 s deadline);
  *       revocation at close with {@link #DEFAULT_REVOKE_POLICY} (8 attempts within 10 s): close
  *       must not hang for a minute on a sick server, and an outage of a second or two (an edge
  *       restart) must not use up the attempts: 4 did (a token stayed live after close).
@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
 public final class TokenConfig {
   public static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofSeconds(60);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-  public static final RetryPolicy DEFAULT_REVOKE_POLICY = RetryPolicy.custom()
+  public static final RetryPolicy DEFAULT_REVOKE_POLICY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(250))
       .maxDelay(Duration.ofSeconds(2))
       .maxAttempts(8)
@@ -66,10 +66,10 @@ public final class TokenConfig {
 
   /** The defaults, with a redactor of its own. */
   public static TokenConfig defaults() {
-    return custom().build();
+    return builder().build();
   }
 
-  public static Builder custom() {
+  public static Builder builder() {
     return new Builder();
   }
 
@@ -149,7 +149,7 @@ public final class TokenConfig {
     private Duration refreshMargin = DEFAULT_REFRESH_MARGIN;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Clock clock = Clock.systemUTC();
-    private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private RetryPolicy revokePolicy = DEFAULT_REVOKE_POLICY;
     private RandomGenerator random = new Random();
     private TokenManager.Listener listener;

@@ -74,7 +74,7 @@ class MockOAuth2ServerConformanceTest {
 
   private RealTokenManager manager(Credentials credentials) {
     RealTokenManager m = RealTokenManager.create(credentials, endpoints, http, scheduler,
-        TokenConfig.custom().retryPolicy(TokenFixture.FAST).revokePolicy(TokenFixture.FAST)
+        TokenConfig.builder().retryPolicy(TokenFixture.FAST).revokePolicy(TokenFixture.FAST)
             .build());
     managers.add(m);
     return m;

@@ -170,7 +170,7 @@ class RevocationTest {
   void closeDuringBackoffCancelsTheTimer() throws Exception {
     f.server.token = r -> status(503, "30");
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"),
-        f.config().retryPolicy(dev.patchbay.RetryPolicy.custom().maxAttempts(3)
+        f.config().retryPolicy(dev.patchbay.RetryPolicy.builder().maxAttempts(3)
             .deadline(java.time.Duration.ofSeconds(60)).build()).build());
     CompletableFuture<?> waiting = m.token();
     org.awaitility.Awaitility.await().until(() -> f.scheduler.getQueue().size() == 1);

@@ -103,7 +103,7 @@ class TokenEndpointRetryTest {
   void retriesStopAtTheDeadlineEvenWhenAttemptsRemain() throws Exception {
     f.server.token = r -> status(429, "3");
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"),
-        f.config().retryPolicy(dev.patchbay.RetryPolicy.custom().maxAttempts(10)
+        f.config().retryPolicy(dev.patchbay.RetryPolicy.builder().maxAttempts(10)
             .deadline(Duration.ofSeconds(2)).build()).build());
     long start = System.nanoTime();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> m.token().get(10, TimeUnit.SECONDS))

@@ -20,7 +20,7 @@ import okhttp3.OkHttpClient;
  * that no HTTP call, timer or thread is left behind.
  */
 final class TokenFixture implements AutoCloseable {
-  static final RetryPolicy FAST = RetryPolicy.custom().baseDelay(Duration.ofMillis(10))
+  static final RetryPolicy FAST = RetryPolicy.builder().baseDelay(Duration.ofMillis(10))
       .maxDelay(Duration.ofMillis(40)).maxAttempts(4).deadline(Duration.ofSeconds(5)).build();
 
   final OAuthTestServer server;
@@ -35,7 +35,7 @@ final class TokenFixture implements AutoCloseable {
   }
 
   TokenConfig.Builder config() {
-    return TokenConfig.custom().clock(clock).retryPolicy(FAST).revokePolicy(FAST)
+    return TokenConfig.builder().clock(clock).retryPolicy(FAST).revokePolicy(FAST)
         .random(new Random(42)).requestTimeout(Duration.ofSeconds(5));
   }
 

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
-  private static final RetryPolicy POLICY = RetryPolicy.custom()
+  private static final RetryPolicy POLICY = RetryPolicy.builder()
       .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(10)).build();
 
   @Test

@@ -35,7 +35,7 @@ class RetrierTest {
   }
 
   private static RetryPolicy policy(int attempts, Duration deadline) {
-    return RetryPolicy.custom().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
+    return RetryPolicy.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(20))
         .maxAttempts(attempts).deadline(deadline).build();
   }
 
