@@ -30,16 +30,15 @@ public interface IncomingCall extends Call {
    * @return a future that completes once the call is released
    */
   default CompletableFuture<Void> reject() {
-    return reject(603, "declined");
+    return reject(RejectStatus.DECLINED);
   }
 
   /**
-   * Declines the call with {@code status} (for example 486 busy, 603 decline); completes once the
-   * call is released.
+   * Declines the call with {@code status} (for example {@link RejectStatus#BUSY}); completes once
+   * the call is released.
    *
-   * @param reason a short reason for the caller; never put secrets in it
-   * @param status a SIP-style final status, 4xx to 6xx
+   * @param status the status and reason sent to the caller
    * @return a future that completes once the call is released
    */
-  CompletableFuture<Void> reject(int status, String reason);
+  CompletableFuture<Void> reject(RejectStatus status);
 }

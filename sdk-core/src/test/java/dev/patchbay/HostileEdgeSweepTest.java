@@ -199,7 +199,7 @@ class HostileEdgeSweepTest {
           if (choice == 0) {
             held.add(in.accept());
           } else if (choice == 1) {
-            held.add(in.reject(486, "busy"));
+            held.add(in.reject(RejectStatus.BUSY));
           } // else leave it ringing
         }
       });

@@ -184,7 +184,7 @@ public final class SoftphoneCommand {
   private static void answer(IncomingCall incoming, CompletableFuture<Call> answered,
       PrintStream out) {
     if (answered.isDone()) {
-      incoming.reject(486, "busy");
+      incoming.reject(dev.patchbay.RejectStatus.BUSY);
       return;
     }
     out.println("incoming call from " + incoming.from() + ", answering");

@@ -7,12 +7,14 @@ import dev.patchbay.EndReason;
 import dev.patchbay.IncomingCall;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.RejectStatus;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.concurrent.AppFuture;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -171,11 +173,9 @@ public final class RealCall implements IncomingCall {
   }
 
   @Override
-  public CompletableFuture<Void> reject(int status, String reason) {
-    if (status < 400 || status > 699) {
-      throw new IllegalArgumentException("status must be 400-699, but was " + status);
-    }
-    host.actor().execute(() -> inCall(() -> doReject(status, reason)));
+  public CompletableFuture<Void> reject(RejectStatus status) {
+    Objects.requireNonNull(status, "status");
+    host.actor().execute(() -> inCall(() -> doReject(status.code(), status.reason())));
     return ended;
   }
 
