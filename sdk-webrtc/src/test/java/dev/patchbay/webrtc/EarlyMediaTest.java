@@ -8,6 +8,7 @@ import dev.patchbay.CallState;
 import dev.patchbay.Credentials;
 import dev.patchbay.IncomingCall;
 import dev.patchbay.Patchbay;
+import dev.patchbay.RejectStatus;
 import dev.patchbay.UserAgent;
 import dev.patchbay.UserAgentOptions;
 import dev.patchbay.testkit.FakeEdge;
@@ -77,7 +78,7 @@ class EarlyMediaTest {
     assertThat(bob.calls()).singleElement().extracting(Call::state)
         .isEqualTo(CallState.RINGING);
 
-    in.reject(486, "busy").get(TIMEOUT_S, TimeUnit.SECONDS);
+    in.reject(RejectStatus.BUSY).get(TIMEOUT_S, TimeUnit.SECONDS);
     assertThat(dialed).failsWithin(Duration.ofSeconds(TIMEOUT_S));
     assertBothReleased();
   }

@@ -15,7 +15,7 @@ class RetryContextTest {
   private final AtomicLong now = new AtomicLong(1_000);
 
   private RetryContext context(int attempts, Duration deadline) {
-    RetryPolicy p = RetryPolicy.custom().baseDelay(Duration.ofMillis(100))
+    RetryPolicy p = RetryPolicy.builder().baseDelay(Duration.ofMillis(100))
         .maxDelay(Duration.ofMillis(400)).maxAttempts(attempts).deadline(deadline).build();
     return new Backoff(p, new Random(7)).start(now::get);
   }
