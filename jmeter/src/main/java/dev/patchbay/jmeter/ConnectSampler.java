@@ -13,8 +13,8 @@ import org.apache.jmeter.threads.JMeterVariables;
  * 503, 401, 403, 409, …) once the retry budget is spent. Connect time is the time to the
  * WebSocket upgrade, latency the time to the edge's {@code hello}. One sub-result per phase:
  * {@code · token}, {@code · upgrade}, {@code · hello}, and for each refused attempt the phase
- * it failed in (with the edge's status) and {@code · backoff} (the SDK's wait before the next
- * attempt).
+ * it was refused in (with the edge's status; not an error, the SDK retried) and
+ * {@code · backoff} (the SDK's wait before the next attempt).
  */
 public class ConnectSampler extends PatchbaySampler {
   private static final long serialVersionUID = 1L;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * listener that records into the registry.
  *
  * <pre>{@code
- * MeterRegistry registry = ...; // the app's registry (Prometheus, OTLP, ...)
+ * // registry: the app's MeterRegistry (Prometheus, OTLP, ...)
  * Patchbay patchbay = Patchbay.builder()
  *     .eventListenerFactory(PatchbayMetrics.builder(registry).build())
  *     .build();
