@@ -198,6 +198,16 @@ public abstract class PatchbayEventListener {
   public void callActive(Call call, Duration setup) {}
 
   /**
+   * The app (or {@link UserAgent#close() closing} the agent) started hanging up {@code call}:
+   * its {@link #callEnd} follows once the call is released, so the time between the two is
+   * the hang-up time (bye to released). Reported at most once per call, only for a call that
+   * had not ended yet; a call the remote side or a failure ends reports no hang-up start.
+   *
+   * @param call the call being hung up
+   */
+  public void hangUpStart(Call call) {}
+
+  /**
    * A call reached a terminal state; its media is released.
    *
    * @param call the call

@@ -111,6 +111,11 @@ class EventListenerTest {
     }
 
     @Override
+    public void hangUpStart(Call call) {
+      events.add("hangUpStart " + call.state());
+    }
+
+    @Override
     public void callEnd(Call call, CallState state, EndReason reason, Duration took) {
       events.add("callEnd " + state + " " + reason);
     }
@@ -159,9 +164,38 @@ class EventListenerTest {
             "connectEnd conn-1",
             "callStart OUTBOUND",
             "callActive",
+            "hangUpStart ACTIVE",
             "callEnd ENDED LOCAL_HANGUP",
             "closed alice"));
     assertThat(listener.wrongAgent).isEmpty();
+  }
+
+  @Test
+  void aHangUpStartIsReportedOnceBeforeTheEndAndClosingTheAgentReportsOne() throws Exception {
+    edge = new ScriptedEdge();
+    Recording listener = new Recording(null);
+    patchbay = Patchbay.builder().edge(edge.uri()).mediaEngine(MediaEngines.signalingOnly())
+        .eventListener(listener).build();
+    UserAgent ua = patchbay.connect(Credentials.clientCredentials("alice", SECRET),
+        UserAgentOptions.builder("acme").userId("alice").build()).get(10, TimeUnit.SECONDS);
+
+    Call hungUp = ua.dial("bob").get(10, TimeUnit.SECONDS);
+    java.util.concurrent.CompletableFuture<Void> first = hungUp.hangUp();
+    java.util.concurrent.CompletableFuture<Void> second = hungUp.hangUp(); // no second start
+    first.get(10, TimeUnit.SECONDS);
+    second.get(10, TimeUnit.SECONDS);
+    hungUp.hangUp().get(10, TimeUnit.SECONDS); // already ended: nothing to report
+    Call leftUp = ua.dial("carol").get(10, TimeUnit.SECONDS);
+    ua.closeAsync().get(10, TimeUnit.SECONDS); // closing hangs leftUp up
+
+    assertThat(leftUp.state().isTerminal()).isTrue();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(listener.events)
+        .filteredOn(e -> e.startsWith("call") || e.startsWith("hangUp"))
+        .containsExactly(
+            "callStart OUTBOUND", "callActive", "hangUpStart ACTIVE",
+            "callEnd ENDED LOCAL_HANGUP",
+            "callStart OUTBOUND", "callActive", "hangUpStart ACTIVE", // closing hangs up
+            "callEnd ENDED LOCAL_HANGUP"));
   }
 
   @Test
@@ -184,13 +218,16 @@ class EventListenerTest {
     };
     edge.sockets.get(0).close(1011, "edge restarts");
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-        listener.events.subList(before, listener.events.size())).containsSubsequence(
-            "connectStart acme/alice reconnect=true",
-            "tokenObtained",
-            "socketUpgraded",
-            "connectEnd conn-2",
-            "resumed 1 lost 0"));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      // a copy: a sub-list view of the live list throws while events still arrive
+      List<String> events = List.copyOf(listener.events);
+      assertThat(events.subList(before, events.size())).containsSubsequence(
+          "connectStart acme/alice reconnect=true",
+          "tokenObtained",
+          "socketUpgraded",
+          "connectEnd conn-2",
+          "resumed 1 lost 0");
+    });
     assertThat(call.state()).isEqualTo(CallState.ACTIVE);
     call.hangUp().get(10, TimeUnit.SECONDS);
     ua.close();

@@ -10,7 +10,11 @@ import org.apache.jmeter.threads.JMeterVariables;
  * (usually from a CSV Data Set, one user per thread): token, admission, upgrade, hello, with
  * the SDK's retries. The agent is kept in the thread and reused; when the thread already has a
  * connected agent the sampler records nothing. Response code 200, or the edge's status (429,
- * 503, 401, 403, 409, …) once the retry budget is spent; one sub-result per attempt.
+ * 503, 401, 403, 409, …) once the retry budget is spent. Connect time is the time to the
+ * WebSocket upgrade, latency the time to the edge's {@code hello}. One sub-result per phase:
+ * {@code · token}, {@code · upgrade}, {@code · hello}, and for each refused attempt the phase
+ * it was refused in (with the edge's status; not an error, the SDK retried) and
+ * {@code · backoff} (the SDK's wait before the next attempt).
  */
 public class ConnectSampler extends PatchbaySampler {
   private static final long serialVersionUID = 1L;

@@ -133,30 +133,28 @@ public final class Actions {
       f.cancel(true);
       f.thenAccept(UserAgent::closeAsync);
     }
-    List<EventRecorder.Retry> retries = engine.recorder().drain(tenant, user, "connect");
-    int attempts = retries.size() + 1;
-    // connect is one phase for the SDK's public API: token, admission, upgrade and hello
-    r.setConnectTime(r.getTime());
-    r.setLatency(r.getTime());
+    engine.recorder().drain(tenant, user, "connect"); // the marks below carry the retries
+    List<EventRecorder.Mark> marks = engine.recorder().drainConnect(tenant, user);
+    int attempts = 1 + (int) marks.stream().filter(m -> m.what().equals("retry")).count();
+    // JMeter's connect time: to the (last) WebSocket upgrade; latency: to the edge's hello
+    long upgraded = lastMark(marks, "upgrade");
+    long hello = lastMark(marks, "hello");
+    r.setConnectTime(upgraded == 0 ? r.getTime()
+        : Math.min(r.getTime(), TimeUnit.NANOSECONDS.toMillis(upgraded - t0)));
+    r.setLatency(hello == 0 ? r.getTime()
+        : Math.min(r.getTime(), TimeUnit.NANOSECONDS.toMillis(hello - t0)));
+    Outcome o = agent != null ? null : failure instanceof TimeoutException
+        ? new Outcome("TIMEOUT", "no connection within the sampler timeout of "
+            + engine.sampleTimeout().toMillis() + " ms")
+        : failure instanceof InterruptedException
+            ? new Outcome("INTERRUPTED", "interrupted while connecting (test stopping)")
+            : Outcome.ofConnect(failure, attempts);
     StringBuilder data = new StringBuilder();
-    long attemptStart = t0;
-    int attempt = 0;
-    for (EventRecorder.Retry retry : retries) {
-      attempt++;
-      String code = retry.status() > 0 ? Integer.toString(retry.status()) : retry.cause();
-      String msg = "attempt " + attempt + " refused (" + code + "); the SDK retried"
-          + " after " + retry.delay().toMillis() + " ms (backoff, Retry-After honoured)";
-      r.storeSubResult(phase(label + " · attempt " + attempt,
-          epochMs(r, t0, attemptStart), epochMs(r, t0, retry.atNanos()), true, code, msg), false);
-      data.append(msg).append('\n');
-      attemptStart = retry.atNanos() + retry.delay().toNanos();
-    }
+    connectPhases(r, label, t0, t1, marks, o, data);
     if (agent != null) {
       ThreadAgent.put(vars, engine, agent);
       String msg = "connected " + user + " (token, upgrade, hello) after " + attempts
           + (attempts == 1 ? " attempt" : " attempts");
-      r.storeSubResult(phase(label + " · attempt " + attempts, epochMs(r, t0,
-          Math.min(attemptStart, t1)), epochMs(r, t0, t1), true, OK, "hello"), false);
       r.setSuccessful(true);
       r.setResponseCode(OK);
       r.setResponseMessage(msg);
@@ -164,21 +162,97 @@ public final class Actions {
       r.setResponseData(data.toString(), "UTF-8");
       return r;
     }
-    Outcome o = failure instanceof TimeoutException
-        ? new Outcome("TIMEOUT", "no connection within the sampler timeout of "
-            + engine.sampleTimeout().toMillis() + " ms")
-        : failure instanceof InterruptedException
-            ? new Outcome("INTERRUPTED", "interrupted while connecting (test stopping)")
-            : Outcome.ofConnect(failure, attempts);
-    r.storeSubResult(phase(label + " · attempt " + attempts,
-        epochMs(r, t0, Math.min(attemptStart, t1)), epochMs(r, t0, t1), false, o.code(),
-        o.message()), false);
     data.append(o.message()).append('\n');
     r.setSuccessful(false);
     r.setResponseCode(o.code());
     r.setResponseMessage(o.message());
     r.setResponseData(data.toString(), "UTF-8");
     return r;
+  }
+
+  /**
+   * One sub-result per connect phase, from the SDK's phase events: {@code · token} (from the
+   * sample's start to the token at hand, from the cache or a token request with its own
+   * retries), {@code · upgrade} (the
+   * WebSocket upgrade, admission wait included), {@code · hello} (the edge's hello) and, for
+   * each refused attempt, the phase it was refused in (with the edge's status, but successful:
+   * the SDK absorbed the refusal) and
+   * {@code · backoff} (the SDK's wait before the next attempt). {@code failed} is null when the
+   * connect succeeded.
+   */
+  private static void connectPhases(SampleResult r, String label, long t0, long t1,
+      List<EventRecorder.Mark> marks, Outcome failed, StringBuilder data) {
+    String phase = "token";
+    long phaseStart = t0;
+    int attempt = 1;
+    for (EventRecorder.Mark m : marks) {
+      long at = Math.min(Math.max(m.atNanos(), t0), t1);
+      switch (m.what()) {
+        case "start" -> { } // the token phase counts from the sample's start
+        case "token", "upgrade", "hello" -> {
+          if (phase != null) {
+            r.storeSubResult(phase(label + " · " + phase, epochMs(r, t0, phaseStart),
+                epochMs(r, t0, at), true, OK, phaseMessage(phase, attempt)), false);
+          }
+          phase = switch (m.what()) {
+            case "token" -> "upgrade";
+            case "upgrade" -> "hello";
+            default -> null;
+          };
+          phaseStart = at;
+        }
+        case "retry" -> {
+          String code = m.status() > 0 ? Integer.toString(m.status()) : m.cause();
+          String msg = "attempt " + attempt + " refused (" + code + ") in the " + phase
+              + " phase; the SDK retried after " + m.delay().toMillis()
+              + " ms (backoff, Retry-After honoured)";
+          // a refusal the SDK absorbed is not an error (JMeter would count it as one): the
+          // row carries the edge's status, the sample fails only when the budget is spent
+          r.storeSubResult(phase(label + " · " + (phase == null ? "token" : phase),
+              epochMs(r, t0, phaseStart), epochMs(r, t0, at), true, code, msg), false);
+          long resume = Math.min(at + m.delay().toNanos(), t1);
+          r.storeSubResult(phase(label + " · backoff", epochMs(r, t0, at),
+              epochMs(r, t0, resume), true, code, "waited " + m.delay().toMillis()
+                  + " ms before attempt " + (attempt + 1)), false);
+          data.append(msg).append('\n');
+          attempt++;
+          phase = "token";
+          phaseStart = resume;
+        }
+        default -> { // failed: the phase ends with the connect's failure
+          if (phase != null && failed != null) {
+            r.storeSubResult(phase(label + " · " + phase, epochMs(r, t0, phaseStart),
+                epochMs(r, t0, at), false, failed.code(), failed.message()), false);
+          }
+          phase = null;
+        }
+      }
+    }
+    if (phase != null) { // no end event (timeout, or the agent connected without one)
+      r.storeSubResult(phase(label + " · " + phase, epochMs(r, t0, phaseStart),
+          epochMs(r, t0, t1), failed == null, failed == null ? OK : failed.code(),
+          failed == null ? phaseMessage(phase, attempt) : failed.message()), false);
+    }
+  }
+
+  /** When the last {@code what} mark happened ({@code System.nanoTime()}), or 0. */
+  private static long lastMark(List<EventRecorder.Mark> marks, String what) {
+    long at = 0;
+    for (EventRecorder.Mark m : marks) {
+      if (m.what().equals(what)) {
+        at = m.atNanos();
+      }
+    }
+    return at;
+  }
+
+  private static String phaseMessage(String phase, int attempt) {
+    String what = switch (phase) {
+      case "token" -> "token at hand (cache or token request)";
+      case "upgrade" -> "WebSocket upgrade (admission included)";
+      default -> "hello from the edge";
+    };
+    return what + (attempt > 1 ? ", attempt " + attempt : "");
   }
 
   // ---------------------------------------------------------------- call

@@ -19,6 +19,8 @@ final class CallEnding {
 
   private final RealCall call;
   private final CallHost host;
+  /** The hang-up start was reported (once per call: an app hang-up, or the agent closing). */
+  private boolean hangUpReported;
 
   CallEnding(RealCall call, CallHost host) {
     this.call = call;
@@ -30,6 +32,7 @@ final class CallEnding {
     if (call.releasing || state == CallState.ENDING) {
       return;
     }
+    reportHangUpStart();
     if (call.direction() == Direction.INBOUND && state == CallState.RINGING) {
       call.doReject(603, "declined");
       return;
@@ -53,6 +56,9 @@ final class CallEnding {
     if (call.releasing) {
       return;
     }
+    if (reason == EndReason.CLOSED) {
+      reportHangUpStart();
+    }
     if (reason == EndReason.CLOSED && call.edgeKnowsCall()
         && host.send(new Frames.Bye(call.id(), "closed"))) {
       call.edgeForgot();
@@ -61,6 +67,13 @@ final class CallEnding {
       call.release(CallState.ENDED, reason, null);
     } else {
       call.fail(reason, cause, false);
+    }
+  }
+
+  private void reportHangUpStart() {
+    if (!hangUpReported) {
+      hangUpReported = true;
+      host.events().hangUpStart(call);
     }
   }
 

@@ -127,6 +127,10 @@ public final class Events {
     guard("callActive", x -> x.callActive(call, setup));
   }
 
+  public void hangUpStart(Call call) {
+    guard("hangUpStart", x -> x.hangUpStart(call));
+  }
+
   public void callEnd(Call call, CallState state, EndReason reason, Duration took) {
     guard("callEnd", x -> x.callEnd(call, state, reason, took));
   }
