@@ -6,6 +6,7 @@ import dev.patchbay.media.MediaEngines;
 import dev.patchbay.internal.admission.AdmissionControl;
 import dev.patchbay.internal.auth.OAuthEndpoints;
 import dev.patchbay.internal.auth.OkHttpCompatibility;
+import dev.patchbay.internal.auth.TokenHttp;
 import dev.patchbay.internal.auth.RealTokenManager;
 import dev.patchbay.internal.auth.TokenConfig;
 import dev.patchbay.internal.auth.TokenManager;
@@ -35,8 +36,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -76,9 +75,7 @@ public final class Patchbay implements AutoCloseable {
   private final SdkThreads threads;
   private final ExecutorService workers;
   private final ExecutorService ownedCallbacks;
-  private final ExecutorService okhttpThreads;
-  private final ExecutorService tokenThreads;
-  private final OkHttpClient tokenHttp;
+  private final TokenHttp tokenHttp;
   private final TokenConfig tokenConfig;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -93,31 +90,10 @@ public final class Patchbay implements AutoCloseable {
     this.workers = threads.computeExecutor("worker", cpus);
     this.ownedCallbacks = b.callbackExecutor == null ? threads.taskExecutor("callback", cpus) : null;
     Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : ownedCallbacks;
-    this.okhttpThreads = threads.blockingExecutor("okhttp");
-    Dispatcher dispatcher = new Dispatcher(okhttpThreads);
-    dispatcher.setMaxRequests(Integer.MAX_VALUE); // a WebSocket holds its "request" for life
-    dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
-    OkHttpClient.Builder httpBuilder = new OkHttpClient.Builder();
-    if (b.sslSocketFactory != null) { // explicit trust; otherwise the platform's trust store
-      httpBuilder.sslSocketFactory(b.sslSocketFactory, b.trustManager);
-    }
-    OkHttpClient http = httpBuilder
-        .dispatcher(dispatcher)
-        .connectionPool(new ConnectionPool(5, 30, TimeUnit.SECONDS))
-        .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofSeconds(10))
-        .writeTimeout(Duration.ofSeconds(10))
-        .socketFactory(new NoDelaySocketFactory())
-        .build();
-    // Token requests get their own small dispatcher: the JSON parsing of token responses then
-    // runs on a few threads instead of leaving per-thread parser buffers on every WebSocket
-    // reader thread (a dispatcher thread that served a token request may become one).
-    this.tokenThreads = threads.blockingExecutor("okhttp-token");
-    Dispatcher tokenDispatcher = new Dispatcher(tokenThreads);
-    tokenDispatcher.setMaxRequests(64);
-    tokenDispatcher.setMaxRequestsPerHost(64);
-    this.tokenHttp = RealTokenManager.tokenClient(
-        http.newBuilder().dispatcher(tokenDispatcher).build()); // one per SDK, not per agent
+    // OkHttp serves only the OAuth calls: one client, at most 16 calls (and threads) at once
+    this.tokenHttp = TokenHttp.create(threads, b.sslSocketFactory, b.trustManager,
+        new NoDelaySocketFactory());
+    OkHttpClient http = tokenHttp.client(); // one per SDK, not per agent
     MediaEngine media = b.mediaEngine != null ? b.mediaEngine
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
     this.rt = new SdkRuntime(HttpUrl.get(edge), http, scheduler, workers, callbacks,
@@ -157,7 +133,7 @@ public final class Patchbay implements AutoCloseable {
     Objects.requireNonNull(options, "options must not be null");
     checkOpen();
     TokenManager tokens = RealTokenManager.create(credentials, OAuthEndpoints.forEdge(edge),
-        tokenHttp, rt.scheduler, tokenConfig);
+        rt.http, rt.scheduler, tokenConfig);
     return connect(tokens, options);
   }
 
@@ -230,12 +206,8 @@ public final class Patchbay implements AutoCloseable {
     if (ownedCallbacks != null) {
       shutdown(ownedCallbacks);
     }
-    rt.http.dispatcher().cancelAll();
-    tokenHttp.dispatcher().cancelAll();
     rt.closeTransport();
-    shutdown(okhttpThreads);
-    shutdown(tokenThreads);
-    rt.http.connectionPool().evictAll();
+    tokenHttp.close();
     await(rt.scheduler);
     awaitThreadsGone();
     LOG.info("Patchbay closed");
