@@ -47,6 +47,14 @@ public final class IdleAgentsBenchmark {
         throw new IllegalStateException("the edge process did not start");
       }
       run(URI.create(line.substring(5).trim()), n, virtual);
+      java.io.Writer toEdge = new java.io.OutputStreamWriter(edgeJvm.getOutputStream(),
+          StandardCharsets.UTF_8);
+      toEdge.write("STATS\n");
+      toEdge.flush();
+      while ((line = out.readLine()) != null && !line.startsWith("STATS ")) {
+        // skip
+      }
+      Bench.out("  edge after close: %s", line == null ? "no answer" : line.substring(6));
     } finally {
       edgeJvm.getOutputStream().close();
       if (!edgeJvm.waitFor(20, TimeUnit.SECONDS)) {
@@ -105,10 +113,43 @@ public final class IdleAgentsBenchmark {
           .lines().limit(40).forEach(l -> Bench.out("  %s", l));
       p.waitFor(30, TimeUnit.SECONDS);
     }
+    // close, with a timeline sampled from the diagnostics (every 2 ms, on a thread of its own)
+    long[] firstZero = {-1, -1, -1}; // sockets, agents (tokens revoked), SDK threads
     long c0 = System.nanoTime();
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        Diagnostics now = patchbay.diagnostics();
+        long t = System.nanoTime() - c0;
+        int[] counts = {now.openSockets(), now.userAgents(), now.sdkThreads()};
+        for (int i = 0; i < 3; i++) {
+          if (firstZero[i] < 0 && counts[i] == 0) {
+            firstZero[i] = t;
+          }
+        }
+        if (firstZero[2] >= 0) {
+          return;
+        }
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "close-timeline");
+    sampler.setDaemon(true);
+    sampler.start();
     patchbay.close();
-    Bench.out("  Patchbay.close() with %,d agents: %.1f s (goal <= 2 s); afterwards %s", n,
-        (System.nanoTime() - c0) / 1e9, patchbay.diagnostics());
+    double closeSeconds = (System.nanoTime() - c0) / 1e9;
+    sampler.interrupt();
+    sampler.join();
+    Bench.out("  Patchbay.close() with %,d agents: %.2f s (goal <= 2 s); afterwards %s", n,
+        closeSeconds, patchbay.diagnostics());
+    Bench.out("  close timeline: sockets closed at %s, agents closed (tokens revoked) at %s,"
+        + " SDK threads gone at %s", at(firstZero[0]), at(firstZero[1]), at(firstZero[2]));
+  }
+
+  private static String at(long nanos) {
+    return nanos < 0 ? "never" : String.format("%.2f s", nanos / 1e9);
   }
 
   /** Resident set size of this JVM in KiB (Linux), or 0 elsewhere. */
