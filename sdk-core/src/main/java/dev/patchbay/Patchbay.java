@@ -67,6 +67,12 @@ public final class Patchbay implements AutoCloseable {
 
   /** Ping interval of the first socket, until the edge's {@code hello} says otherwise. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+  /**
+   * How long {@link #close()} lets the edge answer the sockets' close frames before it stops
+   * waiting for the replies (one bound for all sockets; a single agent's close waits up to
+   * {@link Builder#closeHandshakeTimeout}).
+   */
+  private static final Duration CLOSE_REPLY_BOUND = Duration.ofMillis(500);
   /** How long {@link #close()} waits for user agents to finish closing. */
   public static final Duration CLOSE_BOUND = Duration.ofSeconds(30);
 
@@ -186,13 +192,14 @@ public final class Patchbay implements AutoCloseable {
       a.closeAsync();
       agents.add(a.closedInternal());
     }
-    try {
-      CompletableFuture.allOf(agents.toArray(CompletableFuture[]::new))
-          .get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("user agents did not finish closing within {}", CLOSE_BOUND);
+    CompletableFuture<Void> all = CompletableFuture.allOf(agents.toArray(CompletableFuture[]::new));
+    // one shared bound for the edge's close replies, not one per socket: then every socket
+    // still closing ends at once (its close frame is out) and the agents go on to revoke
+    if (!awaitAgents(all, CLOSE_REPLY_BOUND)) {
+      rt.stopWaitingForCloseReplies();
+      if (!awaitAgents(all, CLOSE_BOUND.minus(CLOSE_REPLY_BOUND))) {
+        LOG.warn("user agents did not finish closing within {}", CLOSE_BOUND);
+      }
     }
     try {
       rt.media.close();
@@ -211,6 +218,20 @@ public final class Patchbay implements AutoCloseable {
     await(rt.scheduler);
     awaitThreadsGone();
     LOG.info("Patchbay closed");
+  }
+
+  private static boolean awaitAgents(CompletableFuture<Void> all, Duration bound) {
+    try {
+      all.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true; // stop waiting
+    } catch (ExecutionException e) {
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    }
   }
 
   /** Executors report termination just before their last thread exits: wait for the exit. */

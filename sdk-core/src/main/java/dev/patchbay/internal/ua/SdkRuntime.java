@@ -96,6 +96,14 @@ public final class SdkRuntime {
     return new SocketSetup(transport, scheduler, heartbeatMillis.get(), closeTimeout);
   }
 
+  /**
+   * Sockets closing stop waiting for the edge's close reply, now and from now on (the SDK is
+   * shutting down); called by Patchbay after a short shared bound.
+   */
+  public void stopWaitingForCloseReplies() {
+    transport.stopWaitingForCloseReplies();
+  }
+
   /** Aborts sockets still open and releases the transport's threads; called by Patchbay. */
   public void closeTransport() {
     transport.close();
