@@ -82,6 +82,8 @@ public final class Patchbay implements AutoCloseable {
   private final ExecutorService workers;
   private final ExecutorService ownedCallbacks;
   private final TokenHttp tokenHttp;
+  /** Shared by every agent's token manager (three URIs each was ~1 KiB per idle agent). */
+  private final OAuthEndpoints oauthEndpoints;
   private final TokenConfig tokenConfig;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -97,6 +99,7 @@ public final class Patchbay implements AutoCloseable {
     this.ownedCallbacks = b.callbackExecutor == null ? threads.taskExecutor("callback", cpus) : null;
     Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : ownedCallbacks;
     // OkHttp serves only the OAuth calls: one client, at most 16 calls (and threads) at once
+    this.oauthEndpoints = OAuthEndpoints.forEdge(edge);
     this.tokenHttp = TokenHttp.create(threads, b.sslSocketFactory, b.trustManager,
         new NoDelaySocketFactory());
     OkHttpClient http = tokenHttp.client(); // one per SDK, not per agent
@@ -138,7 +141,7 @@ public final class Patchbay implements AutoCloseable {
     Objects.requireNonNull(credentials, "credentials must not be null");
     Objects.requireNonNull(options, "options must not be null");
     checkOpen();
-    TokenManager tokens = RealTokenManager.create(credentials, OAuthEndpoints.forEdge(edge),
+    TokenManager tokens = RealTokenManager.create(credentials, oauthEndpoints,
         rt.http, rt.scheduler, tokenConfig);
     return connect(tokens, options);
   }
@@ -187,6 +190,7 @@ public final class Patchbay implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    rt.beginShutdown(); // agents revoke their tokens while their sockets close
     List<CompletableFuture<Void>> agents = new ArrayList<>();
     for (RealUserAgent a : new ArrayList<>(rt.agents.keySet())) {
       a.closeAsync();

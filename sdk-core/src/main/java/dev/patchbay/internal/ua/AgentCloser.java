@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The release order of a closing user agent, each step bounded: end the calls, close the
- * sockets, revoke the token, then report it finished. Runs on the actor.
+ * sockets, revoke the token, then report it finished. When the whole SDK shuts down the token is
+ * revoked while the sockets close (the two wait on different resources: the transport's selector
+ * and the OAuth client). Runs on the actor.
  */
 final class AgentCloser {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCloser.class);
@@ -28,15 +31,17 @@ final class AgentCloser {
   private final CallRegistry calls;
   private final SignalingConnection connections;
   private final Runnable finished;
+  private final BooleanSupplier sdkShuttingDown;
 
   AgentCloser(AgentActor actor, UserAgentOptions options, TokenManager tokens, CallRegistry calls,
-      SignalingConnection connections, Runnable finished) {
+      SignalingConnection connections, BooleanSupplier sdkShuttingDown, Runnable finished) {
     this.actor = actor;
     this.options = options;
     this.tokens = tokens;
     this.calls = calls;
     this.connections = connections;
     this.finished = finished;
+    this.sdkShuttingDown = sdkShuttingDown;
   }
 
   /**
@@ -64,11 +69,17 @@ final class AgentCloser {
     });
     allReleased.whenCompleteAsync((v, e) -> {
       force.cancel(false);
-      connections.closeAll(this::revokeAndFinish);
+      if (sdkShuttingDown.getAsBoolean()) {
+        CompletableFuture<Void> revoked = revoke();
+        connections.closeAll(() -> revoked.whenCompleteAsync((x, y) -> finished.run(), actor));
+      } else {
+        connections.closeAll(() -> revoke().whenCompleteAsync((x, y) -> finished.run(), actor));
+      }
     }, actor);
   }
 
-  private void revokeAndFinish() {
+  /** Revokes the token; completes (never exceptionally) when done or after the close timeout. */
+  private CompletableFuture<Void> revoke() {
     CompletableFuture<Void> revoke;
     try {
       revoke = tokens.closeAsync();
@@ -88,6 +99,6 @@ final class AgentCloser {
       force.cancel(false);
       done.complete(null);
     });
-    done.whenCompleteAsync((v, e) -> finished.run(), actor);
+    return done;
   }
 }
