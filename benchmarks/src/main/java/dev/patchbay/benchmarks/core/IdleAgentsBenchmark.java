@@ -110,16 +110,23 @@ public final class IdleAgentsBenchmark {
           Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
           .redirectErrorStream(true).start();
       new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
-          .lines().limit(40).forEach(l -> Bench.out("  %s", l));
+          .lines().limit(Integer.getInteger("bench.histoLines", 40)).forEach(l -> Bench.out("  %s", l));
       p.waitFor(30, TimeUnit.SECONDS);
     }
     // close, with a timeline sampled from the diagnostics (every 2 ms, on a thread of its own)
     long[] firstZero = {-1, -1, -1}; // sockets, agents (tokens revoked), SDK threads
+    StringBuilder every250ms = new StringBuilder(); // open sockets / agents not yet closed
     long c0 = System.nanoTime();
     Thread sampler = new Thread(() -> {
+      long nextMark = 0;
       while (!Thread.currentThread().isInterrupted()) {
         Diagnostics now = patchbay.diagnostics();
         long t = System.nanoTime() - c0;
+        if (t >= nextMark && firstZero[1] < 0) {
+          every250ms.append(String.format(" %.2fs:%d/%d", t / 1e9, now.openSockets(),
+              now.userAgents()));
+          nextMark += 250_000_000L;
+        }
         int[] counts = {now.openSockets(), now.userAgents(), now.sdkThreads()};
         for (int i = 0; i < 3; i++) {
           if (firstZero[i] < 0 && counts[i] == 0) {
@@ -146,6 +153,7 @@ public final class IdleAgentsBenchmark {
         closeSeconds, patchbay.diagnostics());
     Bench.out("  close timeline: sockets closed at %s, agents closed (tokens revoked) at %s,"
         + " SDK threads gone at %s", at(firstZero[0]), at(firstZero[1]), at(firstZero[2]));
+    Bench.out("  open sockets/agents every 250 ms:%s", every250ms);
   }
 
   private static String at(long nanos) {
