@@ -149,6 +149,9 @@ public final class IdleAgentsBenchmark {
     double closeSeconds = (System.nanoTime() - c0) / 1e9;
     sampler.interrupt();
     sampler.join();
+    if (firstZero[2] < 0 && patchbay.diagnostics().sdkThreads() == 0) {
+      firstZero[2] = (long) (closeSeconds * 1e9); // close() returns once they are gone
+    }
     Bench.out("  Patchbay.close() with %,d agents: %.2f s (goal <= 2 s); afterwards %s", n,
         closeSeconds, patchbay.diagnostics());
     Bench.out("  close timeline: sockets closed at %s, agents closed (tokens revoked) at %s,"
