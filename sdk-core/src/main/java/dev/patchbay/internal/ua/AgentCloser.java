@@ -59,6 +59,10 @@ final class AgentCloser {
       }
       released.add(call.releasedInternal());
     }
+    if (released.isEmpty()) { // an idle agent: no timer, no hop (a late socket event would
+      closeSocketsAndRevoke(); // otherwise start a reconnect before the sockets are stopped)
+      return;
+    }
     CompletableFuture<Void> allReleased =
         CompletableFuture.allOf(released.toArray(CompletableFuture[]::new));
     Duration callBound = options.hangupTimeout().plusSeconds(1);
@@ -69,13 +73,17 @@ final class AgentCloser {
     });
     allReleased.whenCompleteAsync((v, e) -> {
       force.cancel(false);
-      if (sdkShuttingDown.getAsBoolean()) {
-        CompletableFuture<Void> revoked = revoke();
-        connections.closeAll(() -> revoked.whenCompleteAsync((x, y) -> finished.run(), actor));
-      } else {
-        connections.closeAll(() -> revoke().whenCompleteAsync((x, y) -> finished.run(), actor));
-      }
+      closeSocketsAndRevoke();
     }, actor);
+  }
+
+  private void closeSocketsAndRevoke() {
+    if (sdkShuttingDown.getAsBoolean()) {
+      CompletableFuture<Void> revoked = revoke();
+      connections.closeAll(() -> revoked.whenCompleteAsync((x, y) -> finished.run(), actor));
+    } else {
+      connections.closeAll(() -> revoke().whenCompleteAsync((x, y) -> finished.run(), actor));
+    }
   }
 
   /** Revokes the token; completes (never exceptionally) when done or after the close timeout. */
@@ -87,16 +95,22 @@ final class AgentCloser {
       revoke = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Future<?> force = actor.schedule(options.closeTimeout(), () -> {
-      if (done.complete(null)) {
-        LOG.info("token revocation did not finish within {}", options.closeTimeout());
-      }
-    });
+    // While the SDK shuts down, thousands of revocations queue for the OAuth client's few
+    // connections: a bound per agent would run out while its request waits in the queue, and
+    // leave the token live. Patchbay.close() bounds them all at once instead.
+    Future<?> force = sdkShuttingDown.getAsBoolean() ? null
+        : actor.schedule(options.closeTimeout(), () -> {
+          if (done.complete(null)) {
+            LOG.info("token revocation did not finish within {}", options.closeTimeout());
+          }
+        });
     revoke.whenComplete((v, e) -> {
       if (e != null) {
         LOG.warn("token revocation failed: {}", Retrier.unwrap(e).getMessage());
       }
-      force.cancel(false);
+      if (force != null) {
+        force.cancel(false);
+      }
       done.complete(null);
     });
     return done;
