@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Figure: N connected idle user agents in one JVM (the fake edge runs in a child JVM): heap per
- * agent and threads. Each agent has its own token manager and WebSocket; OkHttp's WebSocket
- * reader holds one thread per socket (a virtual thread on Java 21+, a platform thread on 17).
+ * agent, threads, and {@code Patchbay.close()} with a timeline (sockets closed, agents closed
+ * with their tokens revoked, SDK threads gone) and what the edge still holds afterwards. Each
+ * agent has its own token manager and WebSocket (the JDK's client: no thread per socket).
+ * {@code BENCH_HISTO=1} prints a heap histogram ({@code -Dbench.histoLines=N} lines).
  *
  * <p>Args: [agents=10000] [virtualThreads=true]
  */
