@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.patchbay.Diagnostics;
 import dev.patchbay.TenantLimits;
 import dev.patchbay.UserAgent;
+import dev.patchbay.UserAgentOptions;
 import dev.patchbay.testkit.FakeEdge;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,9 +21,27 @@ import org.junit.jupiter.api.Test;
  */
 class ManyAgentsCloseTest extends EdgeFixture {
   private static final int AGENTS = 200;
+  private final List<CompletableFuture<UserAgent>> connecting = new ArrayList<>();
 
   @Test
   void closeWithManyAgentsLeavesNoSocketNoTokenAndNoThread() throws Exception {
+    connectAll(UnaryOperator.identity());
+    assertClosedCleanly();
+  }
+
+  /**
+   * At shutdown every agent's revocations queue for the OAuth client's 16 connections: an
+   * agent's own close bound (here 1 ms) must not cut its revocation short and leave the token
+   * live at the edge; {@code Patchbay.close()} bounds them all at once.
+   */
+  @Test
+  void everyTokenIsRevokedEvenWhenRevocationsQueueLongerThanAnAgentsCloseTimeout()
+      throws Exception {
+    connectAll(o -> o.closeTimeout(Duration.ofMillis(1)));
+    assertClosedCleanly();
+  }
+
+  private void connectAll(UnaryOperator<UserAgentOptions.Builder> options) throws Exception {
     start(b -> {
       FakeEdge.Builder edge = b.tenant(TENANT, t -> t.socketCap(AGENTS + 10));
       for (int i = 0; i < AGENTS; i++) {
@@ -30,16 +50,17 @@ class ManyAgentsCloseTest extends EdgeFixture {
       return edge;
     });
     patchbay(b -> b.tenantLimits(TENANT, TenantLimits.of(AGENTS + 10, 100)));
-    List<CompletableFuture<UserAgent>> connecting = new ArrayList<>();
     for (int i = 0; i < AGENTS; i++) {
-      connecting.add(connectAsync("agent" + i, options("agent" + i).build()));
+      connecting.add(connectAsync("agent" + i, options.apply(options("agent" + i)).build()));
     }
     for (CompletableFuture<UserAgent> f : connecting) {
       assertThat(get(f).state()).isEqualTo(UserAgent.State.CONNECTED);
     }
     assertThat(edge.openSockets()).isEqualTo(AGENTS);
     assertThat(edge.liveTokens()).isGreaterThanOrEqualTo(AGENTS);
+  }
 
+  private void assertClosedCleanly() throws Exception {
     patchbay.close();
 
     assertThat(edge.liveTokens()).as("live tokens at the edge after close").isZero();
