@@ -6,6 +6,7 @@ import dev.patchbay.media.MediaEngines;
 import dev.patchbay.internal.admission.AdmissionControl;
 import dev.patchbay.internal.auth.OAuthEndpoints;
 import dev.patchbay.internal.auth.OkHttpCompatibility;
+import dev.patchbay.internal.auth.TokenHttp;
 import dev.patchbay.internal.auth.RealTokenManager;
 import dev.patchbay.internal.auth.TokenConfig;
 import dev.patchbay.internal.auth.TokenManager;
@@ -35,8 +36,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -68,6 +67,12 @@ public final class Patchbay implements AutoCloseable {
 
   /** Ping interval of the first socket, until the edge's {@code hello} says otherwise. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+  /**
+   * How long {@link #close()} lets the edge answer the sockets' close frames before it stops
+   * waiting for the replies (one bound for all sockets; a single agent's close waits up to
+   * {@link Builder#closeHandshakeTimeout}).
+   */
+  private static final Duration CLOSE_REPLY_BOUND = Duration.ofMillis(500);
   /** How long {@link #close()} waits for user agents to finish closing. */
   public static final Duration CLOSE_BOUND = Duration.ofSeconds(30);
 
@@ -76,9 +81,9 @@ public final class Patchbay implements AutoCloseable {
   private final SdkThreads threads;
   private final ExecutorService workers;
   private final ExecutorService ownedCallbacks;
-  private final ExecutorService okhttpThreads;
-  private final ExecutorService tokenThreads;
-  private final OkHttpClient tokenHttp;
+  private final TokenHttp tokenHttp;
+  /** Shared by every agent's token manager (three URIs each was ~1 KiB per idle agent). */
+  private final OAuthEndpoints oauthEndpoints;
   private final TokenConfig tokenConfig;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -93,31 +98,11 @@ public final class Patchbay implements AutoCloseable {
     this.workers = threads.computeExecutor("worker", cpus);
     this.ownedCallbacks = b.callbackExecutor == null ? threads.taskExecutor("callback", cpus) : null;
     Executor callbacks = b.callbackExecutor != null ? b.callbackExecutor : ownedCallbacks;
-    this.okhttpThreads = threads.blockingExecutor("okhttp");
-    Dispatcher dispatcher = new Dispatcher(okhttpThreads);
-    dispatcher.setMaxRequests(Integer.MAX_VALUE); // a WebSocket holds its "request" for life
-    dispatcher.setMaxRequestsPerHost(Integer.MAX_VALUE);
-    OkHttpClient.Builder httpBuilder = new OkHttpClient.Builder();
-    if (b.sslSocketFactory != null) { // explicit trust; otherwise the platform's trust store
-      httpBuilder.sslSocketFactory(b.sslSocketFactory, b.trustManager);
-    }
-    OkHttpClient http = httpBuilder
-        .dispatcher(dispatcher)
-        .connectionPool(new ConnectionPool(5, 30, TimeUnit.SECONDS))
-        .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofSeconds(10))
-        .writeTimeout(Duration.ofSeconds(10))
-        .socketFactory(new NoDelaySocketFactory())
-        .build();
-    // Token requests get their own small dispatcher: the JSON parsing of token responses then
-    // runs on a few threads instead of leaving per-thread parser buffers on every WebSocket
-    // reader thread (a dispatcher thread that served a token request may become one).
-    this.tokenThreads = threads.blockingExecutor("okhttp-token");
-    Dispatcher tokenDispatcher = new Dispatcher(tokenThreads);
-    tokenDispatcher.setMaxRequests(64);
-    tokenDispatcher.setMaxRequestsPerHost(64);
-    this.tokenHttp = RealTokenManager.tokenClient(
-        http.newBuilder().dispatcher(tokenDispatcher).build()); // one per SDK, not per agent
+    // OkHttp serves only the OAuth calls: one client, at most 16 calls (and threads) at once
+    this.oauthEndpoints = OAuthEndpoints.forEdge(edge);
+    this.tokenHttp = TokenHttp.create(threads, b.sslSocketFactory, b.trustManager,
+        new NoDelaySocketFactory());
+    OkHttpClient http = tokenHttp.client(); // one per SDK, not per agent
     MediaEngine media = b.mediaEngine != null ? b.mediaEngine
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
     this.rt = new SdkRuntime(HttpUrl.get(edge), http, scheduler, workers, callbacks,
@@ -156,8 +141,8 @@ public final class Patchbay implements AutoCloseable {
     Objects.requireNonNull(credentials, "credentials must not be null");
     Objects.requireNonNull(options, "options must not be null");
     checkOpen();
-    TokenManager tokens = RealTokenManager.create(credentials, OAuthEndpoints.forEdge(edge),
-        tokenHttp, rt.scheduler, tokenConfig);
+    TokenManager tokens = RealTokenManager.create(credentials, oauthEndpoints,
+        rt.http, rt.scheduler, tokenConfig);
     return connect(tokens, options);
   }
 
@@ -205,18 +190,20 @@ public final class Patchbay implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    rt.beginShutdown(); // agents revoke their tokens while their sockets close
     List<CompletableFuture<Void>> agents = new ArrayList<>();
     for (RealUserAgent a : new ArrayList<>(rt.agents.keySet())) {
       a.closeAsync();
       agents.add(a.closedInternal());
     }
-    try {
-      CompletableFuture.allOf(agents.toArray(CompletableFuture[]::new))
-          .get(CLOSE_BOUND.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("user agents did not finish closing within {}", CLOSE_BOUND);
+    CompletableFuture<Void> all = CompletableFuture.allOf(agents.toArray(CompletableFuture[]::new));
+    // one shared bound for the edge's close replies, not one per socket: then every socket
+    // still closing ends at once (its close frame is out) and the agents go on to revoke
+    if (!awaitAgents(all, CLOSE_REPLY_BOUND)) {
+      rt.stopWaitingForCloseReplies();
+      if (!awaitAgents(all, CLOSE_BOUND.minus(CLOSE_REPLY_BOUND))) {
+        LOG.warn("user agents did not finish closing within {}", CLOSE_BOUND);
+      }
     }
     try {
       rt.media.close();
@@ -230,15 +217,25 @@ public final class Patchbay implements AutoCloseable {
     if (ownedCallbacks != null) {
       shutdown(ownedCallbacks);
     }
-    rt.http.dispatcher().cancelAll();
-    tokenHttp.dispatcher().cancelAll();
     rt.closeTransport();
-    shutdown(okhttpThreads);
-    shutdown(tokenThreads);
-    rt.http.connectionPool().evictAll();
+    tokenHttp.close();
     await(rt.scheduler);
     awaitThreadsGone();
     LOG.info("Patchbay closed");
+  }
+
+  private static boolean awaitAgents(CompletableFuture<Void> all, Duration bound) {
+    try {
+      all.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true; // stop waiting
+    } catch (ExecutionException e) {
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    }
   }
 
   /** Executors report termination just before their last thread exits: wait for the exit. */

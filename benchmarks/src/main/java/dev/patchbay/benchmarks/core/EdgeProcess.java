@@ -1,11 +1,14 @@
 package dev.patchbay.benchmarks.core;
 
 import dev.patchbay.testkit.FakeEdge;
-import java.io.InputStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A fake edge in its own JVM, so a benchmark measures only the SDK's heap and threads. Prints
- * {@code EDGE <uri>} once started and stops when its stdin closes.
+ * {@code EDGE <uri>} once started and stops when its stdin closes; a {@code STATS} line on
+ * stdin prints the sockets and live tokens left (waiting up to 5 s for them to reach zero).
  *
  * <p>Args: users (named u0 … u{n-1}, secret s{i}, tenant "bench").
  */
@@ -22,9 +25,21 @@ public final class EdgeProcess {
       edge.frameLog(false);
       Bench.out("EDGE %s", edge.uri());
       System.out.flush();
-      InputStream in = System.in;
-      while (in.read() >= 0) {
-        // wait for the parent to close our stdin
+      BufferedReader in = new BufferedReader(
+          new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line;
+      while ((line = in.readLine()) != null) { // until the parent closes our stdin
+        if (line.trim().equals("STATS")) { // after the client closed: what is left here
+          long t0 = System.nanoTime();
+          long deadline = t0 + 5_000_000_000L;
+          while ((edge.openSockets() > 0 || edge.liveTokens() > 0)
+              && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+          }
+          Bench.out("STATS %d sockets, %d live tokens at the edge (after waiting %.2f s)",
+              edge.openSockets(), edge.liveTokens(), (System.nanoTime() - t0) / 1e9);
+          System.out.flush();
+        }
       }
     }
   }

@@ -21,8 +21,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Figure: N connected idle user agents in one JVM (the fake edge runs in a child JVM): heap per
- * agent and threads. Each agent has its own token manager and WebSocket; OkHttp's WebSocket
- * reader holds one thread per socket (a virtual thread on Java 21+, a platform thread on 17).
+ * agent, threads, and {@code Patchbay.close()} with a timeline (sockets closed, agents closed
+ * with their tokens revoked, SDK threads gone) and what the edge still holds afterwards. Each
+ * agent has its own token manager and WebSocket (the JDK's client: no thread per socket).
+ * {@code BENCH_HISTO=1} prints a heap histogram ({@code -Dbench.histoLines=N} lines).
  *
  * <p>Args: [agents=10000] [virtualThreads=true]
  */
@@ -47,6 +49,14 @@ public final class IdleAgentsBenchmark {
         throw new IllegalStateException("the edge process did not start");
       }
       run(URI.create(line.substring(5).trim()), n, virtual);
+      java.io.Writer toEdge = new java.io.OutputStreamWriter(edgeJvm.getOutputStream(),
+          StandardCharsets.UTF_8);
+      toEdge.write("STATS\n");
+      toEdge.flush();
+      while ((line = out.readLine()) != null && !line.startsWith("STATS ")) {
+        // skip
+      }
+      Bench.out("  edge after close: %s", line == null ? "no answer" : line.substring(6));
     } finally {
       edgeJvm.getOutputStream().close();
       if (!edgeJvm.waitFor(20, TimeUnit.SECONDS)) {
@@ -102,13 +112,57 @@ public final class IdleAgentsBenchmark {
           Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
           .redirectErrorStream(true).start();
       new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
-          .lines().limit(40).forEach(l -> Bench.out("  %s", l));
+          .lines().limit(Integer.getInteger("bench.histoLines", 40)).forEach(l -> Bench.out("  %s", l));
       p.waitFor(30, TimeUnit.SECONDS);
     }
+    // close, with a timeline sampled from the diagnostics (every 2 ms, on a thread of its own)
+    long[] firstZero = {-1, -1, -1}; // sockets, agents (tokens revoked), SDK threads
+    StringBuilder every250ms = new StringBuilder(); // open sockets / agents not yet closed
     long c0 = System.nanoTime();
+    Thread sampler = new Thread(() -> {
+      long nextMark = 0;
+      while (!Thread.currentThread().isInterrupted()) {
+        Diagnostics now = patchbay.diagnostics();
+        long t = System.nanoTime() - c0;
+        if (t >= nextMark && firstZero[1] < 0) {
+          every250ms.append(String.format(" %.2fs:%d/%d", t / 1e9, now.openSockets(),
+              now.userAgents()));
+          nextMark += 250_000_000L;
+        }
+        int[] counts = {now.openSockets(), now.userAgents(), now.sdkThreads()};
+        for (int i = 0; i < 3; i++) {
+          if (firstZero[i] < 0 && counts[i] == 0) {
+            firstZero[i] = t;
+          }
+        }
+        if (firstZero[2] >= 0) {
+          return;
+        }
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "close-timeline");
+    sampler.setDaemon(true);
+    sampler.start();
     patchbay.close();
-    Bench.out("  Patchbay.close() with %,d agents: %.1f s (goal <= 2 s); afterwards %s", n,
-        (System.nanoTime() - c0) / 1e9, patchbay.diagnostics());
+    double closeSeconds = (System.nanoTime() - c0) / 1e9;
+    sampler.interrupt();
+    sampler.join();
+    if (firstZero[2] < 0 && patchbay.diagnostics().sdkThreads() == 0) {
+      firstZero[2] = (long) (closeSeconds * 1e9); // close() returns once they are gone
+    }
+    Bench.out("  Patchbay.close() with %,d agents: %.2f s (goal <= 2 s); afterwards %s", n,
+        closeSeconds, patchbay.diagnostics());
+    Bench.out("  close timeline: sockets closed at %s, agents closed (tokens revoked) at %s,"
+        + " SDK threads gone at %s", at(firstZero[0]), at(firstZero[1]), at(firstZero[2]));
+    Bench.out("  open sockets/agents every 250 ms:%s", every250ms);
+  }
+
+  private static String at(long nanos) {
+    return nanos < 0 ? "never" : String.format("%.2f s", nanos / 1e9);
   }
 
   /** Resident set size of this JVM in KiB (Linux), or 0 elsewhere. */

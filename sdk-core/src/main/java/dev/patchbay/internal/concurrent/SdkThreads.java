@@ -22,6 +22,7 @@ public final class SdkThreads {
   private final String prefix;
   private final boolean useVirtual;
   private final AtomicInteger live = new AtomicInteger();
+  private final AtomicInteger peak = new AtomicInteger();
   private final AtomicInteger ids = new AtomicInteger();
 
   public SdkThreads(String prefix, boolean preferVirtual) {
@@ -41,6 +42,14 @@ public final class SdkThreads {
   /** SDK threads alive now (platform and virtual). */
   public int live() {
     return live.get();
+  }
+
+  /**
+   * The most SDK threads (platform and virtual) that were alive at once since this instance was
+   * made: a bound on threads is checked against this, not against a sample of {@link #live()}.
+   */
+  public int peak() {
+    return peak.get();
   }
 
   /** A platform-thread factory (daemon) whose threads are counted. */
@@ -91,6 +100,16 @@ public final class SdkThreads {
   }
 
   /**
+   * An executor for short blocking tasks that arrive in bursts (HTTP calls of the token client:
+   * thousands of agents connecting at once): a virtual thread per task when available, else at
+   * most {@code maxPlatformThreads} platform threads that shrink to zero when idle, the excess
+   * waiting in a queue. The number of threads never grows with the number of tasks.
+   */
+  public ExecutorService boundedBlockingExecutor(String role, int maxPlatformThreads) {
+    return taskExecutor(role, maxPlatformThreads);
+  }
+
+  /**
    * An executor for long-lived blocking tasks (OkHttp's WebSocket readers hold one per socket):
    * a virtual thread per task when available, else an unbounded cached pool.
    */
@@ -104,7 +123,7 @@ public final class SdkThreads {
 
   private Runnable counted(Runnable r) {
     return () -> {
-      live.incrementAndGet();
+      peak.accumulateAndGet(live.incrementAndGet(), Math::max);
       try {
         r.run();
       } finally {

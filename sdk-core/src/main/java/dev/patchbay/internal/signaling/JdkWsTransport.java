@@ -62,6 +62,8 @@ public final class JdkWsTransport implements WsTransport {
   private final Duration closeGrace;
   private final Clock clock;
   private final Set<JdkLink> live = ConcurrentHashMap.newKeySet();
+  /** Set once by {@link #stopWaitingForCloseReplies()}: a close frame written ends its link. */
+  private volatile boolean closeWithoutReply;
 
   /**
    * @param ssl the TLS context, or null for the JDK's default (platform trust store)
@@ -139,6 +141,14 @@ public final class JdkWsTransport implements WsTransport {
   /** Links not yet ended (for tests and diagnostics). */
   int liveLinks() {
     return live.size();
+  }
+
+  @Override
+  public void stopWaitingForCloseReplies() {
+    closeWithoutReply = true;
+    for (JdkLink l : live) {
+      l.endIfClosing();
+    }
   }
 
   @Override
@@ -280,6 +290,18 @@ public final class JdkWsTransport implements WsTransport {
       }
     }
 
+    /** Ends the link at once if our close was queued or sent (or a peer's close is answered). */
+    void endIfClosing() {
+      boolean closing;
+      synchronized (this) {
+        closing = closeQueued;
+      }
+      if (closing) {
+        finish(() -> listener.onClosed(1006, ""));
+        abort();
+      }
+    }
+
     private synchronized void drain() {
       WebSocket w = ws;
       if (sending || w == null || ended.get()) {
@@ -306,6 +328,10 @@ public final class JdkWsTransport implements WsTransport {
       sent.whenComplete((r, e) -> {
         synchronized (this) {
           sending = false;
+        }
+        if (e == null && closeSent && closeWithoutReply) {
+          endIfClosing(); // shutting down: the close frame is out, the reply is not waited for
+          return;
         }
         if (e != null) {
           if (closeSent) {

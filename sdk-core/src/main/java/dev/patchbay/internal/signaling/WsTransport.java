@@ -22,6 +22,13 @@ public interface WsTransport extends AutoCloseable {
   Link connect(URI uri, String subprotocol, Map<String, String> headers, int maxMessageChars,
       Listener listener);
 
+  /**
+   * Stops waiting for close replies (the SDK is shutting down): every link whose close frame was
+   * queued or sent ends now, reported as {@link Listener#onClosed} with 1006, and from now on a
+   * link ends as soon as its close frame is written. Links not closing are left alone.
+   */
+  void stopWaitingForCloseReplies();
+
   /** Releases the transport's threads and connections; links still open are aborted. */
   @Override
   void close();

@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The release order of a closing user agent, each step bounded: end the calls, close the
- * sockets, revoke the token, then report it finished. Runs on the actor.
+ * sockets, revoke the token, then report it finished. When the whole SDK shuts down the token is
+ * revoked while the sockets close (the two wait on different resources: the transport's selector
+ * and the OAuth client). Runs on the actor.
  */
 final class AgentCloser {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCloser.class);
@@ -28,15 +31,17 @@ final class AgentCloser {
   private final CallRegistry calls;
   private final SignalingConnection connections;
   private final Runnable finished;
+  private final BooleanSupplier sdkShuttingDown;
 
   AgentCloser(AgentActor actor, UserAgentOptions options, TokenManager tokens, CallRegistry calls,
-      SignalingConnection connections, Runnable finished) {
+      SignalingConnection connections, BooleanSupplier sdkShuttingDown, Runnable finished) {
     this.actor = actor;
     this.options = options;
     this.tokens = tokens;
     this.calls = calls;
     this.connections = connections;
     this.finished = finished;
+    this.sdkShuttingDown = sdkShuttingDown;
   }
 
   /**
@@ -54,6 +59,10 @@ final class AgentCloser {
       }
       released.add(call.releasedInternal());
     }
+    if (released.isEmpty()) { // an idle agent: no timer, no hop (a late socket event would
+      closeSocketsAndRevoke(); // otherwise start a reconnect before the sockets are stopped)
+      return;
+    }
     CompletableFuture<Void> allReleased =
         CompletableFuture.allOf(released.toArray(CompletableFuture[]::new));
     Duration callBound = options.hangupTimeout().plusSeconds(1);
@@ -64,11 +73,21 @@ final class AgentCloser {
     });
     allReleased.whenCompleteAsync((v, e) -> {
       force.cancel(false);
-      connections.closeAll(this::revokeAndFinish);
+      closeSocketsAndRevoke();
     }, actor);
   }
 
-  private void revokeAndFinish() {
+  private void closeSocketsAndRevoke() {
+    if (sdkShuttingDown.getAsBoolean()) {
+      CompletableFuture<Void> revoked = revoke();
+      connections.closeAll(() -> revoked.whenCompleteAsync((x, y) -> finished.run(), actor));
+    } else {
+      connections.closeAll(() -> revoke().whenCompleteAsync((x, y) -> finished.run(), actor));
+    }
+  }
+
+  /** Revokes the token; completes (never exceptionally) when done or after the close timeout. */
+  private CompletableFuture<Void> revoke() {
     CompletableFuture<Void> revoke;
     try {
       revoke = tokens.closeAsync();
@@ -76,18 +95,24 @@ final class AgentCloser {
       revoke = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Future<?> force = actor.schedule(options.closeTimeout(), () -> {
-      if (done.complete(null)) {
-        LOG.info("token revocation did not finish within {}", options.closeTimeout());
-      }
-    });
+    // While the SDK shuts down, thousands of revocations queue for the OAuth client's few
+    // connections: a bound per agent would run out while its request waits in the queue, and
+    // leave the token live. Patchbay.close() bounds them all at once instead.
+    Future<?> force = sdkShuttingDown.getAsBoolean() ? null
+        : actor.schedule(options.closeTimeout(), () -> {
+          if (done.complete(null)) {
+            LOG.info("token revocation did not finish within {}", options.closeTimeout());
+          }
+        });
     revoke.whenComplete((v, e) -> {
       if (e != null) {
         LOG.warn("token revocation failed: {}", Retrier.unwrap(e).getMessage());
       }
-      force.cancel(false);
+      if (force != null) {
+        force.cancel(false);
+      }
       done.complete(null);
     });
-    done.whenCompleteAsync((v, e) -> finished.run(), actor);
+    return done;
   }
 }

@@ -104,7 +104,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
         new Lifecycle(), () -> userId, events);
     this.dispatcher = new FrameDispatcher(() -> closing, connection, calls, this,
         () -> incomingHandler);
-    this.closer = new AgentCloser(actor, options, tokens, calls, connection, this::finish);
+    this.closer = new AgentCloser(actor, options, tokens, calls, connection, rt::shuttingDown,
+        this::finish);
   }
 
   private String connectionIdOrNull() {

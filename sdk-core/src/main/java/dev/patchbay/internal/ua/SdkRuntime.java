@@ -50,6 +50,7 @@ public final class SdkRuntime {
   /** The signaling WebSocket transport: one per Patchbay, shared by every socket. */
   private final WsTransport transport;
   private final Duration closeTimeout;
+  private volatile boolean shuttingDown;
 
   public SdkRuntime(HttpUrl edge, OkHttpClient http, ScheduledThreadPoolExecutor scheduler,
       Executor workers, Executor callbacks, AdmissionControl admission, MediaEngine media,
@@ -94,6 +95,24 @@ public final class SdkRuntime {
    */
   SocketSetup nextSocketSetup() {
     return new SocketSetup(transport, scheduler, heartbeatMillis.get(), closeTimeout);
+  }
+
+  /** Marks the SDK as shutting down (Patchbay.close()): agents then revoke while closing. */
+  public void beginShutdown() {
+    shuttingDown = true;
+  }
+
+  /** True once {@link #beginShutdown()} was called. */
+  public boolean shuttingDown() {
+    return shuttingDown;
+  }
+
+  /**
+   * Sockets closing stop waiting for the edge's close reply, now and from now on (the SDK is
+   * shutting down); called by Patchbay after a short shared bound.
+   */
+  public void stopWaitingForCloseReplies() {
+    transport.stopWaitingForCloseReplies();
   }
 
   /** Aborts sockets still open and releases the transport's threads; called by Patchbay. */

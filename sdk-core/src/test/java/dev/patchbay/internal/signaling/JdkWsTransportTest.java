@@ -67,8 +67,13 @@ class JdkWsTransportTest {
 
   private SignalingSocket open(RawWsServer server, long heartbeatMs, Executor owner,
       Recorder handler) {
+    return open(server, heartbeatMs, owner, handler, Duration.ofSeconds(2));
+  }
+
+  private SignalingSocket open(RawWsServer server, long heartbeatMs, Executor owner,
+      Recorder handler, Duration closeTimeout) {
     return SignalingSocket.open("test", new SocketSetup(transport, scheduler, heartbeatMs,
-            Duration.ofSeconds(2)), HttpUrl.get(server.url()), TOKEN, null, owner, handler,
+            closeTimeout), HttpUrl.get(server.url()), TOKEN, null, owner, handler,
         new FrameCodec(), openSockets, Clock.systemUTC());
   }
 
@@ -480,6 +485,52 @@ class JdkWsTransportTest {
       assertThat(openSockets).hasValue(0);
       await().atMost(Duration.ofSeconds(5)).until(() -> transport.liveLinks() == 0
           && scheduler.getQueue().isEmpty());
+    }
+  }
+
+  @Test
+  void atShutdownClosingSocketsStopWaitingForTheEdgesReplyAndLaterOnesEndOnceTheirCloseIsOut()
+      throws Exception {
+    java.util.concurrent.BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
+    try (RawWsServer server = new RawWsServer(c -> {
+      try {
+        c.accept();
+        while (true) {
+          RawWsServer.Frame f = c.readFrame();
+          if (f.opcode() == 0x8) {
+            closes.add(f); // read, never answered
+          }
+        }
+      } catch (Exception e) {
+        // client gone
+      }
+    })) {
+      Duration noTimeout = Duration.ofMinutes(5); // the per-socket bound never ends them here
+      Recorder h1 = new Recorder();
+      Recorder h2 = new Recorder();
+      Recorder idle = new Recorder();
+      SignalingSocket first = open(server, 300_000, ownerThread, h1, noTimeout);
+      SignalingSocket second = open(server, 300_000, ownerThread, h2, noTimeout);
+      open(server, 300_000, ownerThread, idle, noTimeout);
+      CompletableFuture.allOf(h1.opened, h2.opened, idle.opened).get(10, TimeUnit.SECONDS);
+
+      first.close(1000, "bye");
+      assertThat(closes.poll(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1000);
+      assertThat(h1.terminated).isNotDone();
+
+      transport.stopWaitingForCloseReplies();
+
+      h1.terminated.get(10, TimeUnit.SECONDS); // at once, not after 5 minutes
+      assertThat(h1.failure).isNotDone();
+      assertThat(idle.terminated).isNotDone(); // a socket not closing is left alone
+      second.close(1000, "bye");
+      assertThat(closes.poll(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1000); // written first
+      h2.terminated.get(10, TimeUnit.SECONDS);
+      assertThat(h2.failure).isNotDone();
+      assertThat(h1.terminations.get() + h2.terminations.get()).isEqualTo(2);
+      assertThat(idle.terminated).isNotDone();
+      assertThat(openSockets).hasValue(1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> transport.liveLinks() == 1);
     }
   }
 
