@@ -2,12 +2,9 @@ package dev.patchbay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
+import dev.patchbay.testing.ConfigNaming;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +16,6 @@ import org.junit.jupiter.api.Test;
  * config objects and are not scanned.
  */
 class ConfigNamingTest {
-  static final Set<String> SCHEME = Set.of("builder", "defaults");
-
   /** Value types whose factories are named for what they make (not config objects). */
   static final Map<Class<?>, String> VALUE_TYPES = Map.of(
       Credentials.class, "one factory per OAuth grant (clientCredentials, refreshToken, ...)",
@@ -38,17 +33,18 @@ class ConfigNamingTest {
     List<Class<?>> api = PublicApiTest.publicApiClasses();
     assertThat(api).as("the scan finds the config types").contains(RetryPolicy.class,
         IcePolicy.class, UserAgentOptions.class, TenantLimits.class);
-    assertThat(violations(api, VALUE_TYPES, RESOURCES)).isEmpty();
+    assertThat(ConfigNaming.violations(api, VALUE_TYPES, RESOURCES)).isEmpty();
   }
 
   @Test
   void theScanReportsFactoriesOutsideTheScheme() {
-    assertThat(violations(List.of(OldStyle.class), Map.of(), Map.of())).containsExactlyInAnyOrder(
+    assertThat(ConfigNaming.violations(List.of(OldStyle.class), Map.of(), Map.of()))
+        .containsExactlyInAnyOrder(
         OldStyle.class.getName() + ".of is a factory outside builder()/defaults()",
         OldStyle.class.getName() + ".custom is a factory outside builder()/defaults()",
         OldStyle.class.getName() + ".ofDefaults is a factory outside builder()/defaults()",
         OldStyle.class.getName() + " has builder() but no toBuilder()");
-    assertThat(violations(List.of(OldStyle.class), Map.of(OldStyle.class, "listed"),
+    assertThat(ConfigNaming.violations(List.of(OldStyle.class), Map.of(OldStyle.class, "listed"),
         Map.of(OldStyle.class, "listed"))).isEmpty();
   }
 
@@ -78,45 +74,5 @@ class ConfigNamingTest {
         return new OldStyle();
       }
     }
-  }
-
-  static List<String> violations(List<Class<?>> classes, Map<Class<?>, String> valueTypes,
-      Map<Class<?>, String> resources) {
-    List<String> out = new ArrayList<>();
-    for (Class<?> c : classes) {
-      if (c.isEnum() || c.isInterface()) { // constants and SPIs/callbacks, not config objects
-        continue;
-      }
-      boolean hasBuilder = false;
-      boolean hasToBuilder = false;
-      for (Method m : c.getDeclaredMethods()) {
-        if (!Modifier.isPublic(m.getModifiers()) || m.isSynthetic()) {
-          continue;
-        }
-        if (m.getName().equals("toBuilder") && !Modifier.isStatic(m.getModifiers())) {
-          hasToBuilder = true;
-        }
-        if (!Modifier.isStatic(m.getModifiers()) || !isFactory(c, m.getReturnType())) {
-          continue;
-        }
-        if (m.getName().equals("builder")) {
-          hasBuilder = true;
-        }
-        if (!SCHEME.contains(m.getName()) && !valueTypes.containsKey(c)) {
-          out.add(c.getName() + "." + m.getName()
-              + " is a factory outside builder()/defaults()");
-        }
-      }
-      if (hasBuilder && !hasToBuilder && !resources.containsKey(c)) {
-        out.add(c.getName() + " has builder() but no toBuilder()");
-      }
-    }
-    return out.stream().distinct().toList();
-  }
-
-  /** Returns {@code c}, a subtype of it, or its nested builder. */
-  private static boolean isFactory(Class<?> c, Class<?> returned) {
-    return c.isAssignableFrom(returned)
-        || returned.getDeclaringClass() == c && returned.getSimpleName().equals("Builder");
   }
 }
