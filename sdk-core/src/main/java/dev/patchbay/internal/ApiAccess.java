@@ -36,6 +36,7 @@ public abstract class ApiAccess {
    * @param access the implementation
    */
   public static synchronized void install(ApiAccess access) {
+    java.util.Objects.requireNonNull(access, "access must not be null");
     if (instance != null) {
       throw new IllegalStateException("ApiAccess is already installed");
     }
