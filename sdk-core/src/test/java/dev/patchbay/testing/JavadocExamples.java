@@ -19,8 +19,8 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /**
- * Extracts the code examples ({@code <pre>} blocks, with or without {@code {@code ...}}) from the
- * Javadoc of a module's public sources and compiles each against the module's classes
+ * Extracts the code examples ({@code <pre>} blocks, with or without {@code {@code ...}}; command
+ * lines such as {@code java -jar ...} left out) from the Javadoc of a module's public sources and compiles each against the module's classes
  * (javax.tools). An example is a method body (statements, or one expression) or, when it starts
  * with a type declaration, class members. Names an example uses without declaring them (the
  * reader's {@code patchbay}, {@code secret}, ...) come from the module's "ambient" members,
@@ -28,6 +28,8 @@ import javax.tools.ToolProvider;
  */
 public final class JavadocExamples {
   private static final Pattern PRE = Pattern.compile("<pre>(.*?)</pre>", Pattern.DOTALL);
+  /** A command line, not Java: {@code java -jar ...}, {@code mvn ...}, {@code $ ...}. */
+  private static final Pattern SHELL = Pattern.compile("\\A(java|mvn|gradle|\\$) ");
 
   private JavadocExamples() {}
 
@@ -54,7 +56,10 @@ public final class JavadocExamples {
       Matcher m = PRE.matcher(text);
       while (m.find()) {
         int line = text.substring(0, m.start()).split("\n", -1).length;
-        out.add(new Example(sourceRoot.relativize(f) + ":" + line, clean(m.group(1))));
+        String code = clean(m.group(1));
+        if (!SHELL.matcher(code).find()) {
+          out.add(new Example(sourceRoot.relativize(f) + ":" + line, code));
+        }
       }
     }
     return out;

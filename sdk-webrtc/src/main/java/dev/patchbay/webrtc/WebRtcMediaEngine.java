@@ -1,6 +1,5 @@
 package dev.patchbay.webrtc;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.IcePolicy;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaEngine;

@@ -1,6 +1,5 @@
 package dev.patchbay.internal.admission;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.internal.Errors;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;

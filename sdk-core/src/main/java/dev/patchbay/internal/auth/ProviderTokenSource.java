@@ -1,7 +1,6 @@
 package dev.patchbay.internal.auth;
 
 import dev.patchbay.AccessToken;
-import dev.patchbay.AuthenticationException;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.TokenProvider;
 import dev.patchbay.internal.Errors;

@@ -3,7 +3,6 @@ package dev.patchbay.internal.media;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaEngine;
 import dev.patchbay.media.MediaEngineProvider;
-import dev.patchbay.PatchbayException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;

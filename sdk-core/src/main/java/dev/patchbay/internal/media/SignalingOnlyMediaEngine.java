@@ -1,6 +1,5 @@
 package dev.patchbay.internal.media;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.IcePolicy;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaEngine;

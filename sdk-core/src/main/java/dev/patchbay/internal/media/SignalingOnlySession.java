@@ -1,11 +1,9 @@
 package dev.patchbay.internal.media;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.media.IceCandidate;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.media.MediaState;
-import dev.patchbay.ProtocolException;
 import dev.patchbay.media.SessionDescription;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.patchbay.internal.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.AuthenticationException;
-import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.retry.RetryAfter;

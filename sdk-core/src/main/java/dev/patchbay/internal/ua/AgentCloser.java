@@ -1,6 +1,5 @@
 package dev.patchbay.internal.ua;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.EndReason;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.UserAgentOptions;

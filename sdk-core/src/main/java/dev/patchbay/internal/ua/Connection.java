@@ -2,7 +2,6 @@ package dev.patchbay.internal.ua;
 
 import dev.patchbay.AccessToken;
 import dev.patchbay.PatchbayException;
-import dev.patchbay.ProtocolException;
 import dev.patchbay.UserAgentOptions;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.admission.Permit;

@@ -2,7 +2,6 @@ package dev.patchbay.internal.ua;
 
 import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
-import dev.patchbay.ClosedException;
 import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayEventListener.AdmissionKind;
 import dev.patchbay.PatchbayEventListener.RetryKind;

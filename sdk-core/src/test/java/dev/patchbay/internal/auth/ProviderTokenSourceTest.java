@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.Credentials;
-import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.TokenProvider;
 import dev.patchbay.internal.Errors;
 import java.time.Duration;

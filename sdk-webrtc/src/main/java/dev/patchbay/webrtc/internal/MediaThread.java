@@ -1,6 +1,5 @@
 package dev.patchbay.webrtc.internal;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.internal.Errors;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -6,7 +6,6 @@ import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import dev.patchbay.PatchbayException;
 import dev.patchbay.internal.Errors;
 import java.util.concurrent.CompletableFuture;
 

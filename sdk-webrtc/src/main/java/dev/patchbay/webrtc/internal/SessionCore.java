@@ -11,7 +11,6 @@ import dev.patchbay.IcePolicy;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.media.MediaState;
-import dev.patchbay.PatchbayException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Set;
