@@ -8,7 +8,7 @@ import java.time.Duration;
  * check. The app must re-authenticate the user; retrying the same call will not help unless
  * {@link #retryable()} says so.
  */
-public class AuthenticationException extends PatchbayException {
+public final class AuthenticationException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
   /** The RFC 6749 {@code error} code, or null. */
@@ -19,7 +19,7 @@ public class AuthenticationException extends PatchbayException {
    *
    * @param message what failed (never a secret)
    */
-  public AuthenticationException(String message) {
+  AuthenticationException(String message) {
     this(message, null, null, false, 0, null);
   }
 
@@ -32,7 +32,7 @@ public class AuthenticationException extends PatchbayException {
    * @param status the HTTP status of the refusal, or 0 if none
    * @param retryAfter the delay the server asked for before a retry, or null
    */
-  public AuthenticationException(
+  AuthenticationException(
       String message, String error, Throwable cause, boolean retryable, int status,
       Duration retryAfter) {
     super(message, cause, retryable, status, retryAfter);

@@ -23,7 +23,7 @@ import java.util.Objects;
  *     .build();
  * browser.open(flow.authorizationUri());
  * Credentials credentials = flow.complete(redirectTheBrowserCameBackWith);
- * UserAgent alice = patchbay.connect(credentials, UserAgentOptions.of("acme")).join();
+ * UserAgent alice = patchbay.connect(credentials, UserAgentOptions.defaults("acme")).join();
  * }</pre>
  *
  * <p>{@link #complete} checks {@code state} (constant time) and, when the redirect carries one,
@@ -126,7 +126,7 @@ public final class AuthorizationCodeFlow {
    *     missing {@code iss}, an {@code error} redirect, or a missing code
    * @throws IllegalStateException when this flow was already completed
    */
-  public Credentials.AuthorizationCode complete(URI redirect) {
+  public Credentials complete(URI redirect) {
     Objects.requireNonNull(redirect, "redirect must not be null");
     Map<String, String> p = query(redirect.getRawQuery());
     return complete(p.get("code"), p.get("state"), p.get("iss"), p.get("error"),
@@ -141,7 +141,7 @@ public final class AuthorizationCodeFlow {
    * @param iss the {@code iss} parameter of the redirect, or null when absent
    * @return the credentials to connect the user with
    */
-  public Credentials.AuthorizationCode complete(String code, String state, String iss) {
+  public Credentials complete(String code, String state, String iss) {
     return complete(code, state, iss, null, null);
   }
 

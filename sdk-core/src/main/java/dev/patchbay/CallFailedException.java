@@ -7,7 +7,7 @@ import java.time.Duration;
  * negotiation timeout (504), capacity (503), ICE failure, a phase deadline. Names the call,
  * the status when the edge gave one and how many attempts were made.
  */
-public class CallFailedException extends PatchbayException {
+public final class CallFailedException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
   /** The client-made call id. */
@@ -26,7 +26,7 @@ public class CallFailedException extends PatchbayException {
    * @param retryAfter the delay the edge asked for, or null
    * @param cause the underlying failure, or null
    */
-  public CallFailedException(
+  CallFailedException(
       String callId, String message, int status, int attempts, boolean retryable,
       Duration retryAfter, Throwable cause) {
     super(message, cause, retryable, status, retryAfter);

@@ -1,7 +1,7 @@
 package dev.patchbay;
 
 /** The operation was refused or abandoned because its owner was closed. */
-public class ClosedException extends PatchbayException {
+public final class ClosedException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -9,7 +9,7 @@ public class ClosedException extends PatchbayException {
    *
    * @param message what was refused
    */
-  public ClosedException(String message) {
+  ClosedException(String message) {
     super(message);
   }
 }

@@ -1,11 +1,15 @@
 package dev.patchbay;
 
+import dev.patchbay.internal.CredentialParts;
+import dev.patchbay.internal.CredentialParts.Grant;
 import java.net.URI;
 import java.util.Objects;
 
 /**
- * How one user agent obtains its access tokens. Immutable; {@link #toString()} never shows a
- * secret, refresh token, authorization code or verifier.
+ * How one user agent obtains its access tokens. Immutable and opaque: made by the factories
+ * below (or {@link AuthorizationCodeFlow#complete}), read only by the SDK; no method returns a
+ * secret, and {@link #toString()} never shows a secret, refresh token, authorization code or
+ * verifier.
  *
  * <ul>
  *   <li>{@link #clientCredentials(String, String)}: a service account (HTTP Basic client auth);
@@ -38,7 +42,7 @@ public abstract sealed class Credentials
    * @param clientSecret the client secret (never log it)
    * @return the credentials
    */
-  public static ClientCredentials clientCredentials(String clientId, String clientSecret) {
+  public static Credentials clientCredentials(String clientId, String clientSecret) {
     return new ClientCredentials(clientId, clientSecret, null);
   }
 
@@ -50,7 +54,7 @@ public abstract sealed class Credentials
    * @param scope the scope, or null for the server's default
    * @return the credentials
    */
-  public static ClientCredentials clientCredentials(
+  public static Credentials clientCredentials(
       String clientId, String clientSecret, String scope) {
     return new ClientCredentials(clientId, clientSecret, scope);
   }
@@ -63,7 +67,7 @@ public abstract sealed class Credentials
    * @param refreshToken the refresh token (never log it)
    * @return the credentials
    */
-  public static RefreshToken refreshToken(
+  public static Credentials refreshToken(
       String clientId, String clientSecret, String refreshToken) {
     return new RefreshToken(clientId, clientSecret, refreshToken);
   }
@@ -91,27 +95,22 @@ public abstract sealed class Credentials
    * @param provider the app's token source
    * @return the credentials
    */
-  public static Provided provider(TokenProvider provider) {
+  public static Credentials provider(TokenProvider provider) {
     return new Provided(provider);
   }
 
-  /**
-   * The OAuth client id, or null for {@link #provider(TokenProvider)}.
-   *
-   * @return the client id, or null
-   */
-  public String clientId() {
+  /** The OAuth client id, or null for {@link #provider(TokenProvider)}. */
+  final String clientId() {
     return clientId;
   }
 
-  /**
-   * The client secret (never log it), or null for a public client.
-   *
-   * @return the client secret, or null
-   */
-  public String clientSecret() {
+  /** The client secret (never log it), or null for a public client. */
+  final String clientSecret() {
     return clientSecret;
   }
+
+  /** What the token code reads, through {@link CredentialParts#of(Credentials)}. */
+  abstract CredentialParts parts();
 
   static String require(String name, String value) {
     Objects.requireNonNull(value, name + " must not be null");
@@ -133,7 +132,7 @@ public abstract sealed class Credentials
   }
 
   /** Client credentials grant (RFC 6749 §4.4). */
-  public static final class ClientCredentials extends Credentials {
+  static final class ClientCredentials extends Credentials {
     private final String scope;
 
     ClientCredentials(String clientId, String clientSecret, String scope) {
@@ -141,13 +140,11 @@ public abstract sealed class Credentials
       this.scope = optional("scope", scope);
     }
 
-    /**
-     * Requested scope, or null.
-     *
-     * @return the scope, or null
-     */
-    public String scope() {
-      return scope;
+
+    @Override
+    CredentialParts parts() {
+      return new CredentialParts(Grant.CLIENT_CREDENTIALS, clientId(), clientSecret(), scope,
+          null, null, null, null, null, null, null, null);
     }
 
     @Override
@@ -158,7 +155,7 @@ public abstract sealed class Credentials
   }
 
   /** Refresh token grant (RFC 6749 §6). */
-  public static final class RefreshToken extends Credentials {
+  static final class RefreshToken extends Credentials {
     private final String refreshToken;
 
     RefreshToken(String clientId, String clientSecret, String refreshToken) {
@@ -166,13 +163,11 @@ public abstract sealed class Credentials
       this.refreshToken = require("refreshToken", refreshToken);
     }
 
-    /**
-     * The initial refresh token (never log it).
-     *
-     * @return the refresh token
-     */
-    public String refreshToken() {
-      return refreshToken;
+
+    @Override
+    CredentialParts parts() {
+      return new CredentialParts(Grant.REFRESH_TOKEN, clientId(), clientSecret(), null,
+          refreshToken, null, null, null, null, null, null, null);
     }
 
     @Override
@@ -182,7 +177,10 @@ public abstract sealed class Credentials
     }
   }
 
-  /** Token exchange (RFC 8693). */
+  /**
+   * Token exchange (RFC 8693): opaque like every {@code Credentials}; public for its withers
+   * and token-type constants.
+   */
   public static final class TokenExchange extends Credentials {
     /** {@code urn:ietf:params:oauth:token-type:access_token}. */
     public static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
@@ -227,40 +225,14 @@ public abstract sealed class Credentials
           clientId(), clientSecret(), subjectToken, subjectTokenType, audience, scope);
     }
 
-    /**
-     * The token of the user the backend acts for (never log it).
-     *
-     * @return the subject token
-     */
-    public String subjectToken() {
-      return subjectToken;
-    }
 
-    /**
-     * The RFC 8693 type of the subject token.
-     *
-     * @return the subject token type URI
-     */
-    public String subjectTokenType() {
-      return subjectTokenType;
-    }
 
-    /**
-     * The audience to ask for, or null.
-     *
-     * @return the audience, or null
-     */
-    public String audience() {
-      return audience;
-    }
 
-    /**
-     * The scope to ask for, or null.
-     *
-     * @return the scope, or null
-     */
-    public String scope() {
-      return scope;
+
+    @Override
+    CredentialParts parts() {
+      return new CredentialParts(Grant.TOKEN_EXCHANGE, clientId(), clientSecret(), scope,
+          null, subjectToken, subjectTokenType, audience, null, null, null, null);
     }
 
     @Override
@@ -276,7 +248,7 @@ public abstract sealed class Credentials
    * {@code iss}. Only {@link AuthorizationCodeFlow#complete} makes these, so the checks cannot be
    * skipped. The code is exchanged once, when the user agent first needs a token.
    */
-  public static final class AuthorizationCode extends Credentials {
+  static final class AuthorizationCode extends Credentials {
     private final String code;
     private final String codeVerifier;
     private final URI redirectUri;
@@ -289,31 +261,13 @@ public abstract sealed class Credentials
       this.redirectUri = Objects.requireNonNull(redirectUri, "redirectUri must not be null");
     }
 
-    /**
-     * The authorization code (never log it).
-     *
-     * @return the code
-     */
-    public String code() {
-      return code;
-    }
 
-    /**
-     * The PKCE code verifier (never log it).
-     *
-     * @return the verifier
-     */
-    public String codeVerifier() {
-      return codeVerifier;
-    }
 
-    /**
-     * The redirect URI the code was issued for (sent again with the code).
-     *
-     * @return the redirect URI
-     */
-    public URI redirectUri() {
-      return redirectUri;
+
+    @Override
+    CredentialParts parts() {
+      return new CredentialParts(Grant.AUTHORIZATION_CODE, clientId(), clientSecret(), null,
+          null, null, null, null, code, codeVerifier, redirectUri, null);
     }
 
     @Override
@@ -325,7 +279,7 @@ public abstract sealed class Credentials
   }
 
   /** Tokens from an app-supplied {@link TokenProvider}. */
-  public static final class Provided extends Credentials {
+  static final class Provided extends Credentials {
     private final TokenProvider provider;
 
     Provided(TokenProvider provider) {
@@ -333,13 +287,11 @@ public abstract sealed class Credentials
       this.provider = Objects.requireNonNull(provider, "provider must not be null");
     }
 
-    /**
-     * The app's token source.
-     *
-     * @return the provider
-     */
-    public TokenProvider provider() {
-      return provider;
+
+    @Override
+    CredentialParts parts() {
+      return new CredentialParts(Grant.PROVIDED, null, null, null, null, null, null, null, null,
+          null, null, provider);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.time.Duration;
  * token-endpoint 429/503 that outlived its retry budget, or any other non-success answer.
  * {@link #status()} is always present.
  */
-public class EdgeRejectedException extends PatchbayException {
+public final class EdgeRejectedException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -19,7 +19,7 @@ public class EdgeRejectedException extends PatchbayException {
    * @param retryAfter the delay the edge asked for, or null
    * @param cause the underlying failure, or null
    */
-  public EdgeRejectedException(
+  EdgeRejectedException(
       String message, int status, boolean retryable, Duration retryAfter, Throwable cause) {
     super(message, cause, retryable, status, retryAfter);
   }

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *     .mediaEngine(MediaEngines.signalingOnly())
  *     .build()) {
  *   UserAgent alice = patchbay.connect(Credentials.clientCredentials(id, secret),
- *       UserAgentOptions.of("acme")).join();
+ *       UserAgentOptions.defaults("acme")).join();
  *   Call call = alice.dial("bob").join();    // completes when media is connected
  *   call.hangUp().join();                    // completes when everything is released
  *   alice.close();

@@ -10,6 +10,9 @@ import java.util.OptionalInt;
  *
  * <p>Messages never contain a token, authorization code, PKCE verifier, client secret or
  * ICE password.
+ *
+ * <p>The SDK creates its exceptions; their constructors are not API. Subclasses outside the SDK
+ * are meant only for a media engine's own failures (a {@code MediaEngine} may fail with one).
  */
 public class PatchbayException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -26,7 +29,7 @@ public class PatchbayException extends RuntimeException {
    *
    * @param message what failed (never a secret)
    */
-  public PatchbayException(String message) {
+  protected PatchbayException(String message) {
     this(message, null, false, 0, null);
   }
 
@@ -36,7 +39,7 @@ public class PatchbayException extends RuntimeException {
    * @param message what failed (never a secret)
    * @param cause the underlying failure
    */
-  public PatchbayException(String message, Throwable cause) {
+  protected PatchbayException(String message, Throwable cause) {
     this(message, cause, false, 0, null);
   }
 
@@ -47,7 +50,7 @@ public class PatchbayException extends RuntimeException {
    * @param cause the underlying failure, or null
    * @param retryable whether repeating the same operation later may succeed
    */
-  public PatchbayException(
+  protected PatchbayException(
       String message, Throwable cause, boolean retryable, int status, Duration retryAfter) {
     super(message, cause);
     this.retryable = retryable;

@@ -13,7 +13,7 @@ public class ProtocolException extends PatchbayException {
    *
    * @param message what was wrong (never the payload)
    */
-  public ProtocolException(String message) {
+  protected ProtocolException(String message) {
     super(message);
   }
 
@@ -23,7 +23,7 @@ public class ProtocolException extends PatchbayException {
    * @param message what was wrong (never the payload)
    * @param cause the underlying failure
    */
-  public ProtocolException(String message, Throwable cause) {
+  protected ProtocolException(String message, Throwable cause) {
     super(message, cause);
   }
 }

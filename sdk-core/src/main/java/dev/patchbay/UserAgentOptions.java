@@ -72,7 +72,7 @@ public final class UserAgentOptions {
    * @param tenant the user's tenant
    * @return the options
    */
-  public static UserAgentOptions of(String tenant) {
+  public static UserAgentOptions defaults(String tenant) {
     return builder(tenant).build();
   }
 

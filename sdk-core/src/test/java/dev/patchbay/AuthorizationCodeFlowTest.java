@@ -3,6 +3,7 @@ package dev.patchbay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.patchbay.internal.CredentialParts;
 import dev.patchbay.internal.auth.Pkce;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -49,12 +50,12 @@ class AuthorizationCodeFlowTest {
         .containsEntry("code_challenge_method", "S256").containsKeys("state", "code_challenge");
     assertThat(uri.getRawQuery()).doesNotContain("+").contains("scope=calls%20presence");
 
-    Credentials.AuthorizationCode c = flow.complete(redirect("code=the-code&state="
+    Credentials c = flow.complete(redirect("code=the-code&state="
         + q.get("state") + "&iss=https%3A%2F%2Fedge.example.com"));
-    assertThat(Pkce.challenge(c.codeVerifier())).isEqualTo(q.get("code_challenge"));
-    assertThat(c.code()).isEqualTo("the-code");
-    assertThat(c.redirectUri()).isEqualTo(REDIRECT);
-    assertThat(c.clientSecret()).isNull();
+    assertThat(Pkce.challenge(CredentialParts.of(c).codeVerifier())).isEqualTo(q.get("code_challenge"));
+    assertThat(CredentialParts.of(c).code()).isEqualTo("the-code");
+    assertThat(CredentialParts.of(c).redirectUri()).isEqualTo(REDIRECT);
+    assertThat(CredentialParts.of(c).clientSecret()).isNull();
   }
 
   @Test
@@ -64,10 +65,10 @@ class AuthorizationCodeFlowTest {
     for (int i = 0; i < 200; i++) {
       AuthorizationCodeFlow flow = flow();
       String state = query(flow.authorizationUri()).get("state");
-      Credentials.AuthorizationCode c = flow.complete("code", state, null);
-      assertThat(c.codeVerifier()).hasSize(AuthorizationCodeFlow.DEFAULT_VERIFIER_LENGTH)
+      Credentials c = flow.complete("code", state, null);
+      assertThat(CredentialParts.of(c).codeVerifier()).hasSize(AuthorizationCodeFlow.DEFAULT_VERIFIER_LENGTH)
           .matches("[A-Za-z0-9._~-]+");
-      verifiers.add(c.codeVerifier());
+      verifiers.add(CredentialParts.of(c).codeVerifier());
       states.add(state);
     }
     assertThat(verifiers).hasSize(200);
@@ -84,7 +85,7 @@ class AuthorizationCodeFlowTest {
       AuthorizationCodeFlow flow = AuthorizationCodeFlow.builder().edge(EDGE).clientId("c")
           .redirectUri(REDIRECT).verifierLength(len).build();
       String state = query(flow.authorizationUri()).get("state");
-      assertThat(flow.complete("code", state, null).codeVerifier()).hasSize(len);
+      assertThat(CredentialParts.of(flow.complete("code", state, null)).codeVerifier()).hasSize(len);
     }
   }
 
@@ -127,7 +128,7 @@ class AuthorizationCodeFlowTest {
 
     AuthorizationCodeFlow lenient = flow();
     String s2 = query(lenient.authorizationUri()).get("state");
-    assertThat(lenient.complete("c", s2, null).code()).isEqualTo("c");
+    assertThat(CredentialParts.of(lenient.complete("c", s2, null)).code()).isEqualTo("c");
   }
 
   @Test
@@ -179,9 +180,9 @@ class AuthorizationCodeFlowTest {
   void toStringHidesStateAndVerifier() {
     AuthorizationCodeFlow flow = flow();
     String state = query(flow.authorizationUri()).get("state");
-    Credentials.AuthorizationCode c = flow.complete("the-secret-code", state, null);
-    assertThat(flow.toString()).doesNotContain(state).doesNotContain(c.codeVerifier());
-    assertThat(c.toString()).doesNotContain("the-secret-code").doesNotContain(c.codeVerifier());
+    Credentials c = flow.complete("the-secret-code", state, null);
+    assertThat(flow.toString()).doesNotContain(state).doesNotContain(CredentialParts.of(c).codeVerifier());
+    assertThat(c.toString()).doesNotContain("the-secret-code").doesNotContain(CredentialParts.of(c).codeVerifier());
   }
 
   @Test

@@ -40,8 +40,13 @@ class PatchbayBuilderTest {
 
   @Test
   void tenantLimitsMustBePositive() {
-    assertThatThrownBy(() -> Patchbay.builder().tenantLimits("acme", TenantLimits.of(0, 1)))
+    assertThatThrownBy(() -> Patchbay.builder().tenantLimits("acme", new TenantLimits(0, 1)))
         .hasMessage("maxSockets must be >= 1, but was 0");
+    assertThatThrownBy(() -> TenantLimits.builder().maxNegotiations(0))
+        .hasMessage("maxNegotiations must be >= 1, but was 0");
+    assertThat(TenantLimits.builder().maxSockets(2).build().toBuilder().maxNegotiations(3).build())
+        .isEqualTo(new TenantLimits(2, 3));
+    assertThat(TenantLimits.defaults().maxSockets()).isEqualTo(Integer.MAX_VALUE);
   }
 
   @Test
@@ -62,7 +67,7 @@ class PatchbayBuilderTest {
     assertThat(p.diagnostics().isIdle()).isTrue();
     assertThat(p.diagnostics().sdkThreads()).isZero();
     assertThatThrownBy(() -> p.connect(Credentials.clientCredentials("a", "b"),
-        UserAgentOptions.of("acme"))).isInstanceOf(ClosedException.class);
+        UserAgentOptions.defaults("acme"))).isInstanceOf(ClosedException.class);
   }
 
   @Test

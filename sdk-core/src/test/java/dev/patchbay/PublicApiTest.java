@@ -29,7 +29,7 @@ class PublicApiTest {
   void noPublicSignatureMentionsAnInternalType() throws Exception {
     List<Class<?>> api = publicApiClasses();
     assertThat(api).as("the scan finds the API").contains(Patchbay.class, Patchbay.Builder.class,
-        Credentials.ClientCredentials.class, TenantLimits.class,
+        Credentials.TokenExchange.class, TenantLimits.class,
         dev.patchbay.media.MediaEngine.class, dev.patchbay.media.MediaSession.Listener.class);
     assertThat(leaks(api)).isEmpty();
   }

@@ -162,7 +162,8 @@ class ConnectionTest extends EdgeFixture {
   @Test
   void localAdmissionQueuesSocketsInsteadOfHittingTheTenantCap() throws Exception {
     start(b -> b.tenant(TENANT, t -> t.socketCap(2)));
-    patchbay(b -> b.tenantLimits(TENANT, TenantLimits.of(2, 10)));
+    patchbay(b -> b.tenantLimits(TENANT,
+        TenantLimits.builder().maxSockets(2).maxNegotiations(10).build()));
     UserAgent alice = connect("alice");
     UserAgent bob = connect("bob");
     CompletableFuture<UserAgent> carol = connectAsync("carol", options("carol").build());

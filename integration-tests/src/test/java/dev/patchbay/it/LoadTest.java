@@ -50,7 +50,8 @@ class LoadTest extends EdgeFixture {
       }
       return builder;
     });
-    patchbay(b -> b.tenantLimits(TENANT, TenantLimits.of(1_000, 50)));
+    patchbay(b -> b.tenantLimits(TENANT,
+        TenantLimits.builder().maxSockets(1_000).maxNegotiations(50).build()));
 
     List<CompletableFuture<UserAgent>> connecting = new ArrayList<>();
     for (int i = 0; i < agents; i++) {

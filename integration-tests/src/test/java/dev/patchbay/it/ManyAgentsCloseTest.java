@@ -49,7 +49,7 @@ class ManyAgentsCloseTest extends EdgeFixture {
       }
       return edge;
     });
-    patchbay(b -> b.tenantLimits(TENANT, TenantLimits.of(AGENTS + 10, 100)));
+    patchbay(b -> b.tenantLimits(TENANT, new TenantLimits(AGENTS + 10, 100)));
     for (int i = 0; i < AGENTS; i++) {
       connecting.add(connectAsync("agent" + i, options.apply(options("agent" + i)).build()));
     }

@@ -80,9 +80,14 @@ public class PatchbayConfig extends ConfigTestElement implements TestBean, TestS
       b.allowPlaintext();
     }
     if (maxSockets > 0 || maxNegotiations > 0) {
-      b.tenantLimits(tenant.trim(), TenantLimits.of(
-          maxSockets > 0 ? maxSockets : Integer.MAX_VALUE,
-          maxNegotiations > 0 ? maxNegotiations : Integer.MAX_VALUE));
+      TenantLimits.Builder limits = TenantLimits.builder();
+      if (maxSockets > 0) {
+        limits.maxSockets(maxSockets);
+      }
+      if (maxNegotiations > 0) {
+        limits.maxNegotiations(maxNegotiations);
+      }
+      b.tenantLimits(tenant.trim(), limits.build());
     }
     UserAgentOptions.Builder o = UserAgentOptions.builder(tenant.trim());
     if (connectAttempts > 0 || connectDeadlineMs > 0) {

@@ -164,7 +164,7 @@ class PatchbayMetricsTest {
     PatchbayMetrics metrics = PatchbayMetrics.builder(registry).tenantTag(true)
         .tags(Tags.of("instance", "test")).build();
     patchbay = Patchbay.builder().edge(edge.uri()).mediaEngine(MediaEngines.signalingOnly())
-        .tenantLimits(TENANT, TenantLimits.of(1, 10)) // one socket: bob waits for alice's
+        .tenantLimits(TENANT, new TenantLimits(1, 10)) // one socket: bob waits for alice's
         .eventListenerFactory(ua -> new Forwarding(metrics.create(ua),
             "bob".equals(ua.userId()) ? bobQueued : new CountDownLatch(1), admitted)).build();
 

@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * The media side of one call, created by a {@link MediaEngine}. The SDK drives it from the
  * signaling it receives; the session reports back through its {@link Listener}.
  *
- * <p>Contract (checked by core's {@code MediaEngineContract} suite):
+ * <p>Contract (checked by {@code MediaEngineTestSuite} of the {@code patchbay-media-tck}
+ * artifact):
  * <ul>
  *   <li>remote candidates that arrive before the remote description are buffered, then applied;
  *   <li>{@link #close()} is idempotent, may be called in any state (also while an offer is

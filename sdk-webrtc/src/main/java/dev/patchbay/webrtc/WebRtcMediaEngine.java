@@ -1,7 +1,7 @@
 package dev.patchbay.webrtc;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.IcePolicy;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaEngine;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.webrtc.internal.EngineContext;
@@ -123,7 +123,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
   public MediaSession createSession(String callId, IcePolicy policy,
       MediaSession.Listener listener) {
     if (closed.get()) {
-      throw new ClosedException("media engine is closed");
+      throw Errors.closed("media engine is closed");
     }
     RealWebRtcMediaSession session = new RealWebRtcMediaSession(callId, policy, listener, ctx);
     sessions.add(session);
@@ -131,7 +131,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
       thread.execute(session::init);
     } catch (RejectedExecutionException e) {
       sessions.remove(session);
-      throw new ClosedException("media engine is closed");
+      throw Errors.closed("media engine is closed");
     }
     return session;
   }

@@ -67,7 +67,9 @@ public final class IdleAgentsBenchmark {
 
   private static void run(URI edge, int n, boolean virtual) throws Exception {
     Patchbay patchbay = Patchbay.builder().edge(edge).mediaEngine(MediaEngines.signalingOnly())
-        .tenantLimits("bench", TenantLimits.of(n + 10, 100)).virtualThreads(virtual).build();
+        .tenantLimits("bench",
+            TenantLimits.builder().maxSockets(n + 10).maxNegotiations(100).build())
+        .virtualThreads(virtual).build();
     long baseline = usedHeapAfterGc();
     long rssBefore = rssKb();
     int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();

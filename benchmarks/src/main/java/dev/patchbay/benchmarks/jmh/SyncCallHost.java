@@ -31,7 +31,7 @@ final class SyncCallHost implements CallHost {
       + ":DD:EE:FF\r\na=setup:actpass\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\n";
 
   private static final Executor INLINE = Runnable::run;
-  private final UserAgentOptions options = UserAgentOptions.of("bench");
+  private final UserAgentOptions options = UserAgentOptions.defaults("bench");
   private final Backoff backoff = new Backoff(options.inviteRetry(), new SplittableRandom(1));
   private final Events events = Events.NONE;
   long framesSent;

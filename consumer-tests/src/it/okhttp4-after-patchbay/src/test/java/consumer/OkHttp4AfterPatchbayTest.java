@@ -33,7 +33,7 @@ class OkHttp4AfterPatchbayTest {
           .mediaEngine(MediaEngines.signalingOnly()).build();
       try {
         UserAgent alice = patchbay.connect(Credentials.clientCredentials("alice", "alice-secret"),
-            UserAgentOptions.of("acme")).get(30, TimeUnit.SECONDS);
+            UserAgentOptions.defaults("acme")).get(30, TimeUnit.SECONDS);
         Call call = alice.dial("auto-answer").get(30, TimeUnit.SECONDS);
         call.hangUp().get(10, TimeUnit.SECONDS);
         assertEquals(Optional.of(EndReason.LOCAL_HANGUP), call.endReason());

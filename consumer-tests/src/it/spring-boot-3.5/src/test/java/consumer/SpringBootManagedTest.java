@@ -29,7 +29,7 @@ class SpringBootManagedTest {
       try (Patchbay patchbay = Patchbay.builder().edge(edge.uri())
           .mediaEngine(MediaEngines.signalingOnly()).build()) {
         UserAgent alice = patchbay.connect(Credentials.clientCredentials("alice", "alice-secret"),
-            UserAgentOptions.of("acme")).get(30, TimeUnit.SECONDS);
+            UserAgentOptions.defaults("acme")).get(30, TimeUnit.SECONDS);
         Call call = alice.dial("auto-answer").get(30, TimeUnit.SECONDS);
         call.hangUp().get(10, TimeUnit.SECONDS);
         alice.close();

@@ -27,7 +27,7 @@ class FakeEdgeExtensionTest {
     try (Patchbay patchbay = Patchbay.builder().edge(edge.uri())
         .mediaEngine(MediaEngines.signalingOnly()).build()) {
       UserAgent alice = patchbay.connect(Credentials.clientCredentials("alice", "alice-secret"),
-          UserAgentOptions.of("acme")).get(30, TimeUnit.SECONDS);
+          UserAgentOptions.defaults("acme")).get(30, TimeUnit.SECONDS);
       assertEquals(1, edge.openSockets());
       alice.close();
     }

@@ -273,7 +273,8 @@ class CombinedFaultsTest {
   @Test
   void waitingForASocketPermitEndsWithinTheConnectDeadline() {
     try (Rig rig = Rig.builder("bug 8: tenant socket cap 1, second agent", 8)
-        .sdk(b -> b.tenantLimits(Rig.TENANT, TenantLimits.of(1, 8))).start()) {
+        .sdk(b -> b.tenantLimits(Rig.TENANT,
+            TenantLimits.builder().maxSockets(1).maxNegotiations(8).build())).start()) {
       rig.connected("alice");
       long start = System.nanoTime();
       CompletableFuture<UserAgent> bob = rig.connect(rig.options("bob").connectRetry(

@@ -9,6 +9,7 @@ import dev.patchbay.AuthorizationCodeFlow;
 import dev.patchbay.Call;
 import dev.patchbay.Credentials;
 import dev.patchbay.UserAgent;
+import dev.patchbay.internal.CredentialParts;
 import dev.patchbay.reliability.matrix.RawOAuth;
 import dev.patchbay.reliability.matrix.Rig;
 import dev.patchbay.reliability.matrix.Secrets;
@@ -64,8 +65,8 @@ class AuthorizationCodeTest {
       AuthorizationCodeFlow ok = flow(rig);
       URI back = authorize(rig, ok);
       assertThat(param(flow(rig).authorizationUri(), "code_challenge_method")).isEqualTo("S256");
-      Credentials.AuthorizationCode creds = ok.complete(back);
-      Secrets.register(creds.codeVerifier());
+      Credentials creds = ok.complete(back);
+      Secrets.register(CredentialParts.of(creds).codeVerifier());
       UserAgent alice = Rig.get(rig.connect(rig.options("alice").build(), creds),
           Duration.ofSeconds(10));
       Call call = rig.ledger.watch(Rig.get(rig.ledger.track("dial", alice.dial("auto-answer")),
@@ -93,7 +94,7 @@ class AuthorizationCodeTest {
       HttpResponse<String> replay = new RawOAuth(rig.edge.uri()).send("/oauth/token", null, null,
           Map.of("grant_type", "authorization_code", "code", param(back, "code"),
               "redirect_uri", REDIRECT.toString(), "client_id", "alice",
-              "code_verifier", creds.codeVerifier()));
+              "code_verifier", CredentialParts.of(creds).codeVerifier()));
       assertThat(replay.statusCode()).isEqualTo(400);
       URI fresh = authorize(rig, flow(rig));
       rig.inject("wrong verifier", () -> { });

@@ -1,6 +1,6 @@
 package dev.patchbay.internal.admission;
 
-import dev.patchbay.ClosedException;
+import dev.patchbay.internal.Errors;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +31,7 @@ public final class AsyncLimiter {
     CompletableFuture<Permit> f = new CompletableFuture<>();
     synchronized (this) {
       if (closed) {
-        return CompletableFuture.failedFuture(new ClosedException(name + " is closed"));
+        return CompletableFuture.failedFuture(Errors.closed(name + " is closed"));
       }
       if (inUse < limit && waiters.isEmpty()) {
         inUse++;
@@ -85,7 +85,7 @@ public final class AsyncLimiter {
       waiters.clear();
     }
     for (CompletableFuture<Permit> w : failed) {
-      w.completeExceptionally(new ClosedException(name + " is closed"));
+      w.completeExceptionally(Errors.closed(name + " is closed"));
     }
   }
 

@@ -3,7 +3,9 @@ package dev.patchbay.internal.auth;
 import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.Credentials;
+import dev.patchbay.internal.CredentialParts;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.gate.Saturating;
 import dev.patchbay.internal.retry.Retrier;
@@ -27,7 +29,7 @@ final class OAuthTokenSource implements TokenSource {
   static final String TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
   private static final Logger log = LoggerFactory.getLogger(OAuthTokenSource.class);
 
-  private final Credentials credentials;
+  private final CredentialParts credentials;
   private final ClientAuth auth;
   private final TokenEndpoint endpoint;
   private final Clock clock;
@@ -45,20 +47,21 @@ final class OAuthTokenSource implements TokenSource {
    */
   OAuthTokenSource(Credentials credentials, TokenEndpoint endpoint, Clock clock,
       Retrier revokeRetrier, Redactor.Holder secrets) {
-    this.credentials = credentials;
-    this.auth = new ClientAuth(credentials.clientId(), credentials.clientSecret());
+    this.credentials = CredentialParts.of(credentials);
+    this.auth = new ClientAuth(this.credentials.clientId(), this.credentials.clientSecret());
     this.endpoint = endpoint;
     this.clock = clock;
     this.revokeRetrier = revokeRetrier;
     this.secrets = secrets;
-    secrets.holdClient("client", credentials.clientId(), credentials.clientSecret());
-    if (credentials instanceof Credentials.RefreshToken r) {
-      this.refreshToken = r.refreshToken();
-      secrets.hold("refresh", r.refreshToken());
-    } else if (credentials instanceof Credentials.TokenExchange tx) {
-      secrets.hold("grant", tx.subjectToken());
-    } else if (credentials instanceof Credentials.AuthorizationCode ac) {
-      secrets.hold("grant", ac.code(), ac.codeVerifier());
+    CredentialParts c = this.credentials;
+    secrets.holdClient("client", c.clientId(), c.clientSecret());
+    if (c.grant() == CredentialParts.Grant.REFRESH_TOKEN) {
+      this.refreshToken = c.refreshToken();
+      secrets.hold("refresh", c.refreshToken());
+    } else if (c.grant() == CredentialParts.Grant.TOKEN_EXCHANGE) {
+      secrets.hold("grant", c.subjectToken());
+    } else if (c.grant() == CredentialParts.Grant.AUTHORIZATION_CODE) {
+      secrets.hold("grant", c.code(), c.codeVerifier());
     }
   }
 
@@ -121,18 +124,19 @@ final class OAuthTokenSource implements TokenSource {
       if (cleared) {
         throw reauthenticate("the grant was rejected earlier (invalid_grant)");
       }
-      if (credentials instanceof Credentials.ClientCredentials cc) {
+      CredentialParts c = credentials;
+      if (c.grant() == CredentialParts.Grant.CLIENT_CREDENTIALS) {
         p.put("grant_type", "client_credentials");
-        putIfPresent(p, "scope", cc.scope());
+        putIfPresent(p, "scope", c.scope());
         return new Grant(p, secrets, true, false);
       }
-      if (credentials instanceof Credentials.TokenExchange tx) {
+      if (c.grant() == CredentialParts.Grant.TOKEN_EXCHANGE) {
         p.put("grant_type", TOKEN_EXCHANGE_GRANT);
-        p.put("subject_token", tx.subjectToken());
-        p.put("subject_token_type", tx.subjectTokenType());
-        putIfPresent(p, "audience", tx.audience());
-        putIfPresent(p, "scope", tx.scope());
-        secrets.add(tx.subjectToken());
+        p.put("subject_token", c.subjectToken());
+        p.put("subject_token_type", c.subjectTokenType());
+        putIfPresent(p, "audience", c.audience());
+        putIfPresent(p, "scope", c.scope());
+        secrets.add(c.subjectToken());
         return new Grant(p, secrets, true, false);
       }
       if (refreshToken != null) {
@@ -141,13 +145,13 @@ final class OAuthTokenSource implements TokenSource {
         secrets.add(refreshToken);
         return new Grant(p, secrets, false, false);
       }
-      if (credentials instanceof Credentials.AuthorizationCode ac && !codeConsumed) {
+      if (c.grant() == CredentialParts.Grant.AUTHORIZATION_CODE && !codeConsumed) {
         p.put("grant_type", "authorization_code");
-        p.put("code", ac.code());
-        p.put("redirect_uri", ac.redirectUri().toString());
-        p.put("code_verifier", ac.codeVerifier());
-        secrets.add(ac.code());
-        secrets.add(ac.codeVerifier());
+        p.put("code", c.code());
+        p.put("redirect_uri", c.redirectUri().toString());
+        p.put("code_verifier", c.codeVerifier());
+        secrets.add(c.code());
+        secrets.add(c.codeVerifier());
         return new Grant(p, secrets, false, true);
       }
     }
@@ -156,7 +160,7 @@ final class OAuthTokenSource implements TokenSource {
   }
 
   private static AuthenticationException reauthenticate(String why) {
-    return new AuthenticationException(
+    return Errors.authentication(
         why + ": authenticate the user again", "invalid_grant", null, false, 0, null);
   }
 

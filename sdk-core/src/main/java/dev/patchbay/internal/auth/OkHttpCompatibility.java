@@ -1,6 +1,7 @@
 package dev.patchbay.internal.auth;
 
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.Errors;
 import java.io.IOException;
 import java.net.URL;
 import java.security.CodeSource;
@@ -43,7 +44,7 @@ public final class OkHttpCompatibility {
     String jar = jarOf(loader, "okhttp3/OkHttpClient.class");
     Optional<String> problem = problem(version, jar);
     if (problem.isPresent()) {
-      throw new PatchbayException(problem.get());
+      throw Errors.patchbay(problem.get());
     }
     List<String> copies = jars(loader, "okhttp3/OkHttpClient.class");
     if (copies.size() > 1) {

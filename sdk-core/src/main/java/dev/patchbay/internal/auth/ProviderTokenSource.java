@@ -1,9 +1,9 @@
 package dev.patchbay.internal.auth;
 
 import dev.patchbay.AccessToken;
-import dev.patchbay.AuthenticationException;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.TokenProvider;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
@@ -33,7 +33,7 @@ final class ProviderTokenSource implements TokenSource {
       return result;
     }
     if (stage == null) {
-      result.completeExceptionally(new AuthenticationException("the token provider "
+      result.completeExceptionally(Errors.authentication("the token provider "
           + provider.getClass().getName() + " returned a null stage"));
       return result;
     }
@@ -41,7 +41,7 @@ final class ProviderTokenSource implements TokenSource {
       if (error != null) {
         result.completeExceptionally(wrap(error));
       } else if (token == null) {
-        result.completeExceptionally(new AuthenticationException("the token provider "
+        result.completeExceptionally(Errors.authentication("the token provider "
             + provider.getClass().getName() + " returned no token"));
       } else {
         secrets.hold("access", token.value());
@@ -56,7 +56,7 @@ final class ProviderTokenSource implements TokenSource {
     if (cause instanceof PatchbayException pe) {
       return pe;
     }
-    return new AuthenticationException("the token provider " + provider.getClass().getName()
+    return Errors.authentication("the token provider " + provider.getClass().getName()
         + " failed: " + cause.getClass().getName(), null, cause, false, 0, null);
   }
 

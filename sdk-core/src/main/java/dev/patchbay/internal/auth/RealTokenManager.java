@@ -5,6 +5,7 @@ import dev.patchbay.AuthenticationException;
 import dev.patchbay.ClosedException;
 import dev.patchbay.Credentials;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.gate.Saturating;
 import dev.patchbay.internal.gate.TransportPolicy;
@@ -131,8 +132,10 @@ public final class RealTokenManager implements TokenManager {
     Retrier tokenRetrier = new Retrier(new Backoff(config.retryPolicy(), config.random()),
         scheduler, retries);
     TokenSource source;
-    if (credentials instanceof Credentials.Provided p) {
-      source = new ProviderTokenSource(p.provider(), config.clock(), secrets);
+    dev.patchbay.internal.CredentialParts parts =
+        dev.patchbay.internal.CredentialParts.of(credentials);
+    if (parts.grant() == dev.patchbay.internal.CredentialParts.Grant.PROVIDED) {
+      source = new ProviderTokenSource(parts.provider(), config.clock(), secrets);
     } else {
       Retrier revokeRetrier = new Retrier(new Backoff(config.revokePolicy(), config.random()),
           scheduler, retries);
@@ -141,7 +144,7 @@ public final class RealTokenManager implements TokenManager {
     }
     RealTokenManager m = new RealTokenManager(source, config, scheduler, tokenRetrier);
     self.set(m);
-    log.debug("Token manager {} created for {}", m.id, credentials.getClass().getSimpleName());
+    log.debug("Token manager {} created for {}", m.id, parts.grant());
     return m;
   }
 
@@ -236,7 +239,7 @@ public final class RealTokenManager implements TokenManager {
           refreshAt = null;
           cancelTimerLocked();
         }
-        return CompletableFuture.failedFuture(new AuthenticationException(
+        return CompletableFuture.failedFuture(Errors.authentication(
             "the edge rejected the token obtained by a forced refresh: not refreshing again",
             null, null, false, 401, null));
       } else {
@@ -294,7 +297,7 @@ public final class RealTokenManager implements TokenManager {
 
   private CompletableFuture<AccessToken> refusedLocked() {
     if (closed != null) {
-      return CompletableFuture.failedFuture(new ClosedException("the token manager is closed"));
+      return CompletableFuture.failedFuture(Errors.closed("the token manager is closed"));
     }
     if (terminal != null) {
       return CompletableFuture.failedFuture(terminal);
@@ -323,7 +326,7 @@ public final class RealTokenManager implements TokenManager {
       synchronized (lock) {
         if (inFlight != shared) { // closed: nothing more goes out
           return CompletableFuture.failedFuture(
-              new ClosedException("the token manager was closed during the token request"));
+              Errors.closed("the token manager was closed during the token request"));
         }
         CompletableFuture<Issued> http = source.fetch(rejected);
         inFlightHttp = http;
@@ -363,7 +366,7 @@ public final class RealTokenManager implements TokenManager {
         inFlightHttp = null;
       }
       if (closed != null) {
-        failure = new ClosedException("the token manager was closed during the token request");
+        failure = Errors.closed("the token manager was closed during the token request");
       } else if (error == null) {
         failure = validate(issued, rejected);
         if (failure == null) {
@@ -421,11 +424,11 @@ public final class RealTokenManager implements TokenManager {
   private PatchbayException validate(Issued issued, AccessToken rejected) {
     AccessToken token = issued.token();
     if (rejected != null && token.equals(rejected)) {
-      return new AuthenticationException(
+      return Errors.authentication(
           "the forced refresh returned the token the edge had just rejected");
     }
     if (token.expiresAt() != null && !token.expiresAt().isAfter(clock.instant())) {
-      return new AuthenticationException(
+      return Errors.authentication(
           "the new access token had already expired when it arrived (expires "
               + token.expiresAt() + ")");
     }
@@ -436,7 +439,7 @@ public final class RealTokenManager implements TokenManager {
     if (t instanceof PatchbayException pe) {
       return pe;
     }
-    return new PatchbayException("token request failed: " + t.getClass().getName(), t);
+    return Errors.patchbay("token request failed: " + t.getClass().getName(), t);
   }
 
   /** Expiry minus the margin, the margin capped at half of the lifetime. */
@@ -546,7 +549,7 @@ public final class RealTokenManager implements TokenManager {
       forcedToken = null;
     }
     ClosedException closedDuring =
-        new ClosedException("the token manager was closed during the token request");
+        Errors.closed("the token manager was closed during the token request");
     // A request already sent may be making a token at the edge that only its answer names:
     // let it finish (its call timeout bounds it) and revoke what it brings. Retries stop now.
     // (done or not: its answer may be on its way to finish(), which will drop it as closed)

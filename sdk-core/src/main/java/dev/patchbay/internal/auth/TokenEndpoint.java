@@ -7,6 +7,7 @@ import dev.patchbay.AuthenticationException;
 import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.ProtocolException;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.gate.EdgeGate;
 import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.retry.RetryAfter;
@@ -205,7 +206,7 @@ final class TokenEndpoint {
         boolean retryable = !abandoned && retryableTransportFailure(e, replaySafe);
         log.debug("{} to {} {} after {} ms: {} (retryable {})", what, where, how,
             millisSince(started), e.getClass().getSimpleName(), retryable);
-        result.completeExceptionally(new PatchbayException(
+        result.completeExceptionally(Errors.patchbay(
             what + " to " + where + " " + how + ": " + e.getClass().getSimpleName(), e,
             retryable, 0, null));
       }
@@ -243,17 +244,17 @@ final class TokenEndpoint {
     }
     JsonNode json = parseJson(a.body);
     if (json == null || !json.isObject()) {
-      throw new ProtocolException(what + ": the token endpoint answered " + a.status
+      throw Errors.protocol(what + ": the token endpoint answered " + a.status
           + " with a body that is not a JSON object");
     }
     String accessToken = text(json, "access_token", what);
     if (accessToken == null || accessToken.isBlank()) {
-      throw new ProtocolException(what + ": access_token must be a non-blank string, but was "
+      throw Errors.protocol(what + ": access_token must be a non-blank string, but was "
           + (json.has("access_token") ? json.get("access_token").getNodeType() : "missing"));
     }
     String type = text(json, "token_type", what);
     if (type != null && !type.equalsIgnoreCase("Bearer")) {
-      throw new ProtocolException(what + ": token_type must be Bearer, but was "
+      throw Errors.protocol(what + ": token_type must be Bearer, but was "
           + OAuthErrors.safe(type, redactor, secrets));
     }
     Long expiresIn = expiresIn(json.get("expires_in"), what);
@@ -274,11 +275,11 @@ final class TokenEndpoint {
     } else if (n.isTextual() && n.asText().matches("\\d{1,12}")) {
       v = Long.parseLong(n.asText());
     } else {
-      throw new ProtocolException(
+      throw Errors.protocol(
           what + ": expires_in must be a non-negative integer, but was " + n.getNodeType());
     }
     if (v < 0) {
-      throw new ProtocolException(what + ": expires_in must be >= 0, but was " + v);
+      throw Errors.protocol(what + ": expires_in must be >= 0, but was " + v);
     }
     return EdgeGate.expiresInSeconds(v); // 1 s .. 1 year: no overflow when scheduling
   }
@@ -289,7 +290,7 @@ final class TokenEndpoint {
       return null;
     }
     if (!n.isTextual()) {
-      throw new ProtocolException(
+      throw Errors.protocol(
           what + ": " + field + " must be a string, but was " + n.getNodeType());
     }
     return n.asText();
@@ -312,22 +313,22 @@ final class TokenEndpoint {
     String error = OAuthErrors.error(json);
     if (a.status == 429 || a.status == 503) {
       Optional<Duration> retryAfter = RetryAfter.parse(a.retryAfter, now);
-      return new EdgeRejectedException(what + ": the server answered " + a.status
+      return Errors.edgeRejected(what + ": the server answered " + a.status
           + (error == null ? "" : " (" + OAuthErrors.safe(error, redactor, secrets) + ")")
           + retryAfter.map(d -> ", retry after " + d).orElse(""), a.status, true,
           retryAfter.orElse(null), null);
     }
     if (error != null && a.status / 100 == 4) {
-      return new AuthenticationException(what + " refused (" + a.status + "): "
+      return Errors.authentication(what + " refused (" + a.status + "): "
           + OAuthErrors.describe(json, redactor, secrets),
           OAuthErrors.safe(error, redactor, secrets), null, false,
           a.status, null);
     }
     if (a.status == 401) {
-      return new AuthenticationException(what + " refused (401): the client authentication was"
+      return Errors.authentication(what + " refused (401): the client authentication was"
           + " not accepted", null, null, false, 401, null);
     }
-    return new EdgeRejectedException(what + ": the server answered " + a.status
+    return Errors.edgeRejected(what + ": the server answered " + a.status
         + (error == null ? "" : " (" + OAuthErrors.safe(error, redactor, secrets) + ")"),
         a.status, false,
         null, null);

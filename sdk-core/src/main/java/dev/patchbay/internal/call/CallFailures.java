@@ -4,6 +4,7 @@ import dev.patchbay.CallFailedException;
 import dev.patchbay.ClosedException;
 import dev.patchbay.EndReason;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.Errors;
 import java.time.Duration;
 
 /** The typed errors of a call and how edge statuses map to end reasons. */
@@ -12,7 +13,7 @@ final class CallFailures {
 
   static CallFailedException failed(String callId, int attempts, String message, int status,
       boolean retryable, Duration retryAfter) {
-    return new CallFailedException(callId, message, status, attempts, retryable, retryAfter,
+    return Errors.callFailed(callId, message, status, attempts, retryable, retryAfter,
         null);
   }
 
@@ -22,10 +23,10 @@ final class CallFailures {
       return c;
     }
     if (t instanceof ClosedException c) {
-      return new CallFailedException(callId, what + ": " + c.getMessage(), 0, attempts, false,
+      return Errors.callFailed(callId, what + ": " + c.getMessage(), 0, attempts, false,
           null, c);
     }
-    return new CallFailedException(callId, what + ": " + t.getMessage(), 0, attempts,
+    return Errors.callFailed(callId, what + ": " + t.getMessage(), 0, attempts,
         t instanceof PatchbayException p && p.retryable(), null, t);
   }
 

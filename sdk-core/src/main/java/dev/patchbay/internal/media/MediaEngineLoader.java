@@ -1,8 +1,8 @@
 package dev.patchbay.internal.media;
 
+import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaEngine;
 import dev.patchbay.media.MediaEngineProvider;
-import dev.patchbay.PatchbayException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -24,7 +24,7 @@ public final class MediaEngineLoader {
 
   static MediaEngine select(List<MediaEngineProvider> found) {
     if (found.isEmpty()) {
-      throw new PatchbayException("No MediaEngine: none was configured and no "
+      throw Errors.patchbay("No MediaEngine: none was configured and no "
           + MediaEngineProvider.class.getName() + " is on the classpath. Add "
           + "dev.patchbay:patchbay-webrtc for audio, or call Patchbay.builder().mediaEngine("
           + "MediaEngines.signalingOnly()) for signaling without media.");
@@ -34,13 +34,13 @@ public final class MediaEngineLoader {
       for (MediaEngineProvider p : found) {
         names.add(p.name() + " (" + p.getClass().getName() + ")");
       }
-      throw new PatchbayException("Several MediaEngineProviders are on the classpath: " + names
+      throw Errors.patchbay("Several MediaEngineProviders are on the classpath: " + names
           + ". Remove all but one, or pass the engine you want to "
           + "Patchbay.builder().mediaEngine(...).");
     }
     MediaEngine engine = found.get(0).create();
     if (engine == null) {
-      throw new PatchbayException("MediaEngineProvider " + found.get(0).getClass().getName()
+      throw Errors.patchbay("MediaEngineProvider " + found.get(0).getClass().getName()
           + " returned null from create()");
     }
     return engine;

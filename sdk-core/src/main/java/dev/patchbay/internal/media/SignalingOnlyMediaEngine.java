@@ -1,7 +1,7 @@
 package dev.patchbay.internal.media;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.IcePolicy;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaEngine;
 import dev.patchbay.media.MediaSession;
 import java.util.Objects;
@@ -52,13 +52,13 @@ public final class SignalingOnlyMediaEngine implements MediaEngine {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(listener, "listener");
     if (closed.get()) {
-      throw new ClosedException("media engine " + name() + " is closed");
+      throw Errors.closed("media engine " + name() + " is closed");
     }
     SignalingOnlySession s = new SignalingOnlySession(this, callId, listener);
     sessions.add(s);
     if (closed.get()) { // closed concurrently: do not leak the session
       s.close();
-      throw new ClosedException("media engine " + name() + " is closed");
+      throw Errors.closed("media engine " + name() + " is closed");
     }
     return s;
   }
@@ -104,6 +104,6 @@ public final class SignalingOnlyMediaEngine implements MediaEngine {
   }
 
   <T> CompletableFuture<T> closedFuture() {
-    return CompletableFuture.failedFuture(new ClosedException("media session is closed"));
+    return CompletableFuture.failedFuture(Errors.closed("media session is closed"));
   }
 }

@@ -1,10 +1,9 @@
 package dev.patchbay.internal.media;
 
-import dev.patchbay.ClosedException;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.media.IceCandidate;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.media.MediaState;
-import dev.patchbay.ProtocolException;
 import dev.patchbay.media.SessionDescription;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,7 +160,7 @@ final class SignalingOnlySession implements MediaSession {
 
   private void validate(SessionDescription d) {
     if (!SignalingOnlySdp.looksValid(d.sdp())) {
-      throw new ProtocolException("the remote " + d.type().name().toLowerCase(java.util.Locale.ROOT)
+      throw Errors.protocol("the remote " + d.type().name().toLowerCase(java.util.Locale.ROOT)
           + " is not an SDP with a media section (" + d.sdp().length() + " chars)");
     }
   }
@@ -173,7 +172,7 @@ final class SignalingOnlySession implements MediaSession {
   private <T> CompletableFuture<T> onEngine(Supplier<T> step, boolean trickle) {
     if (isClosed()) {
       return CompletableFuture.failedFuture(
-          new ClosedException("media session of call " + callId + " is closed"));
+          Errors.closed("media session of call " + callId + " is closed"));
     }
     T value;
     try {

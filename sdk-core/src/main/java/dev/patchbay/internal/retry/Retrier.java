@@ -95,7 +95,7 @@ public final class Retrier {
       timer.set(scheduler.schedule(() -> run(what, attempt, result, timer, inFlight, budget),
           Saturating.toNanos(firstDelay), TimeUnit.NANOSECONDS));
     } catch (RuntimeException rejected) { // scheduler shut down: the owner is closing
-      result.completeExceptionally(new dev.patchbay.ClosedException("the SDK is closing"));
+      result.completeExceptionally(dev.patchbay.internal.Errors.closed("the SDK is closing"));
     }
     return result;
   }

@@ -2,6 +2,7 @@ package dev.patchbay.internal.signaling;
 
 import dev.patchbay.PatchbayException;
 import dev.patchbay.ProtocolException;
+import dev.patchbay.internal.Errors;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -179,7 +180,7 @@ public final class JdkWsTransport implements WsTransport {
       int status = r.statusCode();
       if (status == 101) {
         Throwable why = h.getCause();
-        return new ProtocolException("the edge's upgrade answer is not a valid WebSocket "
+        return Errors.protocol("the edge's upgrade answer is not a valid WebSocket "
             + "handshake for " + SignalingSocket.SUBPROTOCOL + " ("
             + sanitize(why == null ? "" : why.getMessage()) + ")", h);
       }
@@ -191,10 +192,10 @@ public final class JdkWsTransport implements WsTransport {
           clock.instant());
     }
     if (t instanceof HttpTimeoutException) {
-      return new PatchbayException("cannot connect to the edge: the upgrade timed out after "
+      return Errors.patchbay("cannot connect to the edge: the upgrade timed out after "
           + connectTimeout.toMillis() + " ms", t, true, 0, null);
     }
-    return new PatchbayException("cannot connect to the edge: " + t.getClass().getSimpleName(),
+    return Errors.patchbay("cannot connect to the edge: " + t.getClass().getSimpleName(),
         t, true, 0, null);
   }
 
@@ -338,7 +339,7 @@ public final class JdkWsTransport implements WsTransport {
             abort(); // an illegal close code or a dead socket: make sure it ends
             finish(() -> listener.onClosed(1006, ""));
           } else {
-            fail(new PatchbayException("signaling connection lost: "
+            fail(Errors.patchbay("signaling connection lost: "
                 + rootName(e), e, true, 0, null));
             abortQuietly();
           }
@@ -494,11 +495,11 @@ public final class JdkWsTransport implements WsTransport {
         String detail = error.getCause() != null ? error.getCause().getMessage()
             : error.getMessage();
         boolean utf8 = detail != null && detail.contains("UTF-8");
-        cause = new ProtocolException(utf8
+        cause = Errors.protocol(utf8
             ? "the edge sent a text message that is not valid UTF-8 (closed with 1007)"
             : "the edge broke the WebSocket protocol (" + sanitize(detail) + ")", error);
       } else {
-        cause = new PatchbayException("signaling connection lost: "
+        cause = Errors.patchbay("signaling connection lost: "
             + error.getClass().getSimpleName(), error, true, 0, null);
       }
       fail(cause);
@@ -519,7 +520,7 @@ public final class JdkWsTransport implements WsTransport {
      * refuses to send 1002, 1003, 1007, 1009 and 1010 ({@code IllegalArgumentException}).
      */
     private void refuseTooBig(WebSocket webSocket, long seen) {
-      fail(new ProtocolException("the edge sent a message over the " + maxChars
+      fail(Errors.protocol("the edge sent a message over the " + maxChars
           + "-character limit (" + seen + "+ read so far); closed with " + TOO_BIG_CODE
           + " (message too big)"));
       closeSent = true;

@@ -2,6 +2,7 @@ package dev.patchbay.internal.signaling;
 
 import dev.patchbay.AccessToken;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.FrameCodec;
 import dev.patchbay.internal.protocol.FrameDecodingException;
@@ -152,18 +153,18 @@ public final class SignalingSocket {
 
   /** Drops the socket at once. Idempotent. */
   public void cancel() {
-    fail(new PatchbayException((open ? "signaling connection lost: " : "cannot connect to the "
+    fail(Errors.patchbay((open ? "signaling connection lost: " : "cannot connect to the "
         + "edge: ") + "cancelled", null, true, 0, null), true);
   }
 
   private void armCloseDeadline() {
     long ms = setup.closeTimeout().toMillis();
     try {
-      closeDeadline = setup.scheduler().schedule(() -> fail(new PatchbayException(
+      closeDeadline = setup.scheduler().schedule(() -> fail(Errors.patchbay(
           "the edge did not complete the close handshake within " + ms + " ms", null, true, 0,
           null), true), ms, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) { // the SDK is closing: no waiting
-      fail(new PatchbayException("the SDK is closing", null, false, 0, null), true);
+      fail(Errors.patchbay("the SDK is closing", null, false, 0, null), true);
     }
     if (terminated.get()) {
       cancelTimers();
@@ -176,7 +177,7 @@ public final class SignalingSocket {
       heartbeat = setup.scheduler().scheduleAtFixedRate(this::heartbeatTick, ms, ms,
           TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
-      fail(new PatchbayException("the SDK is closing", null, false, 0, null), true);
+      fail(Errors.patchbay("the SDK is closing", null, false, 0, null), true);
     }
     if (terminated.get()) {
       cancelTimers();
@@ -189,7 +190,7 @@ public final class SignalingSocket {
       return;
     }
     if (awaitingPong) {
-      fail(new PatchbayException("the edge stopped answering pings (missed pong within "
+      fail(Errors.patchbay("the edge stopped answering pings (missed pong within "
           + setup.heartbeatMillis() + " ms)", null, true, 0, null), true);
       return;
     }
@@ -284,7 +285,7 @@ public final class SignalingSocket {
           }
         });
       } catch (RejectedExecutionException e) {
-        fail(new PatchbayException("the SDK is closing", e, false, 0, null), true);
+        fail(Errors.patchbay("the SDK is closing", e, false, 0, null), true);
       }
     }
 

@@ -3,8 +3,8 @@ package dev.patchbay.internal.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patchbay.AuthenticationException;
-import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.retry.RetryAfter;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,28 +45,28 @@ public final class UpgradeRefusals {
     String suffix = detail == null ? "" : " (" + detail + ")";
     Duration ra = retryAfter.orElse(null);
     if (status >= 300 && status < 400) { // never followed: could leave the host, or TLS
-      return new EdgeRejectedException("the edge answered the upgrade with a redirect (HTTP "
+      return Errors.edgeRejected("the edge answered the upgrade with a redirect (HTTP "
           + status + "); redirects are never followed", status, false, null, null);
     }
     switch (status) {
       case 401:
-        return new AuthenticationException("the edge refused the access token (401)" + suffix,
+        return Errors.authentication("the edge refused the access token (401)" + suffix,
             "invalid_token", null, false, 401, null);
       case 403:
-        return new EdgeRejectedException("the edge refused the upgrade: the token belongs to "
+        return Errors.edgeRejected("the edge refused the upgrade: the token belongs to "
             + "another user (403)" + suffix, 403, false, null, null);
       case 409:
-        return new EdgeRejectedException("the edge refused the upgrade: the token is already in "
+        return Errors.edgeRejected("the edge refused the upgrade: the token is already in "
             + "use on another live connection (409)" + suffix, 409, false, null, null);
       case 429:
-        return new EdgeRejectedException("the edge rate-limited the upgrade (429)" + suffix, 429,
+        return Errors.edgeRejected("the edge rate-limited the upgrade (429)" + suffix, 429,
             true, ra, null);
       case 503:
-        return new EdgeRejectedException("the edge refused the upgrade: tenant connection cap "
+        return Errors.edgeRejected("the edge refused the upgrade: tenant connection cap "
             + "reached (503)" + suffix, 503, true, ra, null);
       default:
         boolean retryable = status >= 500;
-        return new EdgeRejectedException("the edge refused the upgrade with HTTP " + status
+        return Errors.edgeRejected("the edge refused the upgrade with HTTP " + status
             + suffix, status, retryable, ra, null);
     }
   }

@@ -1,9 +1,9 @@
 package dev.patchbay.internal.ua;
 
-import dev.patchbay.ClosedException;
 import dev.patchbay.EndReason;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.auth.TokenManager;
 import dev.patchbay.internal.call.RealCall;
 import dev.patchbay.internal.retry.Retrier;
@@ -55,7 +55,7 @@ final class AgentCloser {
         call.hangUp();
       } else {
         call.terminate(EndReason.CONNECTION_LOST, cause != null ? cause
-            : new ClosedException("user agent closed"));
+            : Errors.closed("user agent closed"));
       }
       released.add(call.releasedInternal());
     }
@@ -68,7 +68,7 @@ final class AgentCloser {
     Duration callBound = options.hangupTimeout().plusSeconds(1);
     Future<?> force = actor.schedule(callBound, () -> {
       for (RealCall call : calls.snapshot()) {
-        call.terminate(EndReason.CLOSED, new ClosedException("user agent closed"));
+        call.terminate(EndReason.CLOSED, Errors.closed("user agent closed"));
       }
     });
     allReleased.whenCompleteAsync((v, e) -> {

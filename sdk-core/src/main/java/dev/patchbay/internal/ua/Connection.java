@@ -2,8 +2,8 @@ package dev.patchbay.internal.ua;
 
 import dev.patchbay.AccessToken;
 import dev.patchbay.PatchbayException;
-import dev.patchbay.ProtocolException;
 import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.FrameDecodingException;
@@ -93,7 +93,7 @@ final class Connection implements SignalingSocket.Handler {
     }
     deadline = actor.schedule(options.upgradeTimeout(), () -> {
       if (socket != null && !socket.isOpen() && !ready.isDone()) {
-        fail(new PatchbayException("the WebSocket upgrade did not complete within "
+        fail(Errors.patchbay("the WebSocket upgrade did not complete within "
             + options.upgradeTimeout(), null, true, 0, null));
       }
     });
@@ -127,7 +127,7 @@ final class Connection implements SignalingSocket.Handler {
     deadline = actor.schedule(options.helloTimeout(), () -> {
       if (hello == null && !ready.isDone()) {
         LOG.info("no hello within {}; dropping the socket", options.helloTimeout());
-        fail(new PatchbayException("the edge sent no hello within "
+        fail(Errors.patchbay("the edge sent no hello within "
             + options.helloTimeout(), null, true, 0, null));
       }
     });
@@ -143,7 +143,7 @@ final class Connection implements SignalingSocket.Handler {
           s.close(1000, "abandoned");
         }
       } else {
-        fail(new ProtocolException("the edge's first frame was " + frame.type()
+        fail(Errors.protocol("the edge's first frame was " + frame.type()
             + ", but protocol v1 requires hello"));
       }
       return;
@@ -163,7 +163,7 @@ final class Connection implements SignalingSocket.Handler {
   public void onServerClose(SignalingSocket s, int code, String reason) {
     if (!ready.isDone()) {
       cancelDeadline();
-      ready.completeExceptionally(new PatchbayException("the edge closed the socket before "
+      ready.completeExceptionally(Errors.patchbay("the edge closed the socket before "
           + "hello (" + code + " " + reason + ")", null, code != 4003 && code != 4090, 0, null));
       return;
     }
@@ -185,7 +185,7 @@ final class Connection implements SignalingSocket.Handler {
     cancelDeadline();
     permit.release();
     if (!ready.isDone()) {
-      ready.completeExceptionally(new PatchbayException("the socket closed before hello", null,
+      ready.completeExceptionally(Errors.patchbay("the socket closed before hello", null,
           true, 0, null));
     }
     agent.onTerminated(this);

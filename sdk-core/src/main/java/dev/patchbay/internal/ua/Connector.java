@@ -2,13 +2,13 @@ package dev.patchbay.internal.ua;
 
 import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
-import dev.patchbay.ClosedException;
 import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayEventListener.AdmissionKind;
 import dev.patchbay.PatchbayEventListener.RetryKind;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.RetryPolicy;
 import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.admission.TenantAdmission;
 import dev.patchbay.internal.auth.TokenManager;
@@ -241,7 +241,7 @@ final class Connector {
   private void openWith(AccessToken tok, boolean overdraft, boolean reconnect, boolean refreshed,
       CompletableFuture<Connection> result) {
     if (result.isDone() || listener.closing()) {
-      result.completeExceptionally(new ClosedException("user agent is closing"));
+      result.completeExceptionally(Errors.closed("user agent is closing"));
       return;
     }
     CompletableFuture<Permit> permitFuture = overdraft
@@ -254,7 +254,7 @@ final class Connector {
       RetryPolicy policy = reconnect ? options.reconnectRetry() : options.connectRetry();
       Duration left = policy.deadline().minus(elapsed());
       Future<?> bound = actor.schedule(left.isNegative() ? Duration.ZERO : left, () ->
-          result.completeExceptionally(new PatchbayException("no free socket permit for "
+          result.completeExceptionally(Errors.patchbay("no free socket permit for "
               + "tenant " + tenant + " within " + policy.deadline().toSeconds() + " s: this "
               + "process already holds the tenant's " + admission.sockets().limit()
               + " socket(s) (admission limit)", null, false, 0, null)));
@@ -276,7 +276,7 @@ final class Connector {
       }
       if (result.isDone() || listener.closing()) {
         permit.release();
-        result.completeExceptionally(new ClosedException("user agent is closing"));
+        result.completeExceptionally(Errors.closed("user agent is closing"));
         return;
       }
       Connection c = new Connection(actor, options, connectionEvents, permit, tok);
@@ -285,7 +285,7 @@ final class Connector {
             rt.nextSocketSetup(), rt.signalingUrl, tok, options.userId(), actor, handler,
             rt.codec, rt.openSockets, rt.clock));
       } catch (RuntimeException e) {
-        result.completeExceptionally(new ClosedException("the SDK is closing"));
+        result.completeExceptionally(Errors.closed("the SDK is closing"));
         return;
       }
       listener.opened(c);
@@ -345,7 +345,7 @@ final class Connector {
     }
     if (cause instanceof AuthenticationException ae && ae.status().orElse(0) == 401) {
       if (refreshed) {
-        result.completeExceptionally(new AuthenticationException("the edge refused the "
+        result.completeExceptionally(Errors.authentication("the edge refused the "
             + "access token twice (401), also right after a forced refresh", "invalid_token",
             ae, false, 401, null));
         return;
@@ -380,8 +380,8 @@ final class Connector {
       return p;
     }
     if (t instanceof CancellationException) {
-      return new ClosedException("connect was cancelled");
+      return Errors.closed("connect was cancelled");
     }
-    return new PatchbayException("connect failed: " + t, t);
+    return Errors.patchbay("connect failed: " + t, t);
   }
 }

@@ -3,6 +3,7 @@ package dev.patchbay.internal.ua;
 import dev.patchbay.Call;
 import dev.patchbay.ClosedException;
 import dev.patchbay.IncomingCall;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.PatchbayEventListener;
 import dev.patchbay.PatchbayException;
@@ -156,7 +157,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     String callId = UUID.randomUUID().toString();
     actor.execute(() -> {
       if (closing) {
-        result.completeExceptionally(new ClosedException("user agent is closed"));
+        result.completeExceptionally(Errors.closed("user agent is closed"));
         return;
       }
       RealCall c = RealCall.outbound(this, callId, to);
@@ -344,7 +345,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
     closing = true;
     closeCause = cause;
     states.set(State.CLOSING);
-    ClosedException closed = new ClosedException("user agent " + tenant + "/" + userId
+    ClosedException closed = Errors.closed("user agent " + tenant + "/" + userId
         + " is closed");
     if (cause != null || !firstConnect.isDone()) {
       connection.stop(); // nothing to hang up at the edge, or no way to reach it
@@ -355,8 +356,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
   }
 
   private void finish() {
-    nextReady.completeExceptionally(new ClosedException("user agent closed"));
-    connectedSignal.completeExceptionally(new ClosedException("user agent " + tenant + "/"
+    nextReady.completeExceptionally(Errors.closed("user agent closed"));
+    connectedSignal.completeExceptionally(Errors.closed("user agent " + tenant + "/"
         + userId + " is closed"));
     states.set(State.CLOSED);
     rt.agents.remove(this);

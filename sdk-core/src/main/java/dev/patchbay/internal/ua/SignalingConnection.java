@@ -6,6 +6,7 @@ import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.IceServer;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.UserAgentOptions;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.admission.TenantAdmission;
 import dev.patchbay.internal.auth.TokenManager;
 import dev.patchbay.internal.call.RealCall;
@@ -289,12 +290,12 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   public void onServerClose(Connection c, int code, String reason) {
     LOG.info("edge closed the socket: {} {}", code, reason);
     if (code == 4003 || code == 4090) {
-      lost(c, new EdgeRejectedException("the edge closed the connection with " + code
+      lost(c, Errors.edgeRejected("the edge closed the connection with " + code
           + (code == 4003 ? " (token bound elsewhere)" : " (replaced by another connection)"),
           code, false, null, null), false);
       return;
     }
-    lost(c, new PatchbayException("the edge closed the connection (" + code + ")", null, true,
+    lost(c, Errors.patchbay("the edge closed the connection (" + code + ")", null, true,
         0, null), false);
   }
 
@@ -307,7 +308,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   public void onTerminated(Connection c) {
     sockets.remove(c);
     draining.remove(c);
-    lost(c, new PatchbayException("signaling socket closed", null, true, 0, null), true);
+    lost(c, Errors.patchbay("signaling socket closed", null, true, 0, null), true);
     lost.remove(c);
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.AuthorizationCodeFlow;
 import dev.patchbay.Credentials;
+import dev.patchbay.internal.CredentialParts;
 import dev.patchbay.testing.LogCapture;
 import java.net.URI;
 import java.time.Duration;
@@ -36,24 +37,24 @@ class AuthorizationCodeGrantTest {
     f.close();
   }
 
-  private Credentials.AuthorizationCode complete() {
-    Credentials.AuthorizationCode c = flow.complete("auth-code-1", state, flow.issuer());
-    LogCapture.registerSecret(c.codeVerifier());
-    LogCapture.registerSecret(c.code());
+  private Credentials complete() {
+    Credentials c = flow.complete("auth-code-1", state, flow.issuer());
+    LogCapture.registerSecret(CredentialParts.of(c).codeVerifier());
+    LogCapture.registerSecret(CredentialParts.of(c).code());
     return c;
   }
 
   @Test
   void exchangesTheCodeWithVerifierAndRedirectAsAPublicClient() throws Exception {
     f.server.token = r -> token("access-token-1", 300, "refresh-token-1");
-    Credentials.AuthorizationCode c = complete();
+    Credentials c = complete();
     RealTokenManager m = f.manager(c);
 
     m.token().get(5, TimeUnit.SECONDS);
 
     OAuthTestServer.Req req = f.server.tokenRequests().get(0);
     assertThat(req.form()).containsEntry("grant_type", "authorization_code")
-        .containsEntry("code", "auth-code-1").containsEntry("code_verifier", c.codeVerifier())
+        .containsEntry("code", "auth-code-1").containsEntry("code_verifier", CredentialParts.of(c).codeVerifier())
         .containsEntry("redirect_uri", REDIRECT.toString()).containsEntry("client_id", "softphone");
     assertThat(req.authorization()).isNull();
   }

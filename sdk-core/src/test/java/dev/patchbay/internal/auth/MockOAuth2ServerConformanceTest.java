@@ -10,6 +10,7 @@ import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.AuthorizationCodeFlow;
 import dev.patchbay.Credentials;
+import dev.patchbay.internal.CredentialParts;
 import dev.patchbay.testing.LogCapture;
 import java.net.InetAddress;
 import java.net.URI;
@@ -111,9 +112,9 @@ class MockOAuth2ServerConformanceTest {
     }
   }
 
-  private static void registerCode(URI redirect, Credentials.AuthorizationCode c) {
-    LogCapture.registerSecret(c.code());
-    LogCapture.registerSecret(c.codeVerifier());
+  private static void registerCode(URI redirect, Credentials c) {
+    LogCapture.registerSecret(CredentialParts.of(c).code());
+    LogCapture.registerSecret(CredentialParts.of(c).codeVerifier());
   }
 
   @Test
@@ -134,7 +135,7 @@ class MockOAuth2ServerConformanceTest {
     AuthorizationCodeFlow flow = flow();
     URI redirect = authorize(flow.authorizationUri());
     assertThat(redirect.getQuery()).as("no RFC 9207 iss from this server").doesNotContain("iss=");
-    Credentials.AuthorizationCode code = flow.complete(redirect);
+    Credentials code = flow.complete(redirect);
     registerCode(redirect, code);
     RealTokenManager m = manager(code);
 
@@ -155,7 +156,7 @@ class MockOAuth2ServerConformanceTest {
     AuthorizationCodeFlow flow = flow();
     String tampered = flow.authorizationUri().toString()
         .replaceAll("code_challenge=[^&]+", "code_challenge=" + "A".repeat(43));
-    Credentials.AuthorizationCode code = flow.complete(authorize(URI.create(tampered)));
+    Credentials code = flow.complete(authorize(URI.create(tampered)));
     registerCode(null, code);
     AtomicInteger reauth = new AtomicInteger();
     RealTokenManager m = manager(code);
@@ -189,7 +190,7 @@ class MockOAuth2ServerConformanceTest {
   @Test
   void closeRevokesTheRefreshTokenWhichTheServerAccepts() throws Exception {
     AuthorizationCodeFlow flow = flow();
-    Credentials.AuthorizationCode code = flow.complete(authorize(flow.authorizationUri()));
+    Credentials code = flow.complete(authorize(flow.authorizationUri()));
     registerCode(null, code);
     RealTokenManager m = manager(code);
     get(m.token());

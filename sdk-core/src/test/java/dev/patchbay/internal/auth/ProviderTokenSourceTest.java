@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.patchbay.AccessToken;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.Credentials;
-import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.TokenProvider;
+import dev.patchbay.internal.Errors;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -69,7 +69,7 @@ class ProviderTokenSourceTest {
   @Test
   void aPatchbayExceptionPassesThroughAndIsRetriedWhenRetryable() throws Exception {
     RealTokenManager m = manager(() -> calls.get() == 1
-        ? CompletableFuture.failedFuture(new EdgeRejectedException("busy", 503, true, null, null))
+        ? CompletableFuture.failedFuture(Errors.edgeRejected("busy", 503, true, null, null))
         : CompletableFuture.completedFuture(tokenFor(600)));
     assertThat(m.token().get(5, TimeUnit.SECONDS).value()).isEqualTo("provided-token-2");
   }

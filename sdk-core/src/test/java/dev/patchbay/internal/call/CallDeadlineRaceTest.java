@@ -79,7 +79,7 @@ class CallDeadlineRaceTest {
 
   /** Connected, free admission, everything inline; deadlines are kept for the test to fire. */
   private final class InlineHost implements CallHost {
-    private final UserAgentOptions options = UserAgentOptions.of("acme");
+    private final UserAgentOptions options = UserAgentOptions.defaults("acme");
     private final Backoff backoff = new Backoff(options.inviteRetry(), new SplittableRandom(1));
     private final Events events = Events.NONE;
 

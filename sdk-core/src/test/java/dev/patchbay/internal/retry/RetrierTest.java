@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.PatchbayException;
 import dev.patchbay.RetryPolicy;
+import dev.patchbay.internal.Errors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -44,7 +45,7 @@ class RetrierTest {
   }
 
   private static PatchbayException retryable(Duration retryAfter) {
-    return new PatchbayException("busy", null, true, 503, retryAfter);
+    return Errors.patchbay("busy", null, true, 503, retryAfter);
   }
 
   private static <T> T get(CompletableFuture<T> f) throws Exception {
@@ -79,7 +80,7 @@ class RetrierTest {
     AtomicInteger calls = new AtomicInteger();
     CompletableFuture<String> r = retrier(policy(5, Duration.ofSeconds(5))).execute("op", () -> {
       calls.incrementAndGet();
-      return CompletableFuture.failedFuture(new PatchbayException("bad request"));
+      return CompletableFuture.failedFuture(Errors.patchbay("bad request"));
     });
     assertThatThrownBy(() -> get(r)).cause().hasMessage("bad request");
     assertThat(calls).hasValue(1);

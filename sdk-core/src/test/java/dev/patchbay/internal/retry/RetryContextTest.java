@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.patchbay.PatchbayException;
 import dev.patchbay.RetryPolicy;
+import dev.patchbay.internal.Errors;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
@@ -21,7 +22,7 @@ class RetryContextTest {
   }
 
   private static PatchbayException busy(Duration retryAfter) {
-    return new PatchbayException("busy", null, true, 503, retryAfter);
+    return Errors.patchbay("busy", null, true, 503, retryAfter);
   }
 
   @Test
@@ -36,7 +37,7 @@ class RetryContextTest {
   @Test
   void theCauseDecides() {
     RetryContext c = context(5, Duration.ofSeconds(60));
-    assertThat(c.next(new PatchbayException("bad", null, false, 400, null))).isEmpty();
+    assertThat(c.next(Errors.patchbay("bad", null, false, 400, null))).isEmpty();
     assertThat(c.next(new IllegalStateException("bug"))).isEmpty();
     assertThat(c.retries()).isZero();
     Optional<Duration> d = c.next(busy(Duration.ofSeconds(7)));

@@ -1,6 +1,6 @@
 package dev.patchbay.webrtc.internal;
 
-import dev.patchbay.ClosedException;
+import dev.patchbay.internal.Errors;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +64,7 @@ public final class MediaThread implements Executor {
         }
       }));
     } catch (RejectedExecutionException e) {
-      result.completeExceptionally(new ClosedException("media engine is closed"));
+      result.completeExceptionally(Errors.closed("media engine is closed"));
     }
     return result;
   }

@@ -6,7 +6,7 @@ import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
-import dev.patchbay.PatchbayException;
+import dev.patchbay.internal.Errors;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,7 +54,7 @@ final class SdpOps {
 
       @Override
       public void onFailure(String error) {
-        f.completeExceptionally(new PatchbayException(what + " failed: " + error));
+        f.completeExceptionally(Errors.patchbay(what + " failed: " + error));
       }
     };
   }
@@ -69,7 +69,7 @@ final class SdpOps {
 
       @Override
       public void onFailure(String error) {
-        f.completeExceptionally(new PatchbayException(what + " failed: " + error));
+        f.completeExceptionally(Errors.patchbay(what + " failed: " + error));
       }
     };
   }

@@ -8,9 +8,9 @@ import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import dev.patchbay.ClosedException;
 import dev.patchbay.IcePolicy;
+import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.media.MediaState;
-import dev.patchbay.PatchbayException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Set;
@@ -82,7 +82,7 @@ final class SessionCore {
           return;
         }
         if (!initialized) {
-          result.completeExceptionally(new PatchbayException(
+          result.completeExceptionally(Errors.patchbay(
               "media session " + callId + " is not usable: " + failureReason));
           return;
         }
@@ -153,7 +153,7 @@ final class SessionCore {
   }
 
   ClosedException closedException() {
-    return new ClosedException("media session " + callId + " is closed");
+    return Errors.closed("media session " + callId + " is closed");
   }
 
   void quietly(String what, Runnable r) {

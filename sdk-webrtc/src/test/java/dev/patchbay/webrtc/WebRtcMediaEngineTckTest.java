@@ -1,12 +1,12 @@
 package dev.patchbay.webrtc;
 
 import dev.patchbay.media.MediaEngine;
-import dev.patchbay.testing.MediaEngineContract;
+import dev.patchbay.media.tck.MediaEngineTestSuite;
 import dev.patchbay.webrtc.fixtures.Netns;
 import java.time.Duration;
 
-/** Core's MediaEngine contract, on real native media (inside the test network namespace). */
-class WebRtcMediaEngineContractTest extends MediaEngineContract {
+/** The media TCK (patchbay-media-tck), on real native media (inside the test network namespace). */
+class WebRtcMediaEngineTckTest extends MediaEngineTestSuite {
   @Override
   protected MediaEngine createEngine() {
     Netns.require();

@@ -1,4 +1,4 @@
-package dev.patchbay.testing;
+package dev.patchbay.media.tck;
 
 import dev.patchbay.media.IceCandidate;
 import dev.patchbay.media.MediaSession;
@@ -14,16 +14,27 @@ import java.util.function.Consumer;
  * peer. After {@link #seal()} any further call is counted in {@link #callsAfterSeal()}.
  */
 public final class RecordingMediaListener implements MediaSession.Listener {
+  /** Every local candidate, in order. */
   public final List<IceCandidate> candidates = new CopyOnWriteArrayList<>();
+  /** Every state change, in order. */
   public final List<MediaState> states = new CopyOnWriteArrayList<>();
+  /** Every negotiation-needed call (its {@code iceRestart} flag), in order. */
   public final List<Boolean> negotiationsNeeded = new CopyOnWriteArrayList<>();
+  /** Counted down by {@link #onLocalCandidatesComplete()}. */
   public final CountDownLatch candidatesComplete = new CountDownLatch(1);
   private final AtomicInteger callsAfterSeal = new AtomicInteger();
   private final List<String> threads = new CopyOnWriteArrayList<>();
   private volatile boolean sealed;
   private volatile Consumer<IceCandidate> forward = c -> {};
 
-  /** Forwards every local candidate (from now on) to {@code sink}, e.g. the peer session. */
+  /** A listener that records and forwards nothing yet. */
+  public RecordingMediaListener() {}
+
+  /**
+   * Forwards every local candidate (from now on) to {@code sink}, e.g. the peer session.
+   *
+   * @param sink where candidates go
+   */
   public void forwardTo(Consumer<IceCandidate> sink) {
     this.forward = sink;
   }
@@ -33,15 +44,29 @@ public final class RecordingMediaListener implements MediaSession.Listener {
     sealed = true;
   }
 
+  /**
+   * Listener calls after {@link #seal()}: each one is a contract violation.
+   *
+   * @return the count
+   */
   public int callsAfterSeal() {
     return callsAfterSeal.get();
   }
 
-  /** Names of the threads the engine called this listener on. */
+  /**
+   * Names of the threads the engine called this listener on.
+   *
+   * @return the thread names, one per call
+   */
   public List<String> threads() {
     return threads;
   }
 
+  /**
+   * The last state reported, or {@link MediaState#NEW}.
+   *
+   * @return the state
+   */
   public MediaState lastState() {
     return states.isEmpty() ? MediaState.NEW : states.get(states.size() - 1);
   }

@@ -1,10 +1,10 @@
-package dev.patchbay.internal.media;
+package dev.patchbay.media.tck;
 
 import dev.patchbay.media.MediaEngine;
 import dev.patchbay.media.MediaEngines;
-import dev.patchbay.testing.MediaEngineContract;
 
-class SignalingOnlyMediaEngineContractTest extends MediaEngineContract {
+/** Core's signaling-only engine passes the media TCK. */
+class SignalingOnlyMediaEngineTckTest extends MediaEngineTestSuite {
   @Override
   protected MediaEngine createEngine() {
     return MediaEngines.signalingOnly();

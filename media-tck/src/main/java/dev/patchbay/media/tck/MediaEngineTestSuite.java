@@ -1,12 +1,12 @@
-package dev.patchbay.testing;
+package dev.patchbay.media.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.ClosedException;
-import dev.patchbay.media.IceCandidate;
 import dev.patchbay.IcePolicy;
+import dev.patchbay.media.IceCandidate;
 import dev.patchbay.media.MediaEngine;
 import dev.patchbay.media.MediaSession;
 import dev.patchbay.media.MediaState;
@@ -24,33 +24,61 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link MediaEngine} must pass. An engine module extends this class in its
- * tests and implements {@link #createEngine()}; core's signaling-only engine does the same.
+ * The contract every {@link MediaEngine} must pass (the media TCK). An engine proves itself by
+ * extending this class in its tests and implementing {@link #createEngine()}:
+ *
+ * <pre>{@code
+ * class MyEngineTckTest extends MediaEngineTestSuite {
+ *   protected MediaEngine createEngine() {
+ *     return new MyEngine();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>with {@code dev.patchbay:patchbay-media-tck} as a test dependency (it brings JUnit Jupiter's
+ * API, AssertJ and Awaitility; the engine's build runs it with its JUnit Platform).
  *
  * <p>Each test gets a fresh engine and closes it afterwards, asserting that no session and no
  * native object is left. Two sessions of the same engine play caller and callee, with local
  * candidates forwarded to the peer as trickle ICE would.
- *
- * <p>Use it from another module through sdk-core's test-jar:
- * {@code dev.patchbay:patchbay-core:<version>:test-jar} (scope test).
  */
-public abstract class MediaEngineContract {
+public abstract class MediaEngineTestSuite {
+  /** The engine under test, made by {@link #createEngine()} before each test. */
   protected MediaEngine engine;
 
-  /** A new engine with the settings under test. Called once per test. */
+  /** For subclasses. */
+  protected MediaEngineTestSuite() {}
+
+  /**
+   * A new engine with the settings under test. Called once per test.
+   *
+   * @return the engine
+   */
   protected abstract MediaEngine createEngine();
 
-  /** The ICE policy for every session; override to, e.g., restrict ports. */
+  /**
+   * The ICE policy for every session; override to, e.g., restrict ports.
+   *
+   * @return the policy
+   */
   protected IcePolicy icePolicy() {
     return IcePolicy.defaults();
   }
 
-  /** The longest any single step may take (gathering, connecting, closing). */
+  /**
+   * The longest any single step may take (gathering, connecting, closing).
+   *
+   * @return the step timeout
+   */
   protected Duration timeout() {
     return Duration.ofSeconds(15);
   }
 
-  /** How many sessions the concurrency test opens at once. */
+  /**
+   * How many sessions the concurrency test opens at once.
+   *
+   * @return the session count
+   */
   protected int concurrentSessions() {
     return 16;
   }
@@ -281,11 +309,17 @@ public abstract class MediaEngineContract {
 
   /** A caller and a callee session that completed offer/answer and both report CONNECTED. */
   protected final class Pair {
+    /** The offering session. */
     public final MediaSession caller;
+    /** The answering session. */
     public final MediaSession callee;
+    /** What the caller's listener heard. */
     public final RecordingMediaListener callerListener;
+    /** What the callee's listener heard. */
     public final RecordingMediaListener calleeListener;
+    /** The caller's offer. */
     public final SessionDescription offer;
+    /** The callee's answer. */
     public final SessionDescription answer;
 
     Pair(MediaSession caller, MediaSession callee, RecordingMediaListener callerListener,
@@ -299,12 +333,23 @@ public abstract class MediaEngineContract {
       this.answer = answer;
     }
 
+    /**
+     * Closes both sessions.
+     *
+     * @throws Exception when a close fails or does not complete in time
+     */
     public void close() throws Exception {
       get(caller.close());
       get(callee.close());
     }
   }
 
+  /**
+   * Two sessions of the engine, connected through offer/answer and trickled candidates.
+   *
+   * @return the connected pair
+   * @throws Exception when a step fails or does not complete in time
+   */
   protected Pair connectedPair() throws Exception {
     RecordingMediaListener la = new RecordingMediaListener();
     RecordingMediaListener lb = new RecordingMediaListener();
@@ -322,11 +367,25 @@ public abstract class MediaEngineContract {
     return new Pair(a, b, la, lb, offer, answer);
   }
 
+  /**
+   * Waits (at most {@link #timeout()}) until {@code s} reports {@code state}.
+   *
+   * @param s the session
+   * @param state the state to wait for
+   */
   protected void awaitState(MediaSession s, MediaState state) {
     await().atMost(timeout()).pollInterval(Duration.ofMillis(10))
         .untilAsserted(() -> assertThat(s.state()).as("state of " + s.callId()).isEqualTo(state));
   }
 
+  /**
+   * The result of {@code f}, waiting at most {@link #timeout()}.
+   *
+   * @param <T> the result type
+   * @param f the future
+   * @return its result
+   * @throws Exception the future's failure, or an {@link AssertionError} on timeout
+   */
   protected <T> T get(CompletableFuture<T> f) throws Exception {
     try {
       return f.get(timeout().toMillis(), TimeUnit.MILLISECONDS);
