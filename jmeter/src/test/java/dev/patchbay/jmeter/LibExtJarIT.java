@@ -83,7 +83,7 @@ class LibExtJarIT {
         Class<?> optsC = cl.loadClass("dev.patchbay.UserAgentOptions");
         Object creds = credsC.getMethod("clientCredentials", String.class, String.class)
             .invoke(null, "alice", "alice-secret");
-        Object opts = optsC.getMethod("of", String.class).invoke(null, "acme");
+        Object opts = optsC.getMethod("defaults", String.class).invoke(null, "acme");
         Object agent = ((CompletableFuture<?>) patchbayC.getMethod("connect", credsC, optsC)
             .invoke(patchbay, creds, opts)).get(30, TimeUnit.SECONDS);
         Class<?> agentC = cl.loadClass("dev.patchbay.UserAgent");

@@ -3,15 +3,11 @@ package dev.patchbay.webrtc;
 import dev.patchbay.PatchbayException;
 
 /** A configured audio device (microphone) does not exist or cannot be opened. */
-public class AudioDeviceException extends PatchbayException {
+public final class AudioDeviceException extends PatchbayException {
   private static final long serialVersionUID = 1L;
 
-  /**
-   * An audio device failure.
-   *
-   * @param message which device and why (the fix when there is one)
-   */
-  public AudioDeviceException(String message) {
+  /** Not public API: the engine creates it (its constructor is not part of the contract). */
+  AudioDeviceException(String message) {
     super(message);
   }
 }

@@ -76,8 +76,8 @@ public final class WebRtcMediaEngine implements MediaEngine {
       }).get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       thread.shutdown();
-      if (e.getCause() instanceof AudioDeviceException ade) {
-        throw ade;
+      if (e.getCause() instanceof SharedFactory.MicrophoneUnavailable unavailable) {
+        throw new AudioDeviceException(unavailable.getMessage());
       }
       throw new AudioDeviceException("microphone '" + microphone + "' check failed: " + e.getCause());
     } catch (InterruptedException e) {

@@ -21,6 +21,18 @@ class MicrophoneTest {
             .isEmpty());
   }
 
+  /** Exception constructors are not API (as in core): the engine makes its exceptions. */
+  @Test
+  void audioDeviceExceptionHasNoPublicOrProtectedConstructor() {
+    assertThat(java.util.Arrays.stream(AudioDeviceException.class.getDeclaredConstructors())
+        .map(java.lang.reflect.Constructor::getModifiers)
+        .filter(m -> java.lang.reflect.Modifier.isPublic(m)
+            || java.lang.reflect.Modifier.isProtected(m)))
+        .isEmpty();
+    assertThat(java.lang.reflect.Modifier.isFinal(AudioDeviceException.class.getModifiers()))
+        .isTrue();
+  }
+
   @Test
   void blankMicrophoneNameIsRejected() {
     assertThatThrownBy(() -> WebRtcMediaEngine.builder().microphone(" "))

@@ -6,7 +6,6 @@ import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
-import dev.patchbay.webrtc.AudioDeviceException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -54,7 +53,7 @@ public final class SharedFactory {
   /**
    * Takes a reference, creating the factory on first use.
    *
-   * @throws AudioDeviceException when the configured microphone does not exist
+   * @throws MicrophoneUnavailable when the configured microphone does not exist
    */
   public PeerConnectionFactory acquire() {
     if (pendingDispose != null) {
@@ -163,7 +162,7 @@ public final class SharedFactory {
   /**
    * Checks that the recording device exists (opens and closes the platform audio layer).
    *
-   * @throws AudioDeviceException when it does not, or when there is no audio layer at all
+   * @throws MicrophoneUnavailable when it does not, or when there is no audio layer at all
    */
   public static void probe(String microphone) {
     deviceModule(microphone).dispose();
@@ -174,7 +173,7 @@ public final class SharedFactory {
     try {
       module = new AudioDeviceModule(AudioLayer.kPlatformDefaultAudio);
     } catch (RuntimeException | Error e) {
-      throw new AudioDeviceException("microphone '" + name + "' is not available: the platform "
+      throw new MicrophoneUnavailable("microphone '" + name + "' is not available: the platform "
           + "audio layer failed to start (" + e.getMessage() + ")");
     }
     try {
@@ -186,7 +185,7 @@ public final class SharedFactory {
       if (match == null) {
         String available = devices.stream().map(AudioDevice::getName)
             .collect(Collectors.joining(", ", "[", "]"));
-        throw new AudioDeviceException("microphone must be one of the recording devices "
+        throw new MicrophoneUnavailable("microphone must be one of the recording devices "
             + available + ", but was '" + name + "'");
       }
       module.setRecordingDevice(match);
@@ -198,6 +197,18 @@ public final class SharedFactory {
         // already failing
       }
       throw e;
+    }
+  }
+
+  /**
+   * The configured microphone does not exist or the platform audio layer failed; the engine
+   * turns it into the public {@code AudioDeviceException}.
+   */
+  public static final class MicrophoneUnavailable extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    MicrophoneUnavailable(String message) {
+      super(message);
     }
   }
 }
