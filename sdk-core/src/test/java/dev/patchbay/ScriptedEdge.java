@@ -60,6 +60,10 @@ final class ScriptedEdge implements AutoCloseable {
   volatile java.util.function.Function<String, String> rawHello;
   /** The connection number (1-based) whose socket the edge closes (1011) right after hello. */
   volatile int closeAfterHello = -1;
+  /** The limits each {@code hello} advertises (null: none). */
+  volatile Frames.Limits limits;
+  /** Upgrade number (1-based) → how long the edge takes before answering that upgrade, ms. */
+  final Map<Integer, Long> upgradeDelayMs = new ConcurrentHashMap<>();
 
   ScriptedEdge() throws IOException {
     server.setDispatcher(new Dispatcher() {
@@ -79,8 +83,13 @@ final class ScriptedEdge implements AutoCloseable {
         if (refusal != null) {
           return refusal;
         }
-        return new MockResponse.Builder().webSocketUpgrade(new EdgeSide(auth == null ? "" : auth))
-            .build();
+        MockResponse.Builder upgrade = new MockResponse.Builder()
+            .webSocketUpgrade(new EdgeSide(auth == null ? "" : auth));
+        Long delay = upgradeDelayMs.get(upgradeNanos.size());
+        if (delay != null) {
+          upgrade.headersDelay(delay, TimeUnit.MILLISECONDS);
+        }
+        return upgrade.build();
       }
     });
     server.start(java.net.InetAddress.getLoopbackAddress(), 0);
@@ -170,7 +179,7 @@ final class ScriptedEdge implements AutoCloseable {
         ws.send(hostile);
       } else if (sendHello) {
         send(ws, new Frames.Hello("conn-" + n, "alice", "acme", heartbeatMs, 30_000L, List.of(),
-            null));
+            limits));
       }
       if (n == closeAfterHello) {
         ws.close(1011, "gone right after hello");
