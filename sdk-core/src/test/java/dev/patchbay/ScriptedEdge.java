@@ -38,6 +38,8 @@ final class ScriptedEdge implements AutoCloseable {
   final Queue<MockResponse> refusals = new ConcurrentLinkedQueue<>();
   final List<Long> upgradeNanos = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
+  /** The Patchbay-Upgrade-Id of each upgrade request, in order ("" when absent). */
+  final List<String> upgradeIds = new CopyOnWriteArrayList<>();
   final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
   final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
@@ -79,6 +81,8 @@ final class ScriptedEdge implements AutoCloseable {
         upgradeNanos.add(System.nanoTime());
         String auth = request.getHeaders().get("Authorization");
         authorizations.add(auth == null ? "" : auth);
+        String upgradeId = request.getHeaders().get("Patchbay-Upgrade-Id");
+        upgradeIds.add(upgradeId == null ? "" : upgradeId);
         MockResponse refusal = refusals.poll();
         if (refusal != null) {
           return refusal;

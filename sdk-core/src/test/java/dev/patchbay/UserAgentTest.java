@@ -86,6 +86,27 @@ class UserAgentTest {
   }
 
   @Test
+  void eachUpgradeAttemptHasItsOwnIdAndTheHttpClientsOwnRepeatKeepsIt() throws Exception {
+    // both TCP connections of the first attempt end before any byte of the answer: java.net.http
+    // repeats the GET once by itself (same headers, so the same token), then gives up
+    for (int i = 0; i < 2; i++) {
+      edge.refusals.add(new mockwebserver3.MockResponse.Builder()
+          .onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build());
+    }
+
+    UserAgent ua = connect();
+
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+    assertThat(edge.authorizations).as("the HTTP client's repeat, then the SDK's next attempt")
+        .containsExactly("Bearer token-1", "Bearer token-1", "Bearer token-2");
+    assertThat(edge.upgradeIds.get(0)).as("an upgrade id is sent").matches("[0-9a-f]{32}");
+    assertThat(edge.upgradeIds.get(1)).as("the repeat names the same upgrade (the edge may"
+        + " have admitted the first one)").isEqualTo(edge.upgradeIds.get(0));
+    assertThat(edge.upgradeIds.get(2)).as("a new attempt is a new upgrade").matches("[0-9a-f]{32}")
+        .isNotEqualTo(edge.upgradeIds.get(0));
+  }
+
+  @Test
   void refusedTokenIsRefreshedOnceThenAccepted() throws Exception {
     edge.refuse(401, null);
 
