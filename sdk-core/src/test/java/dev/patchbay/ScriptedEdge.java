@@ -38,6 +38,8 @@ final class ScriptedEdge implements AutoCloseable {
   final Queue<MockResponse> refusals = new ConcurrentLinkedQueue<>();
   final List<Long> upgradeNanos = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
+  /** The Patchbay-Upgrade-Id of each upgrade request, in order ("" when absent). */
+  final List<String> upgradeIds = new CopyOnWriteArrayList<>();
   final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
   final List<WebSocket> sockets = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
@@ -60,6 +62,10 @@ final class ScriptedEdge implements AutoCloseable {
   volatile java.util.function.Function<String, String> rawHello;
   /** The connection number (1-based) whose socket the edge closes (1011) right after hello. */
   volatile int closeAfterHello = -1;
+  /** The limits each {@code hello} advertises (null: none). */
+  volatile Frames.Limits limits;
+  /** Upgrade number (1-based) → how long the edge takes before answering that upgrade, ms. */
+  final Map<Integer, Long> upgradeDelayMs = new ConcurrentHashMap<>();
 
   ScriptedEdge() throws IOException {
     server.setDispatcher(new Dispatcher() {
@@ -75,12 +81,19 @@ final class ScriptedEdge implements AutoCloseable {
         upgradeNanos.add(System.nanoTime());
         String auth = request.getHeaders().get("Authorization");
         authorizations.add(auth == null ? "" : auth);
+        String upgradeId = request.getHeaders().get("Patchbay-Upgrade-Id");
+        upgradeIds.add(upgradeId == null ? "" : upgradeId);
         MockResponse refusal = refusals.poll();
         if (refusal != null) {
           return refusal;
         }
-        return new MockResponse.Builder().webSocketUpgrade(new EdgeSide(auth == null ? "" : auth))
-            .build();
+        MockResponse.Builder upgrade = new MockResponse.Builder()
+            .webSocketUpgrade(new EdgeSide(auth == null ? "" : auth));
+        Long delay = upgradeDelayMs.get(upgradeNanos.size());
+        if (delay != null) {
+          upgrade.headersDelay(delay, TimeUnit.MILLISECONDS);
+        }
+        return upgrade.build();
       }
     });
     server.start(java.net.InetAddress.getLoopbackAddress(), 0);
@@ -170,7 +183,7 @@ final class ScriptedEdge implements AutoCloseable {
         ws.send(hostile);
       } else if (sendHello) {
         send(ws, new Frames.Hello("conn-" + n, "alice", "acme", heartbeatMs, 30_000L, List.of(),
-            null));
+            limits));
       }
       if (n == closeAfterHello) {
         ws.close(1011, "gone right after hello");

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import okhttp3.WebSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,64 @@ class UserAgentTest {
     await().atMost(Duration.ofSeconds(5)).untilAsserted(
         () -> assertThat(patchbay.diagnostics().openSockets()).isZero());
     assertThat(patchbay.diagnostics().userAgents()).isZero();
+  }
+
+  @Test
+  void eachUpgradeAttemptHasItsOwnIdAndTheHttpClientsOwnRepeatKeepsIt() throws Exception {
+    // both TCP connections of the first attempt end before any byte of the answer: java.net.http
+    // repeats the GET once by itself (same headers, so the same token), then gives up
+    for (int i = 0; i < 2; i++) {
+      edge.refusals.add(new mockwebserver3.MockResponse.Builder()
+          .onResponseStart(new mockwebserver3.SocketEffect.CloseSocket()).build());
+    }
+
+    UserAgent ua = connect();
+
+    assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+    assertThat(edge.authorizations).as("the HTTP client's repeat, then the SDK's next attempt")
+        .containsExactly("Bearer token-1", "Bearer token-1", "Bearer token-2");
+    assertThat(edge.upgradeIds.get(0)).as("an upgrade id is sent").matches("[0-9a-f]{32}");
+    assertThat(edge.upgradeIds.get(1)).as("the repeat names the same upgrade (the edge may"
+        + " have admitted the first one)").isEqualTo(edge.upgradeIds.get(0));
+    assertThat(edge.upgradeIds.get(2)).as("a new attempt is a new upgrade").matches("[0-9a-f]{32}")
+        .isNotEqualTo(edge.upgradeIds.get(0));
+  }
+
+  @Test
+  void aCallsEndReportedInTheResumedOfAReplacedSocketIsNotLost() throws Exception {
+    // the callee declines while the caller's sockets move twice (closing notices): the edge
+    // reports it in the resumed of the second socket, which arrives after the third replaced
+    // it; by the third socket's resume the edge has forgotten the call (generator seed 86)
+    java.util.Map<String, WebSocket> resumeOn = new java.util.concurrent.ConcurrentHashMap<>();
+    edge.script = (ws, f) -> {
+      if (f instanceof Frames.Invite inv) {
+        edge.send(ws, new Frames.Ringing(inv.callId()));
+      } else if (f instanceof Frames.Resume r) {
+        resumeOn.put(r.connectionId(), ws); // answered by the test
+      }
+    };
+    UserAgent ua = connect();
+    CompletableFuture<Call> dialled = ua.dial("bob"); // completes once answered: never here
+    await().until(() -> ua.calls().size() == 1 && ua.calls().get(0).state() == CallState.RINGING);
+    Call call = ua.calls().get(0);
+    WebSocket first = edge.sockets.get(0);
+    edge.send(first, new Frames.Closing(5_000L, "moving"));
+    await().until(() -> resumeOn.containsKey("conn-1")); // conn-2 asks for conn-1's calls
+    WebSocket second = resumeOn.get("conn-1");
+    edge.send(second, new Frames.Closing(5_000L, "moving again"));
+    await().until(() -> edge.sockets.size() == 3 && resumeOn.size() == 2);
+    await().until(() -> ua.connectionId().orElse("").equals("conn-3"));
+
+    edge.send(second, new Frames.Resumed(List.of(), List.of(), List.of(
+        new Frames.CallStatus(call.id(), Frames.CallStatus.ENDED, null, 603, "declined"))));
+    await().atMost(Duration.ofSeconds(5)).until(() -> call.state() == CallState.FAILED
+        || call.state() == CallState.ENDED);
+    WebSocket third = edge.sockets.get(2);
+    edge.send(third, new Frames.Resumed(List.of(), List.of(), List.of(
+        new Frames.CallStatus(call.id(), Frames.CallStatus.ENDED, null, null, "unknown-call"))));
+
+    assertThat(call.endReason()).as("%s", call).contains(EndReason.DECLINED);
+    assertThat(failure(dialled)).isInstanceOf(PatchbayException.class);
   }
 
   @Test

@@ -80,6 +80,31 @@ class UpgradeRefusalsTest {
   }
 
   @Test
+  void aRepeatOfTheSameUpgradeReplacesTheConnectionItGotNotA409() throws Exception {
+    String t = token("alice");
+    Map<String, String> upgrade = Map.of("Authorization", "Bearer " + t, "Patchbay-User", "alice",
+        "Patchbay-Upgrade-Id", "0123456789abcdef0123456789abcdef");
+    // the first connection was admitted, then (in the field) cut before its answer arrived; the
+    // client's HTTP stack repeats the same request on a new connection
+    try (RawWebSocket first = RawWebSocket.connect(edge.signalingUri(), upgrade);
+        RawWebSocket repeat = RawWebSocket.connect(edge.signalingUri(), upgrade)) {
+      assertThat(first.upgraded()).isTrue();
+      assertThat(repeat.upgraded()).as("the repeat is admitted").isTrue();
+      org.awaitility.Awaitility.await().atMost(T).until(() -> edge.openSockets() == 1);
+      // another upgrade with the token of a live connection is still a 409
+      Map<String, String> other = new java.util.HashMap<>(upgrade);
+      other.put("Patchbay-Upgrade-Id", "fedcba9876543210fedcba9876543210");
+      try (RawWebSocket second = RawWebSocket.connect(edge.signalingUri(), other);
+          RawWebSocket none = RawWebSocket.connect(edge.signalingUri(), t, "alice")) {
+        assertThat(second.handshake.status()).isEqualTo(409);
+        assertThat(none.handshake.status()).isEqualTo(409);
+      }
+    }
+    assertThat(edge.counters().get("upgradeRepeats")).isEqualTo(1);
+    assertThat(edge.counters().tokenTwoConnectionsViolations()).isEqualTo(2);
+  }
+
+  @Test
   void tenantCapIs503WithRetryAfterAndUserLimitIs429() throws Exception {
     try (RawWebSocket a1 = RawWebSocket.connect(edge.signalingUri(), token("alice"), null);
         RawWebSocket a2 = RawWebSocket.connect(edge.signalingUri(), token("alice"), null);

@@ -95,12 +95,31 @@ class GeneratedSchedulesTest {
     return out;
   }
 
+  /** A progress line every this many finished schedules (a long run shows life). */
+  static final int PROGRESS_EVERY = 50;
+
   static List<History> runAll(List<Schedule> schedules, int parallel) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    long start = System.nanoTime();
+    java.util.concurrent.atomic.AtomicInteger finished =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger failing =
+        new java.util.concurrent.atomic.AtomicInteger();
     try {
       List<Future<History>> fs = new ArrayList<>();
       for (Schedule s : schedules) {
-        fs.add(pool.submit(() -> ScheduleRun.run(s)));
+        fs.add(pool.submit(() -> {
+          History h = ScheduleRun.run(s);
+          if (!h.violations().isEmpty()) {
+            failing.incrementAndGet();
+          }
+          int n = finished.incrementAndGet();
+          if (n % PROGRESS_EVERY == 0 && n < schedules.size()) {
+            System.out.printf("generated fault schedules: %d of %d done (%d failing) in %.1f s%n",
+                n, schedules.size(), failing.get(), (System.nanoTime() - start) / 1e9);
+          }
+          return h;
+        }));
       }
       List<History> out = new ArrayList<>();
       for (Future<History> f : fs) {

@@ -238,8 +238,13 @@ final class History {
   }
 
   private final long t0 = System.nanoTime();
-  /** Live tokens after close whose answer an edge restart may have cut (not violations). */
+  /** Live tokens after close whose answer an edge restart cut (not violations). */
   volatile int tokensCutByRestart;
+  /**
+   * Token answers the agents received (their listeners' {@code tokenRequestEnd}): the edge's
+   * {@code tokensIssued} less this is how many answers never reached a client.
+   */
+  final AtomicInteger tokensReceived = new AtomicInteger();
 
   /** The run's start on the wall clock (the edge's frame log uses it). */
   final long t0Wall = System.currentTimeMillis();

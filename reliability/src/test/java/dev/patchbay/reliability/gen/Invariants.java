@@ -141,7 +141,8 @@ final class Invariants {
     if (edge.counters().violations() > 0) {
       StringBuilder sb = new StringBuilder();
       for (dev.patchbay.testkit.Violation v : edge.violations()) {
-        sb.append("\n      ").append(v.at().toEpochMilli() - h.t0Wall).append(": ")
+        sb.append("\n      ").append(v.at().toEpochMilli() - h.t0Wall).append(" (").append(v.at())
+            .append("): ")
             .append(v.kind()).append(" by ").append(v.user()).append(" (bound to ")
             .append(v.connectionId()).append("): ").append(v.detail());
         if (v.user() != null) {

@@ -69,12 +69,17 @@ final class ScheduleRun {
   private volatile boolean stormsOn = true;
   private FakeEdge edge;
   private ChaosProxy proxy;
-  /** When each EDGE_RESTART cut every connection (wall clock, ms). */
-  private final List<Long> restartsWallMs = new java.util.concurrent.CopyOnWriteArrayList<>();
   /**
-   * A token the edge issued up to this long before a restart cut every connection may have had
-   * its answer cut: the client never saw it and cannot revoke it (at-least-once over a lossy
-   * network; OAuth has no idempotency key). Such tokens are counted, not violations.
+   * Each EDGE_RESTART (wall clock, ms): {@code [0]} when it cut every connection, {@code [1]}
+   * when new connections were let through again (MAX_VALUE until then).
+   */
+  private final List<long[]> restartsWallMs = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * A token the edge issued from this long before a restart cut every connection until the
+   * edge was back may have had its answer cut (a request already at the edge is answered after
+   * the cut, into a reset connection): the client never saw it and cannot revoke it
+   * (at-least-once over a lossy network; OAuth has no idempotency key). Such tokens are counted,
+   * not violations, but only as many as the edge issued answers no client received.
    */
   static final long ANSWER_IN_FLIGHT_MS = 2000;
   private Patchbay patchbay;
@@ -244,22 +249,30 @@ final class ScheduleRun {
     return true;
   }
 
-  /** Live tokens after close, less those whose answer a restart may have cut (noted). */
+  /**
+   * Live tokens after close, less those whose answer a restart cut (noted): a live token is
+   * excused only when it was issued while a restart could cut its answer (from
+   * {@link #ANSWER_IN_FLIGHT_MS} before the cut until the edge was back) and only as many as
+   * the edge issued answers no agent received ({@code tokensIssued} less the agents' received
+   * token answers); every other live token is a violation.
+   */
   private int unexcusedLiveTokens() {
-    int unexcused = 0;
-    int excused = 0;
+    int live = 0;
+    int inRestart = 0;
     for (String user : schedule.agents.keySet()) {
       for (java.time.Instant issued : edge.liveTokenIssueTimes(user)) {
+        live++;
         long at = issued.toEpochMilli();
-        if (restartsWallMs.stream().anyMatch(r -> at <= r && at >= r - ANSWER_IN_FLIGHT_MS)) {
-          excused++;
-        } else {
-          unexcused++;
+        if (restartsWallMs.stream().anyMatch(r -> at >= r[0] - ANSWER_IN_FLIGHT_MS
+            && at <= r[1])) {
+          inRestart++;
         }
       }
     }
+    long unanswered = Math.max(0, edge.counters().tokensIssued() - h.tokensReceived.get());
+    int excused = (int) Math.min(inRestart, unanswered);
     h.tokensCutByRestart = excused;
-    return unexcused;
+    return live - excused;
   }
 
   // ---- the sampled invariant: no call at the edge that no SDK call holds ------------------
@@ -326,9 +339,13 @@ final class ScheduleRun {
         case EXPIRE_TOKENS -> edge.faults().expireTokens(s.agent());
         case EDGE_RESTART -> {
           proxy.down(true);
-          restartsWallMs.add(System.currentTimeMillis());
+          long[] restart = {System.currentTimeMillis(), Long.MAX_VALUE};
+          restartsWallMs.add(restart);
           proxy.resetAll();
-          steps.schedule(() -> proxy.down(false), s.param(), TimeUnit.MILLISECONDS);
+          steps.schedule(() -> {
+            proxy.down(false);
+            restart[1] = System.currentTimeMillis();
+          }, s.param(), TimeUnit.MILLISECONDS);
         }
         case CLOSING_STORM -> storm(s.agent(), h.now() + s.param());
         default -> { }
@@ -481,6 +498,11 @@ final class ScheduleRun {
 
     Listener(UserAgent ua) {
       this.ua = ua;
+    }
+
+    @Override
+    public void tokenRequestEnd(UserAgent agent, Duration took) {
+      h.tokensReceived.incrementAndGet();
     }
 
     @Override

@@ -35,6 +35,16 @@ import org.slf4j.LoggerFactory;
 public final class SignalingSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingSocket.class);
   public static final String SUBPROTOCOL = "patchbay.v1";
+  /** The header naming one upgrade attempt (protocol §3), repeated as is by an HTTP retry. */
+  public static final String UPGRADE_ID_HEADER = "Patchbay-Upgrade-Id";
+  private static final java.security.SecureRandom UPGRADE_IDS = new java.security.SecureRandom();
+
+  /** 128 random bits, hex: unique per upgrade attempt. */
+  static String newUpgradeId() {
+    byte[] b = new byte[16];
+    UPGRADE_IDS.nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
+  }
 
   /** Socket events, delivered on the owner's executor. */
   public interface Handler {
@@ -96,6 +106,10 @@ public final class SignalingSocket {
     if (userId != null) {
       headers.put("Patchbay-User", userId);
     }
+    // names this upgrade: java.net.http repeats a GET (once, same headers) on a new TCP
+    // connection when the first ended before any byte of the answer, which the edge may have
+    // admitted; the id lets the edge tell that repeat from a second use of the token (§3)
+    headers.put(UPGRADE_ID_HEADER, newUpgradeId());
     openSockets.incrementAndGet();
     try {
       s.link = setup.transport().connect(webSocketUri(url), SUBPROTOCOL, headers,

@@ -253,11 +253,17 @@ final class Connector {
       // the wait for a permit is bounded by what is left of the (re)connect budget
       RetryPolicy policy = reconnect ? options.reconnectRetry() : options.connectRetry();
       Duration left = policy.deadline().minus(elapsed());
-      Future<?> bound = actor.schedule(left.isNegative() ? Duration.ZERO : left, () ->
+      Future<?> bound = actor.schedule(left.isNegative() ? Duration.ZERO : left, () -> {
+        if (!permitFuture.isDone()) { // the permit came meanwhile: the handshake has its own
           result.completeExceptionally(Errors.patchbay("no free socket permit for "
               + "tenant " + tenant + " within " + policy.deadline().toSeconds() + " s: this "
               + "process already holds the tenant's " + admission.sockets().limit()
-              + " socket(s) (admission limit)", null, false, 0, null)));
+              + " socket(s) (admission limit)", null, false, 0, null));
+        }
+      });
+      // the timer bounds the wait for a permit, not the upgrade and hello after it (they have
+      // their own deadlines): firing mid-handshake would abandon a socket the edge may admit
+      permitFuture.whenComplete((p, e) -> bound.cancel(false));
       result.whenComplete((c, e) -> bound.cancel(false));
     }
     result.whenComplete((c, e) -> {
@@ -291,6 +297,10 @@ final class Connector {
       listener.opened(c);
       result.whenComplete((v, e) -> {
         if (e != null && !c.ready().isDone()) {
+          // abandoned mid-handshake: the edge may admit the socket and bind tok until it sees
+          // it gone, so tok is stale from this moment (not from c.ready()'s later failure: the
+          // next attempt may start before that)
+          staleAttemptToken = tok;
           actor.execute(c.socket()::cancel);
         }
       });
@@ -302,6 +312,9 @@ final class Connector {
           return;
         }
         c.socket().cancel();
+        if (result.isDone()) {
+          return; // abandoned: its token was marked stale then
+        }
         Throwable why = Retrier.unwrap(e2);
         if (c.upgraded() || mayHaveBeenAdmitted(why)) {
           staleAttemptToken = tok; // the edge may still bind tok to that socket: a fresh one next

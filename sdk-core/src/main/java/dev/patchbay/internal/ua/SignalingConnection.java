@@ -271,8 +271,10 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (frame instanceof Frames.Closing notice) {
       onClosingNotice(c, notice);
     } else if (frame instanceof Frames.Resumed r) {
-      if (c == current) { // a late answer on an old socket is not this socket's resume's
+      if (c == current) {
         onResumed(r);
+      } else { // a late answer on an old socket is not this socket's resume's, but its news is
+        onLateResumed(r);
       }
     } else if (frame instanceof Frames.Hello) {
       LOG.debug("ignoring a second hello");
@@ -435,6 +437,30 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       closeDraining();
     }
   }
+
+  /**
+   * A {@code resumed} that arrived on a socket already replaced: it answers no resume of the
+   * current socket, but a call it reports ended (by the peer, the edge or a failure) did end,
+   * and by the time the current socket's resume is answered the edge may have forgotten it
+   * ("unknown-call"). So those ends are applied; everything else waits for the current answer.
+   */
+  private void onLateResumed(Frames.Resumed r) {
+    for (Frames.CallStatus s : r.calls()) {
+      if (!Frames.CallStatus.ENDED.equals(s.state()) || s.reason() == null
+          || LOST_AT_EDGE.contains(s.reason())) {
+        continue;
+      }
+      RealCall call = calls.get(s.callId());
+      if (call != null && call.isLive()) {
+        LOG.info("call {} ended while its socket moved ({})", s.callId(), s.reason());
+        call.onResumed(s);
+      }
+    }
+  }
+
+  /** Ends that say the edge no longer holds a call, not how it ended: never applied late. */
+  private static final Set<String> LOST_AT_EDGE =
+      Set.of("unknown-call", "not-resumed", "other-connection");
 
   private void resumeTimedOut() {
     LOG.warn("no resumed within {}; ending the calls", options.helloTimeout());

@@ -42,6 +42,8 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   boolean opened;
   boolean closed;
   boolean draining;
+  /** The upgrade's {@code Patchbay-Upgrade-Id}, or null: a repeat of it replaces this one. */
+  String upgradeId;
   ScheduledFuture<?> heartbeat;
   ScheduledFuture<?> expiry;
   /** Set once the edge has closed this socket for an expired token (counted once). */

@@ -157,7 +157,7 @@ public final class EdgeModel {
   }
 
   public synchronized Admission admit(String token, TokenStore.AccessGrant grant,
-      String userHeader) {
+      String userHeader, String upgradeId) {
     Instant now = clock.instant();
     if (grant == null || !grant.validAt(now)) {
       return refuse(401, "invalid_token",
@@ -170,8 +170,19 @@ public final class EdgeModel {
       return refuse(403, "token_user_mismatch",
           "the access token belongs to another user than Patchbay-User", 0);
     }
-    if (byToken.containsKey(token)) {
-      violation("tokenTwoConnections", grant.user(), byToken.get(token).id,
+    EdgeConnection holder = byToken.get(token);
+    if (holder != null && upgradeId != null && upgradeId.equals(holder.upgradeId)) {
+      // the client's HTTP stack repeated this very upgrade on a new TCP connection (the first
+      // one ended before any byte of its answer reached the client, which never saw it): the
+      // earlier connection is dropped and the repeat is judged on its own (§3)
+      LOG.info("upgrade {} of {} repeated on a new connection; dropping {}", upgradeId,
+          grant.user(), holder.id);
+      counters.inc("upgradeRepeats");
+      holder.disconnect();
+      holder = byToken.get(token);
+    }
+    if (holder != null) {
+      violation("tokenTwoConnections", grant.user(), holder.id,
           "an upgrade presented the access token of a live connection");
       return refuse(409, "token_in_use",
           "the access token is already in use on another live connection", 0);
@@ -193,6 +204,7 @@ public final class EdgeModel {
     }
     String id = "c-" + connectionSeq.incrementAndGet() + "-" + Ids.shortId("");
     EdgeConnection c = new EdgeConnection(this, id, grant.tenant(), grant.user(), token, grant);
+    c.upgradeId = upgradeId;
     connections.put(id, c);
     byUser.computeIfAbsent(c.user, u -> new LinkedHashSet<>()).add(c);
     byToken.put(token, c);

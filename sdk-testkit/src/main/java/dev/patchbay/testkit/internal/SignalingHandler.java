@@ -16,6 +16,8 @@ public final class SignalingHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SignalingHandler.class);
   public static final String SUBPROTOCOL = "patchbay.v1";
   public static final String USER_HEADER = "Patchbay-User";
+  /** Names one upgrade attempt (protocol §3): an HTTP client's repeat carries the same id. */
+  static final String UPGRADE_ID_HEADER = "Patchbay-Upgrade-Id";
 
   private final EdgeModel model;
   private final ServerWebSocketContainer container;
@@ -97,7 +99,8 @@ public final class SignalingHandler {
   private void proceed(Request request, Response response, Callback callback, String token,
       TokenStore.AccessGrant grant, String userHeader) {
     try {
-      EdgeModel.Admission a = model.admit(token, grant, userHeader);
+      EdgeModel.Admission a = model.admit(token, grant, userHeader,
+          request.getHeaders().get(UPGRADE_ID_HEADER));
       if (a.refusal() != null) {
         Http.refusal(response, callback, a.refusal());
         return;
