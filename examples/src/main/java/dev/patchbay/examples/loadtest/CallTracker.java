@@ -87,7 +87,7 @@ final class CallTracker extends PatchbayEventListener {
       Duration delay, Call call, PatchbayException cause) {
     String what = kind.name().toLowerCase(Locale.ROOT);
     String code = LoadFailures.describe(cause);
-    rec.retry(what + " after " + code);
+    rec.retry(what + " after " + LoadFailures.reason(cause));
     rec.refused(code);
     String userId = ua.userId();
     if (userId != null) { // one row per refused attempt the SDK absorbed (not an error)

@@ -207,9 +207,9 @@ public final class PatchbayLoadDriver implements LoadDriver {
 
   private static void connectFailed(LoadRecorder rec, String user, long t0, Throwable error) {
     String code = LoadFailures.describe(error);
-    rec.agentFailed(LoadFailures.agentFailure(error));
-    rec.step("connect", user, t0, System.nanoTime(), code, false,
-        "never connected: " + LoadFailures.agentFailure(error));
+    String reason = LoadFailures.reason(error);
+    rec.agentFailed(reason);
+    rec.step("connect", user, t0, System.nanoTime(), code, false, "never connected: " + reason);
     if (LoadFailures.status(error).isPresent()) {
       rec.refused(code); // the attempt that spent the budget
     }
