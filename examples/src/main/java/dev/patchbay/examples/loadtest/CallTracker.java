@@ -87,7 +87,8 @@ final class CallTracker extends PatchbayEventListener {
       Duration delay, Call call, PatchbayException cause) {
     String what = kind.name().toLowerCase(Locale.ROOT);
     String code = LoadFailures.describe(cause);
-    rec.retry(what + " after " + LoadFailures.reason(cause));
+    String reason = LoadFailures.reason(cause);
+    rec.retry(what + " after " + reason);
     rec.refused(code);
     String userId = ua.userId();
     if (userId != null) { // one row per refused attempt the SDK absorbed (not an error)
@@ -96,7 +97,7 @@ final class CallTracker extends PatchbayEventListener {
       Long start = attemptStart.put(k, now + delay.toNanos());
       rec.step(what + " · refused, retried",
           userId, start == null ? now : Math.min(start, now), now, code, true,
-          what + " attempt " + retry + " refused (" + code + "); retried after "
+          what + " attempt " + retry + " refused (" + reason + "); retried after "
               + delay.toMillis() + " ms");
     }
   }
