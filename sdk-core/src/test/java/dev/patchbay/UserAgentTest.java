@@ -350,6 +350,83 @@ class UserAgentTest {
     assertThat(call.state()).isEqualTo(CallState.ACTIVE);
   }
 
+  /**
+   * A call dialled while a {@code closing} notice moves the agent to a new socket: its invite
+   * goes out on the draining socket and never reaches the edge, the new socket's resume names
+   * it, the edge answers "unknown-call". The invite is sent again (same call id) on the new
+   * socket and the call connects; it never fails CONNECTION_LOST (generated schedules, seeds
+   * 277 and 334: b-connection-lost).
+   */
+  @Test
+  void aCallDialledDuringASocketMoveThatTheEdgeNeverGotIsInvitedAgainNotLost()
+      throws Exception {
+    edge.script = (ws, f) -> { }; // the test answers
+    UserAgent ua = connect();
+    WebSocket first = edge.sockets.get(0);
+    edge.sendHello = false; // the replacement's hello waits for the test
+    edge.send(first, new Frames.Closing(10_000L, "maintenance"));
+    await().until(() -> edge.sockets.size() == 2);
+    WebSocket second = edge.sockets.get(1);
+
+    CompletableFuture<Call> dial = ua.dial("bob"); // lands during the move
+    String id = edge.take(Frames.Invite.class).callId(); // on the draining socket: lost there
+    edge.send(second, new Frames.Hello("conn-2", "alice", "acme", 15_000L, 30_000L, List.of(),
+        null));
+    Frames.Resume resume = edge.take(Frames.Resume.class);
+    assertThat(resume.connectionId()).isEqualTo("conn-1");
+    edge.send(second, new Frames.Resumed(List.of(), List.of(id), List.of(new Frames.CallStatus(
+        id, Frames.CallStatus.ENDED, null, null, "unknown-call"))));
+
+    Frames.Invite again = edge.take(Frames.Invite.class);
+    assertThat(again.callId()).isEqualTo(id);
+    edge.send(second, new Frames.Ringing(id));
+    edge.send(second, new Frames.Answer(id, ScriptedEdge.SDP));
+    Call call = dial.get(5, TimeUnit.SECONDS);
+    assertThat(call.state()).isEqualTo(CallState.ACTIVE);
+    assertThat(call.failure()).isEmpty();
+  }
+
+  /**
+   * As above, in a closing storm: the new socket is announced closing too, right after its
+   * hello, before its resume is answered; the invite goes out again on it, the callee rings, and
+   * the next socket resumes the call.
+   */
+  @Test
+  void aCallDialledDuringAClosingStormIsInvitedAgainAndResumedNotLost() throws Exception {
+    edge.script = (ws, f) -> { }; // the test answers
+    UserAgent ua = connect();
+    WebSocket first = edge.sockets.get(0);
+    edge.sendHello = false; // each replacement's hello waits for the test
+    edge.send(first, new Frames.Closing(10_000L, "maintenance"));
+    await().until(() -> edge.sockets.size() == 2);
+    WebSocket second = edge.sockets.get(1);
+
+    CompletableFuture<Call> dial = ua.dial("bob"); // lands during the move
+    String id = edge.take(Frames.Invite.class).callId(); // on the draining socket: lost there
+    edge.send(second, new Frames.Hello("conn-2", "alice", "acme", 15_000L, 30_000L, List.of(),
+        null));
+    assertThat(edge.take(Frames.Resume.class).connectionId()).isEqualTo("conn-1");
+    edge.send(second, new Frames.Closing(10_000L, "storm")); // before the resume's answer
+    await().until(() -> edge.sockets.size() == 3);
+    WebSocket third = edge.sockets.get(2);
+    edge.send(second, new Frames.Resumed(List.of(), List.of(id), List.of(new Frames.CallStatus(
+        id, Frames.CallStatus.ENDED, null, null, "unknown-call"))));
+    assertThat(edge.take(Frames.Invite.class).callId()).isEqualTo(id);
+    edge.send(second, new Frames.Ringing(id));
+    Call call = ua.calls().get(0);
+    await().until(() -> call.state() == CallState.RINGING);
+    edge.send(third, new Frames.Hello("conn-3", "alice", "acme", 15_000L, 30_000L, List.of(),
+        null));
+    Frames.Resume resume = edge.take(Frames.Resume.class);
+    assertThat(resume.connectionId()).isEqualTo("conn-2");
+    assertThat(resume.callIds()).containsExactly(id);
+    edge.send(third, new Frames.Resumed(List.of(id), List.of(), List.of(new Frames.CallStatus(
+        id, Frames.CallStatus.RINGING, null, null, null))));
+    edge.send(third, new Frames.Answer(id, ScriptedEdge.SDP));
+    assertThat(dial.get(5, TimeUnit.SECONDS).state()).isEqualTo(CallState.ACTIVE);
+    assertThat(call.failure()).isEmpty();
+  }
+
   @Test
   void busyCalleeFailsTheCallWithBusyAfterOneAttempt() throws Exception {
     edge.script = (ws, f) -> {

@@ -452,6 +452,41 @@ class ResumeCallStateTest {
     assertEdgeHoldsNoCall();
   }
 
+  /**
+   * The resumed that reports how a call ended is lost with its socket (dropped before the
+   * client read it): the next resume — of the first old connection again, or of the lost one —
+   * must report the same end, not "unknown-call" (generated schedules, seed 301: an ACTIVE call
+   * the peer hung up failed CONNECTION_LOST).
+   */
+  @Test
+  void anEndReportedInAResumedLostWithItsSocketIsReportedAgain() throws Exception {
+    start(Duration.ofSeconds(30));
+    RawWebSocket alice = clients.connect("alice");
+    RawWebSocket bob = clients.connect("bob");
+    String first = hello(alice).connectionId();
+    hello(bob);
+    alice.send(new Frames.Invite("s2", "bob", OFFER));
+    bob.next(Frames.Incoming.class, T);
+    bob.send(new Frames.Answer("s2", BOB_ANSWER));
+    alice.next(Frames.Answer.class, T);
+    dropAndAwait(alice);
+    bob.send(new Frames.Bye("s2", "hangup"));
+    bob.next(Frames.Ended.class, T);
+    RawWebSocket second = clients.connect("alice");
+    String secondId = hello(second).connectionId();
+    assertThat(resume(second, first, "s2").reason()).isEqualTo("hangup");
+    dropAndAwait(second); // as if that resumed never reached the client
+
+    RawWebSocket third = clients.connect("alice");
+    hello(third);
+    // the client resumes both old connections: the first's answer was never read
+    assertThat(resume(third, first, "s2").reason()).as("resume of the first connection again")
+        .isEqualTo("hangup");
+    assertThat(resume(third, secondId, "s2").reason()).as("resume of the lost one")
+        .isEqualTo("hangup");
+    assertEdgeHoldsNoCall();
+  }
+
   /** A call bound to another live socket of the same user is not taken by a resume. */
   @Test
   void aCallOfTheUserNamedInAResumeMovesFromAnotherOfTheUsersSockets() throws Exception {

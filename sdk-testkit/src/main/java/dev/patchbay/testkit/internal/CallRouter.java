@@ -295,6 +295,14 @@ final class CallRouter {
       }
       model.detached.remove(old.id);
     }
+    for (Frames.CallStatus s : statuses) {
+      // an end reported here is also this connection's news: if the socket is lost before the
+      // client reads this resumed, the next resume (of either connection) reports it again
+      if (Frames.CallStatus.ENDED.equals(s.state()) && s.reason() != null
+          && !"unknown-call".equals(s.reason()) && !"other-connection".equals(s.reason())) {
+        c.recordEnded(s.callId(), s.status(), s.reason());
+      }
+    }
     c.send(new Frames.Resumed(resumed, ended, statuses));
     for (EdgeCall call : moved) {
       if (call.isCaller(c.user)) {
