@@ -39,8 +39,12 @@ class UpgradeSlotsTest {
   void start() throws Exception {
     edge = new ScriptedEdge();
     edge.upgradeGate = gate;
-    patchbay = Patchbay.builder().edge(edge.uri()).mediaEngine(MediaEngines.signalingOnly())
-        .maxConcurrentUpgrades(LIMIT)
+    patchbay = patchbay(LIMIT);
+  }
+
+  private Patchbay patchbay(int limit) {
+    return Patchbay.builder().edge(edge.uri()).mediaEngine(MediaEngines.signalingOnly())
+        .maxConcurrentUpgrades(limit)
         .eventListenerFactory(ua -> new PatchbayEventListener() {
           @Override
           public void admissionQueued(UserAgent userAgent, AdmissionKind kind) {
@@ -104,6 +108,37 @@ class UpgradeSlotsTest {
     assertThat(patchbay.upgradeSlotsHeld()).as("slots held once every agent is upgraded")
         .isZero();
     agents.forEach(UserAgent::close);
+  }
+
+  @Test
+  void aRefusedUpgradeFreesItsSlot() throws Exception {
+    patchbay.close();
+    edge.upgradeGate = null;
+    patchbay = patchbay(1);
+    edge.refuse(503, "0"); // the first upgrade is refused; its retry needs the one slot again
+    UserAgent first = patchbay.connect(new FakeTokenManager(), options("first"))
+        .get(20, TimeUnit.SECONDS);
+    UserAgent second = patchbay.connect(new FakeTokenManager(), options("second"))
+        .get(20, TimeUnit.SECONDS);
+    assertThat(edge.upgradeNanos).as("refused, retried, then the second agent").hasSize(3);
+    assertThat(patchbay.upgradeSlotsHeld()).isZero();
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void closeReleasesHeldAndQueuedSlots() {
+    List<CompletableFuture<UserAgent>> connects = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      connects.add(patchbay.connect(new FakeTokenManager(), options("agent-" + i)));
+    }
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(edge.upgradesInFlight.get()).isEqualTo(LIMIT);
+      assertThat(upgradeWaits.get()).isEqualTo(1);
+    });
+    patchbay.close(); // two upgrades held at the edge, one agent waiting for a slot
+    assertThat(patchbay.upgradeSlotsHeld()).as("upgrade slots held after close").isZero();
+    assertThat(connects).allMatch(CompletableFuture::isCompletedExceptionally);
   }
 
   @Test
