@@ -120,11 +120,11 @@ public final class Patchbay implements AutoCloseable {
 
   /**
    * The default of {@link Builder#maxConcurrentUpgrades}: 16 per available processor, at least
-   * 16 and at most 64. A WebSocket upgrade costs the client well under a millisecond of CPU on
-   * the HTTP client's one selector thread, so 16 per core keep that thread busy while the edge
-   * answers, and even 64 queued handshakes finish far inside the 10 s upgrade deadline on a
-   * starved core; more in flight only adds queueing inside the deadline (measured: 4,000 at once
-   * on one core time out and are retried, issue 15).
+   * 16 and at most 64. Every upgrade of an instance is served by the HTTP client's one selector
+   * thread, and its deadline counts from the request: enough in flight to cover the edge's
+   * answer time (16 per core), few enough that the queue on a starved core stays far inside the
+   * 10 s upgrade deadline. Thousands at once on one core timed out there and were retried with
+   * new tokens (issue 15).
    */
   static int defaultMaxUpgrades() {
     return Math.min(64, Math.max(16, 16 * Runtime.getRuntime().availableProcessors()));
