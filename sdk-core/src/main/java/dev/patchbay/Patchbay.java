@@ -106,7 +106,9 @@ public final class Patchbay implements AutoCloseable {
     MediaEngine media = b.mediaEngine != null ? b.mediaEngine
         : MediaEngineLoader.load(Patchbay.class.getClassLoader());
     this.rt = new SdkRuntime(HttpUrl.get(edge), http, scheduler, workers, callbacks,
-        new AdmissionControl(b.tenantLimits, b.defaultLimits), media, b.listenerFactory,
+        new AdmissionControl(b.tenantLimits, b.defaultLimits,
+            b.maxConcurrentUpgrades > 0 ? b.maxConcurrentUpgrades : defaultMaxUpgrades()),
+        media, b.listenerFactory,
         threads, b.clock, new SecureRandom(), b.heartbeat.toMillis(), b.closeHandshakeTimeout);
     // one redactor per Patchbay: the codec's gate masks what the token managers register
     this.tokenConfig = TokenConfig.builder().refreshMargin(b.tokenRefreshMargin).clock(b.clock)
@@ -114,6 +116,23 @@ public final class Patchbay implements AutoCloseable {
     LOG.info("Patchbay started: edge {}, media engine {}, virtual threads {}",
         TransportPolicy.withoutUserInfo(edge), media.name(),
         threads.usesVirtualThreads());
+  }
+
+  /**
+   * The default of {@link Builder#maxConcurrentUpgrades}: 16 per available processor, at least
+   * 16 and at most 64. Every upgrade of an instance is served by the HTTP client's one selector
+   * thread, and its deadline counts from the request: enough in flight to cover the edge's
+   * answer time (16 per core), few enough that the queue on a starved core stays far inside the
+   * 10 s upgrade deadline. Thousands at once on one core timed out there and were retried with
+   * new tokens (issue 15).
+   */
+  static int defaultMaxUpgrades() {
+    return Math.min(64, Math.max(16, 16 * Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** WebSocket upgrade slots held now (0 after close): for tests. */
+  int upgradeSlotsHeld() {
+    return rt.admission.upgrades().inUse();
   }
 
   /**
@@ -291,6 +310,7 @@ public final class Patchbay implements AutoCloseable {
     private javax.net.ssl.SSLSocketFactory sslSocketFactory;
     private javax.net.ssl.X509TrustManager trustManager;
     private boolean allowPlaintext;
+    private int maxConcurrentUpgrades;
 
     private Builder() {}
 
@@ -421,6 +441,27 @@ public final class Patchbay implements AutoCloseable {
       Objects.requireNonNull(limits, "limits must not be null");
       this.defaultLimits =
           new AdmissionControl.Limits(limits.maxSockets(), limits.maxNegotiations());
+      return this;
+    }
+
+    /**
+     * How many WebSocket upgrades (signaling handshakes) this instance keeps in flight at once,
+     * over all tenants and user agents. A connect that finds them all taken waits (reported as
+     * {@link PatchbayEventListener.AdmissionKind#UPGRADE}) within its connect budget, and its
+     * upgrade deadline ({@link UserAgentOptions.Builder#upgradeTimeout}) starts only once it
+     * holds a slot: thousands of simultaneous handshakes on a starved CPU then queue here
+     * instead of timing out in the HTTP client and being retried. Default: 16 per available
+     * processor, between 16 and 64.
+     *
+     * @param max the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is below 1
+     */
+    public Builder maxConcurrentUpgrades(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentUpgrades must be >= 1, but was " + max);
+      }
+      this.maxConcurrentUpgrades = max;
       return this;
     }
 

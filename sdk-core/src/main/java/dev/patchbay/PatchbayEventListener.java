@@ -71,7 +71,9 @@ public abstract class PatchbayEventListener {
     /** A socket permit of the tenant. */
     SOCKET,
     /** A negotiation slot of the tenant. */
-    NEGOTIATION
+    NEGOTIATION,
+    /** A WebSocket upgrade slot of the process ({@code Patchbay.Builder#maxConcurrentUpgrades}). */
+    UPGRADE
   }
 
   /**
@@ -155,8 +157,8 @@ public abstract class PatchbayEventListener {
       Duration delay, Call call, PatchbayException cause) {}
 
   /**
-   * The local admission limiter made an operation wait for a free socket permit or
-   * negotiation slot.
+   * The local admission limiter made an operation wait for a free socket permit, negotiation
+   * slot or upgrade slot.
    *
    * @param userAgent the agent
    * @param kind what waits

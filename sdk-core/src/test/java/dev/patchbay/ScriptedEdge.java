@@ -66,6 +66,11 @@ final class ScriptedEdge implements AutoCloseable {
   volatile Frames.Limits limits;
   /** Upgrade number (1-based) → how long the edge takes before answering that upgrade, ms. */
   final Map<Integer, Long> upgradeDelayMs = new ConcurrentHashMap<>();
+  /** Upgrade requests the edge is answering now, and the most it ever answered at once. */
+  final AtomicInteger upgradesInFlight = new AtomicInteger();
+  final AtomicInteger maxUpgradesInFlight = new AtomicInteger();
+  /** When set, each upgrade request takes a permit before it is answered (holds the upgrade). */
+  volatile java.util.concurrent.Semaphore upgradeGate;
 
   ScriptedEdge() throws IOException {
     server.setDispatcher(new Dispatcher() {
@@ -78,22 +83,32 @@ final class ScriptedEdge implements AutoCloseable {
         if (path.equals("/oauth/revoke")) {
           return new MockResponse.Builder().code(200).build();
         }
-        upgradeNanos.add(System.nanoTime());
-        String auth = request.getHeaders().get("Authorization");
-        authorizations.add(auth == null ? "" : auth);
-        String upgradeId = request.getHeaders().get("Patchbay-Upgrade-Id");
-        upgradeIds.add(upgradeId == null ? "" : upgradeId);
-        MockResponse refusal = refusals.poll();
-        if (refusal != null) {
-          return refusal;
+        int inFlight = upgradesInFlight.incrementAndGet();
+        maxUpgradesInFlight.accumulateAndGet(inFlight, Math::max);
+        try {
+          java.util.concurrent.Semaphore gate = upgradeGate;
+          if (gate != null) {
+            gate.acquireUninterruptibly();
+          }
+          upgradeNanos.add(System.nanoTime());
+          String auth = request.getHeaders().get("Authorization");
+          authorizations.add(auth == null ? "" : auth);
+          String upgradeId = request.getHeaders().get("Patchbay-Upgrade-Id");
+          upgradeIds.add(upgradeId == null ? "" : upgradeId);
+          MockResponse refusal = refusals.poll();
+          if (refusal != null) {
+            return refusal;
+          }
+          MockResponse.Builder upgrade = new MockResponse.Builder()
+              .webSocketUpgrade(new EdgeSide(auth == null ? "" : auth));
+          Long delay = upgradeDelayMs.get(upgradeNanos.size());
+          if (delay != null) {
+            upgrade.headersDelay(delay, TimeUnit.MILLISECONDS);
+          }
+          return upgrade.build();
+        } finally {
+          upgradesInFlight.decrementAndGet();
         }
-        MockResponse.Builder upgrade = new MockResponse.Builder()
-            .webSocketUpgrade(new EdgeSide(auth == null ? "" : auth));
-        Long delay = upgradeDelayMs.get(upgradeNanos.size());
-        if (delay != null) {
-          upgrade.headersDelay(delay, TimeUnit.MILLISECONDS);
-        }
-        return upgrade.build();
       }
     });
     server.start(java.net.InetAddress.getLoopbackAddress(), 0);

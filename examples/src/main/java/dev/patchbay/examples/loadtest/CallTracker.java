@@ -104,6 +104,7 @@ final class CallTracker extends PatchbayEventListener {
 
   @Override
   public void admissionQueued(UserAgent ua, AdmissionKind kind) {
-    rec.retry("waited locally for a " + kind.name().toLowerCase(Locale.ROOT) + " slot");
+    String what = kind.name().toLowerCase(Locale.ROOT);
+    rec.retry("waited locally for " + (what.startsWith("u") ? "an " : "a ") + what + " slot");
   }
 }

@@ -3,7 +3,10 @@ package dev.patchbay.internal.admission;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One {@link TenantAdmission} per tenant, created on first use with the configured caps. */
+/**
+ * One {@link TenantAdmission} per tenant, created on first use with the configured caps, and the
+ * process-wide (per Patchbay) limit on WebSocket upgrades in flight.
+ */
 public final class AdmissionControl {
   /** Caps of one tenant; {@link Integer#MAX_VALUE} means "no local cap". */
   public record Limits(int maxSockets, int maxNegotiations) {
@@ -23,10 +26,22 @@ public final class AdmissionControl {
   private final Map<String, Limits> configured;
   private final Limits defaults;
   private final Map<String, TenantAdmission> tenants = new ConcurrentHashMap<>();
+  private final AsyncLimiter upgrades;
 
-  public AdmissionControl(Map<String, Limits> configured, Limits defaults) {
+  /**
+   * @param maxUpgrades how many WebSocket upgrades of this process may be in flight at once (all
+   *     tenants): handshakes beyond what the HTTP client's selector serves within the upgrade
+   *     deadline only time out and are retried, so they wait here instead
+   */
+  public AdmissionControl(Map<String, Limits> configured, Limits defaults, int maxUpgrades) {
     this.configured = Map.copyOf(configured);
     this.defaults = defaults;
+    this.upgrades = new AsyncLimiter("WebSocket upgrades in flight", maxUpgrades);
+  }
+
+  /** Upgrade slots: held from the upgrade request until its answer (or its end). */
+  public AsyncLimiter upgrades() {
+    return upgrades;
   }
 
   public TenantAdmission tenant(String tenant) {
@@ -38,5 +53,6 @@ public final class AdmissionControl {
 
   public void close() {
     tenants.values().forEach(TenantAdmission::close);
+    upgrades.close();
   }
 }

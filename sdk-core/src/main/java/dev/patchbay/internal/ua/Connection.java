@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One signaling socket of a user agent with its admission permit: upgrade deadline, then
  * {@code hello} deadline, then frames for the agent. Actor-confined; the permit is released when
- * the socket terminates (its one release path).
+ * the socket terminates (its one release path). The process's upgrade slot is held from
+ * {@link #open} until the upgrade ends (upgraded, refused, failed, timed out, cancelled or
+ * terminated): {@link #endUpgrade} is its one release path.
  */
 final class Connection implements SignalingSocket.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
@@ -40,6 +42,8 @@ final class Connection implements SignalingSocket.Handler {
   private final UserAgentOptions options;
   private final Events agent;
   private final Permit permit;
+  /** The upgrade slot (process-wide); released by {@link #endUpgrade}. */
+  private final Permit upgradeSlot;
   private final AccessToken token;
   /** Completes with this connection when {@code hello} arrives; fails on any earlier end. */
   private final CompletableFuture<Connection> ready = new CompletableFuture<>();
@@ -49,11 +53,12 @@ final class Connection implements SignalingSocket.Handler {
   private boolean upgraded;
 
   Connection(AgentActor actor, UserAgentOptions options, Events agent, Permit permit,
-      AccessToken token) {
+      Permit upgradeSlot, AccessToken token) {
     this.actor = actor;
     this.options = options;
     this.agent = agent;
     this.permit = permit;
+    this.upgradeSlot = upgradeSlot;
     this.token = token;
   }
 
@@ -82,12 +87,15 @@ final class Connection implements SignalingSocket.Handler {
 
   /**
    * Opens the socket with {@code opener} (this connection is its handler) and arms the upgrade
-   * deadline. When the opener throws, the permit is released and the exception propagates.
+   * deadline (the caller holds an upgrade slot, so the deadline covers this upgrade only, not a
+   * queue of others). When the opener throws, the permit and the upgrade slot are released and
+   * the exception propagates.
    */
   void open(java.util.function.Function<SignalingSocket.Handler, SignalingSocket> opener) {
     try {
       socket = opener.apply(this);
     } catch (RuntimeException e) {
+      endUpgrade();
       permit.release();
       throw e;
     }
@@ -102,8 +110,14 @@ final class Connection implements SignalingSocket.Handler {
   /** Before {@code hello}: fails the attempt and drops the socket. Idempotent. */
   void fail(PatchbayException cause) {
     cancelDeadline();
+    endUpgrade();
     ready.completeExceptionally(cause);
     socket.cancel();
+  }
+
+  /** The upgrade ended (any way): its slot goes to the next waiting upgrade. Idempotent. */
+  private void endUpgrade() {
+    upgradeSlot.release();
   }
 
   private void cancelDeadline() {
@@ -122,6 +136,7 @@ final class Connection implements SignalingSocket.Handler {
   @Override
   public void onOpen(SignalingSocket s) {
     upgraded = true;
+    endUpgrade();
     agent.onUpgraded(this);
     cancelDeadline();
     deadline = actor.schedule(options.helloTimeout(), () -> {
@@ -172,6 +187,7 @@ final class Connection implements SignalingSocket.Handler {
 
   @Override
   public void onFailure(SignalingSocket s, PatchbayException cause) {
+    endUpgrade(); // a refused or failed upgrade
     if (!ready.isDone()) {
       cancelDeadline();
       ready.completeExceptionally(cause);
@@ -183,6 +199,7 @@ final class Connection implements SignalingSocket.Handler {
   @Override
   public void onTerminated(SignalingSocket s) {
     cancelDeadline();
+    endUpgrade();
     permit.release();
     if (!ready.isDone()) {
       ready.completeExceptionally(Errors.patchbay("the socket closed before hello", null,

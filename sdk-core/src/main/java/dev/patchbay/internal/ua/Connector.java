@@ -244,21 +244,42 @@ final class Connector {
       result.completeExceptionally(Errors.closed("user agent is closing"));
       return;
     }
-    CompletableFuture<Permit> permitFuture = overdraft
+    CompletableFuture<Permit> socketFuture = overdraft
         ? CompletableFuture.completedFuture(admission.sockets().acquireOverdraft())
         : admission.sockets().acquire();
+    admit(socketFuture, AdmissionKind.SOCKET, Permit.NONE, reconnect, result,
+        budget -> "no free socket permit for tenant " + tenant + " within "
+            + budget.toSeconds() + " s: this process already holds the tenant's "
+            + admission.sockets().limit() + " socket(s) (admission limit)",
+        permit -> admit(rt.admission.upgrades().acquire(), AdmissionKind.UPGRADE, permit,
+            reconnect, result,
+            budget -> "no free WebSocket upgrade slot within " + budget.toSeconds() + " s: "
+                + rt.admission.upgrades().limit() + " upgrade(s) of this process already in "
+                + "flight (admission limit)",
+            slot -> upgrade(tok, permit, slot, overdraft, reconnect, refreshed, result)));
+  }
+
+  /**
+   * Waits for {@code permitFuture} (a socket permit or an upgrade slot) within what is left of
+   * the (re)connect budget, reports the wait as an admission wait, then runs {@code then} on the
+   * actor with the permit. On any failure ({@code result} failed meanwhile, budget spent,
+   * limiter closed) both the new permit and {@code held} (the attempt's earlier permit) are
+   * released and {@code result} fails; {@code then} runs only while the attempt is alive.
+   */
+  private void admit(CompletableFuture<Permit> permitFuture, AdmissionKind kind, Permit held,
+      boolean reconnect, CompletableFuture<Connection> result,
+      java.util.function.Function<Duration, String> refusal,
+      java.util.function.Consumer<Permit> then) {
     long queuedNanos = permitFuture.isDone() ? 0 : System.nanoTime();
     if (!permitFuture.isDone()) {
-      events.admissionQueued(AdmissionKind.SOCKET);
+      events.admissionQueued(kind);
       // the wait for a permit is bounded by what is left of the (re)connect budget
       RetryPolicy policy = reconnect ? options.reconnectRetry() : options.connectRetry();
       Duration left = policy.deadline().minus(elapsed());
       Future<?> bound = actor.schedule(left.isNegative() ? Duration.ZERO : left, () -> {
         if (!permitFuture.isDone()) { // the permit came meanwhile: the handshake has its own
-          result.completeExceptionally(Errors.patchbay("no free socket permit for "
-              + "tenant " + tenant + " within " + policy.deadline().toSeconds() + " s: this "
-              + "process already holds the tenant's " + admission.sockets().limit()
-              + " socket(s) (admission limit)", null, false, 0, null));
+          result.completeExceptionally(Errors.patchbay(refusal.apply(policy.deadline()), null,
+              false, 0, null));
         }
       });
       // the timer bounds the wait for a permit, not the upgrade and hello after it (they have
@@ -273,54 +294,61 @@ final class Connector {
     });
     permitFuture.whenCompleteAsync((permit, err) -> {
       if (err != null) {
+        held.release();
         result.completeExceptionally(Retrier.unwrap(err));
         return;
       }
       if (queuedNanos != 0) {
-        events.admissionAdmitted(AdmissionKind.SOCKET,
-            Duration.ofNanos(System.nanoTime() - queuedNanos));
+        events.admissionAdmitted(kind, Duration.ofNanos(System.nanoTime() - queuedNanos));
       }
       if (result.isDone() || listener.closing()) {
         permit.release();
+        held.release();
         result.completeExceptionally(Errors.closed("user agent is closing"));
         return;
       }
-      Connection c = new Connection(actor, options, connectionEvents, permit, tok);
-      try {
-        c.open(handler -> SignalingSocket.open("ws-" + tenant + "/" + userId.get(),
-            rt.nextSocketSetup(), rt.signalingUrl, tok, options.userId(), actor, handler,
-            rt.codec, rt.openSockets, rt.clock));
-      } catch (RuntimeException e) {
-        result.completeExceptionally(Errors.closed("the SDK is closing"));
+      then.accept(permit);
+    }, actor);
+  }
+
+  /** Upgrade → hello with {@code tok}, holding the socket {@code permit} and upgrade slot. */
+  private void upgrade(AccessToken tok, Permit permit, Permit slot, boolean overdraft,
+      boolean reconnect, boolean refreshed, CompletableFuture<Connection> result) {
+    Connection c = new Connection(actor, options, connectionEvents, permit, slot, tok);
+    try {
+      c.open(handler -> SignalingSocket.open("ws-" + tenant + "/" + userId.get(),
+          rt.nextSocketSetup(), rt.signalingUrl, tok, options.userId(), actor, handler,
+          rt.codec, rt.openSockets, rt.clock));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(Errors.closed("the SDK is closing"));
+      return;
+    }
+    listener.opened(c);
+    result.whenComplete((v, e) -> {
+      if (e != null && !c.ready().isDone()) {
+        // abandoned mid-handshake: the edge may admit the socket and bind tok until it sees
+        // it gone, so tok is stale from this moment (not from c.ready()'s later failure: the
+        // next attempt may start before that)
+        staleAttemptToken = tok;
+        actor.execute(c.socket()::cancel);
+      }
+    });
+    c.ready().whenCompleteAsync((ready, e2) -> {
+      if (e2 == null) {
+        if (!result.complete(ready)) {
+          ready.socket().close(1000, "abandoned");
+        }
         return;
       }
-      listener.opened(c);
-      result.whenComplete((v, e) -> {
-        if (e != null && !c.ready().isDone()) {
-          // abandoned mid-handshake: the edge may admit the socket and bind tok until it sees
-          // it gone, so tok is stale from this moment (not from c.ready()'s later failure: the
-          // next attempt may start before that)
-          staleAttemptToken = tok;
-          actor.execute(c.socket()::cancel);
-        }
-      });
-      c.ready().whenCompleteAsync((ready, e2) -> {
-        if (e2 == null) {
-          if (!result.complete(ready)) {
-            ready.socket().close(1000, "abandoned");
-          }
-          return;
-        }
-        c.socket().cancel();
-        if (result.isDone()) {
-          return; // abandoned: its token was marked stale then
-        }
-        Throwable why = Retrier.unwrap(e2);
-        if (c.upgraded() || mayHaveBeenAdmitted(why)) {
-          staleAttemptToken = tok; // the edge may still bind tok to that socket: a fresh one next
-        }
-        retryOrFail(Retrier.unwrap(e2), tok, overdraft, reconnect, refreshed, result);
-      }, actor);
+      c.socket().cancel();
+      if (result.isDone()) {
+        return; // abandoned: its token was marked stale then
+      }
+      Throwable why = Retrier.unwrap(e2);
+      if (c.upgraded() || mayHaveBeenAdmitted(why)) {
+        staleAttemptToken = tok; // the edge may still bind tok to that socket: a fresh one next
+      }
+      retryOrFail(Retrier.unwrap(e2), tok, overdraft, reconnect, refreshed, result);
     }, actor);
   }
 
