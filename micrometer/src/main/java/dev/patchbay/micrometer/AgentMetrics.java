@@ -170,7 +170,7 @@ final class AgentMetrics extends PatchbayEventListener {
 
   @Override
   public void admissionAdmitted(UserAgent userAgent, AdmissionKind kind, Duration waited) {
-    timer(PatchbayMetrics.ADMISSION_WAIT, "Waits in the tenant's local admission limiter",
+    timer(PatchbayMetrics.ADMISSION_WAIT, "Waits in a local admission limiter (tenant sockets and negotiations, process-wide upgrades)",
         "kind", lower(kind)).record(waited);
   }
 

@@ -36,8 +36,9 @@ import java.util.Objects;
  *   <li>{@value #CALL_HANGUP}: from the start of a hang-up (by the app, or by closing the
  *       agent) to the release of the call; tags {@code direction} and {@code reason} (the end
  *       reason, usually {@code local_hangup} or {@code closed}).
- *   <li>{@value #ADMISSION_WAIT}: how long the tenant's local admission limiter made an
- *       operation wait; tag {@code kind} (socket/negotiation). Operations that did not wait are
+ *   <li>{@value #ADMISSION_WAIT}: how long a local admission limiter made an operation wait
+ *       (the tenant's sockets and negotiations, the instance's upgrades); tag {@code kind}
+ *       (socket/negotiation/upgrade). Operations that did not wait are
  *       not recorded.
  * </ul>
  *
@@ -71,7 +72,7 @@ public final class PatchbayMetrics implements PatchbayEventListener.Factory {
   public static final String CALL_SETUP = "patchbay.call.setup";
   /** Timer: hang-up start to released. */
   public static final String CALL_HANGUP = "patchbay.call.hangup";
-  /** Timer: a wait in the tenant's local admission limiter. */
+  /** Timer: a wait in a local admission limiter (tenant or instance). */
   public static final String ADMISSION_WAIT = "patchbay.admission.wait";
   /** Counter: retries by kind and status. */
   public static final String RETRIES = "patchbay.retries";
