@@ -32,9 +32,6 @@ import org.slf4j.MDC;
  */
 public final class RealCall implements IncomingCall {
   private static final Logger LOG = LoggerFactory.getLogger(RealCall.class);
-  /** {@code resumed} reasons meaning the edge lost the call, not that a party hung up (§3.8). */
-  private static final java.util.Set<String> LOST_AT_EDGE =
-      java.util.Set.of("unknown-call", "not-resumed", "other-connection");
 
   private final CallHost host;
   private final String id;
@@ -347,7 +344,7 @@ public final class RealCall implements IncomingCall {
           deliver(outbox);
         } else if (state == CallState.ENDING) {
           release(CallState.ENDED, EndReason.LOCAL_HANGUP, null);
-        } else if (status.reason() != null && LOST_AT_EDGE.contains(status.reason())) {
+        } else if (status.lostAtEdge()) {
           notResumed(); // the edge holds nothing of it any more: lost, not hung up
         } else if (status.status() != null && (state == CallState.NEW
             || state == CallState.DIALING || state == CallState.RINGING)) {

@@ -268,10 +268,18 @@ public final class Frames {
     public static final String ANSWERED = "answered";
     public static final String ACTIVE = "active";
     public static final String ENDED = "ended";
+    /** {@code ended} reasons meaning the edge lost the call, not that a party hung up (§3.8). */
+    private static final java.util.Set<String> LOST_AT_EDGE =
+        java.util.Set.of("unknown-call", "not-resumed", "other-connection");
 
     public CallStatus {
       requireCallId(callId);
       require("state", state);
+    }
+
+    /** Ended, and the reason says the edge lost (or never had) the call, not how it ended. */
+    public boolean lostAtEdge() {
+      return ENDED.equals(state) && reason != null && LOST_AT_EDGE.contains(reason);
     }
   }
 

@@ -446,8 +446,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
    */
   private void onLateResumed(Frames.Resumed r) {
     for (Frames.CallStatus s : r.calls()) {
-      if (!Frames.CallStatus.ENDED.equals(s.state()) || s.reason() == null
-          || LOST_AT_EDGE.contains(s.reason())) {
+      if (!Frames.CallStatus.ENDED.equals(s.state()) || s.reason() == null || s.lostAtEdge()) {
         continue;
       }
       RealCall call = calls.get(s.callId());
@@ -457,10 +456,6 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       }
     }
   }
-
-  /** Ends that say the edge no longer holds a call, not how it ended: never applied late. */
-  private static final Set<String> LOST_AT_EDGE =
-      Set.of("unknown-call", "not-resumed", "other-connection");
 
   private void resumeTimedOut() {
     LOG.warn("no resumed within {}; ending the calls", options.helloTimeout());
