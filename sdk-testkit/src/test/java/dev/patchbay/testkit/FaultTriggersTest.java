@@ -149,6 +149,55 @@ class FaultTriggersTest {
     assertThat(edge.liveTokens("alice")).isZero();
   }
 
+  /**
+   * A scripted revocation answer waits for the request's body and keeps the connection: answered
+   * while the body was still on its way, Jetty closed the connection with unread bytes and the
+   * client's kernel could drop the answer with a reset (CI saw "header parser received no bytes").
+   */
+  @org.junit.jupiter.api.Test
+  void aScriptedRevokeAnswerWaitsForTheBodyAndKeepsTheConnection() throws Exception {
+    String at = clients.token("alice");
+    edge.faults().arm(new Fault.RevokeEndpointStatus(503, null), Trigger.next(1));
+    String body = "token=" + at;
+    String head = "POST /oauth/revoke HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+        + body.length() + "\r\n\r\n";
+    try (java.net.Socket s = new java.net.Socket(edge.uri().getHost(), edge.uri().getPort())) {
+      s.setSoTimeout(300);
+      var out = s.getOutputStream();
+      var in = new java.io.BufferedInputStream(s.getInputStream());
+      out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      org.assertj.core.api.Assertions.assertThatThrownBy(in::read)
+          .as("no answer before the body arrived")
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+      s.setSoTimeout((int) T.toMillis());
+      out.write((body + head + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(in)).startsWith("HTTP/1.1 503");
+      assertThat(readResponse(in)).as("the same connection serves the next request")
+          .startsWith("HTTP/1.1 200");
+    }
+    assertThat(edge.liveTokens("alice")).isZero();
+  }
+
+  /** One HTTP/1.1 response with a Content-Length body, as text. */
+  private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new java.io.EOFException("connection closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("(?i)content-length:\\s*(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    in.readNBytes(length);
+    return head.toString();
+  }
+
   @ParameterizedTest
   @EnumSource(Via.class)
   void refuseTokenRefreshForTheNextRefresh(Via via) throws Exception {

@@ -311,6 +311,16 @@ public final class OAuthHandler {
       Http.json(response, callback, 405, Http.oauthError("invalid_request", "use POST"));
       return;
     }
+    // The body is read before any answer, scripted ones included: answering while the client
+    // is still sending makes Jetty close the connection with unread bytes, and the client's
+    // kernel may then drop the answer with a reset ("header parser received no bytes").
+    Map<String, String> form;
+    try {
+      form = Http.readForm(request);
+    } catch (IllegalArgumentException e) {
+      Http.json(response, callback, 400, Http.oauthError("invalid_request", "body too large"));
+      return;
+    }
     Fault.RevokeEndpointStatus scripted = faults.take(Fault.RevokeEndpointStatus.class, null,
         null);
     if (scripted != null) {
@@ -320,13 +330,6 @@ public final class OAuthHandler {
       }
       Http.json(response, callback, scripted.status(), Http.oauthError(
           "temporarily_unavailable", "scripted revocation endpoint fault"));
-      return;
-    }
-    Map<String, String> form;
-    try {
-      form = Http.readForm(request);
-    } catch (IllegalArgumentException e) {
-      Http.json(response, callback, 400, Http.oauthError("invalid_request", "body too large"));
       return;
     }
     String[] basic = Http.basic(request);
