@@ -61,6 +61,11 @@ final class AgentActor implements Executor {
     });
   }
 
+  /** Whether the calling thread is running this actor's task right now. */
+  boolean onActor() {
+    return serial.inExecutor();
+  }
+
   /**
    * Runs {@code query} on the actor and waits up to 5 s for its answer; {@code fallback} when
    * called on the actor itself (it cannot wait on itself), on a timeout or an interrupt.

@@ -193,9 +193,27 @@ final class Connector {
     listener.failed(cause);
   }
 
-  /** One attempt: token, then {@link #openWith}. */
+  /**
+   * One attempt: token, then {@link #openWith}. The retrier starts retries on its timer thread;
+   * the attempt itself runs on the actor, since it reads the agent's state (last token, stale
+   * token), so the future is returned at once and the work is enqueued (inline when the caller
+   * is the actor already).
+   */
   private CompletableFuture<Connection> attempt(boolean overdraft, boolean reconnect) {
     CompletableFuture<Connection> result = new CompletableFuture<>();
+    if (actor.onActor()) {
+      begin(overdraft, reconnect, result);
+    } else {
+      actor.execute(() -> begin(overdraft, reconnect, result));
+    }
+    return result;
+  }
+
+  private void begin(boolean overdraft, boolean reconnect, CompletableFuture<Connection> result) {
+    assert actor.onActor() : "a connect attempt reads the agent's state off its actor";
+    if (result.isDone()) {
+      return; // cancelled before the actor reached it
+    }
     CompletableFuture<AccessToken> next;
     AccessToken token = listener.lastToken();
     if (staleAttemptToken != null) {
@@ -228,7 +246,6 @@ final class Connector {
         openWith(tok, overdraft, reconnect, false, result);
       }
     }, actor);
-    return result;
   }
 
   /**
@@ -324,15 +341,15 @@ final class Connector {
       return;
     }
     listener.opened(c);
-    result.whenComplete((v, e) -> {
+    result.whenCompleteAsync((v, e) -> { // on the actor: staleAttemptToken is its state
       if (e != null && !c.ready().isDone()) {
         // abandoned mid-handshake: the edge may admit the socket and bind tok until it sees
         // it gone, so tok is stale from this moment (not from c.ready()'s later failure: the
         // next attempt may start before that)
         staleAttemptToken = tok;
-        actor.execute(c.socket()::cancel);
+        c.socket().cancel();
       }
-    });
+    }, actor);
     c.ready().whenCompleteAsync((ready, e2) -> {
       if (e2 == null) {
         if (!result.complete(ready)) {
