@@ -125,6 +125,8 @@ final class AdminEndpoints {
         m.put("userLiveTokens", edge.liveTokens(user));
         m.put("issuedAt", edge.liveTokenIssueTimes(user).stream().map(Instant::toString)
             .toList());
+        m.put("requestedAt", edge.liveTokenRequestTimes(user).stream().map(Instant::toString)
+            .toList());
       }
       json(rs, cb, 200, m);
     });

@@ -241,6 +241,20 @@ public final class FakeEdge implements AutoCloseable {
   }
 
   /**
+   * When the edge received the request that made each live access token of {@code user}, oldest
+   * first. A request in flight when the network cut its connection may still be answered (a
+   * busy edge issues the token later, even after the network is back), and that answer never
+   * reaches the client: the arrival time, not the issue time, tells whether a cut could have
+   * lost the answer.
+   *
+   * @param user the user id
+   * @return the arrival times of the requests of the user's live access tokens, oldest first
+   */
+  public List<java.time.Instant> liveTokenRequestTimes(String user) {
+    return tokens.liveAccessTokenRequestsOf(user);
+  }
+
+  /**
    * Server threads Jetty currently holds.
    *
    * @return the number of server threads

@@ -155,6 +155,9 @@ class AdminEndpointsTest {
     JsonNode tokens = getJson("/admin/tokens?user=alice");
     assertThat(tokens.get("userLiveTokens").asInt()).isEqualTo(1);
     assertThat(tokens.get("issuedAt")).hasSize(1);
+    assertThat(java.time.Instant.parse(tokens.get("requestedAt").get(0).asText()))
+        .as("the request arrived before the token was issued")
+        .isBeforeOrEqualTo(java.time.Instant.parse(tokens.get("issuedAt").get(0).asText()));
     try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), token, null)) {
       ws.next(Frames.Hello.class, EdgeClients.T);
       ws.send(new Frames.Invite("q", "auto-answer", EdgeClients.OFFER)); // queued: 0 slots

@@ -75,9 +75,10 @@ final class ScheduleRun {
    */
   private final List<long[]> restartsWallMs = new java.util.concurrent.CopyOnWriteArrayList<>();
   /**
-   * A token the edge issued from this long before a restart cut every connection until the
-   * edge was back may have had its answer cut (a request already at the edge is answered after
-   * the cut, into a reset connection): the client never saw it and cannot revoke it
+   * A token whose request reached the edge from this long before a restart cut every
+   * connection until the edge was back may have had its answer cut (a request already at the
+   * edge is answered after the cut, into a reset connection; a busy edge may issue it seconds
+   * later, after the network is back): the client never saw it and cannot revoke it
    * (at-least-once over a lossy network; OAuth has no idempotency key). Such tokens are counted,
    * not violations, but only as many as the edge issued answers no client received.
    */
@@ -204,10 +205,15 @@ final class ScheduleRun {
     if (!waitFor(() -> unexcusedLiveTokens() == 0, 3000)) {
       h.violation("c-live-tokens", "after every agent closed the edge holds "
           + edge.liveTokens() + " live access token(s) (" + h.tokensCutByRestart
-          + " issued just before a restart cut every connection): "
+          + " issued just before a restart cut every connection; restarts cut/back at "
+          + restartsWallMs.stream().map(w -> (w[0] - h.t0Wall) + "/" + (w[1] - h.t0Wall))
+              .toList() + ", " + edge.counters().tokensIssued() + " issued, "
+          + h.tokensReceived.get() + " received): "
           + schedule.agents.keySet().stream()
           .filter(u -> edge.liveTokens(u) > 0).map(u -> u + "=" + edge.liveTokenIssueTimes(u)
-              .stream().map(t -> t.toEpochMilli() - h.t0Wall).toList() + " (close "
+              .stream().map(t -> t.toEpochMilli() - h.t0Wall).toList() + " requested "
+              + edge.liveTokenRequestTimes(u).stream().map(t -> t.toEpochMilli() - h.t0Wall)
+                  .toList() + " (close "
               + h.ops.stream().filter(o -> o.agent.equals(u) && o.kind.equals("close"))
                   .map(Object::toString).toList() + ")").toList());
     }
@@ -251,8 +257,9 @@ final class ScheduleRun {
 
   /**
    * Live tokens after close, less those whose answer a restart cut (noted): a live token is
-   * excused only when it was issued while a restart could cut its answer (from
-   * {@link #ANSWER_IN_FLIGHT_MS} before the cut until the edge was back) and only as many as
+   * excused only when its request reached the edge while a restart could cut the answer (from
+   * {@link #ANSWER_IN_FLIGHT_MS} before the cut until the edge was back: the arrival, not the
+   * issue time, since a busy edge answers a cut request late) and only as many as
    * the edge issued answers no agent received ({@code tokensIssued} less the agents' received
    * token answers); every other live token is a violation.
    */
@@ -260,9 +267,9 @@ final class ScheduleRun {
     int live = 0;
     int inRestart = 0;
     for (String user : schedule.agents.keySet()) {
-      for (java.time.Instant issued : edge.liveTokenIssueTimes(user)) {
+      for (java.time.Instant requested : edge.liveTokenRequestTimes(user)) {
         live++;
-        long at = issued.toEpochMilli();
+        long at = requested.toEpochMilli();
         if (restartsWallMs.stream().anyMatch(r -> at >= r[0] - ANSWER_IN_FLIGHT_MS
             && at <= r[1])) {
           inRestart++;

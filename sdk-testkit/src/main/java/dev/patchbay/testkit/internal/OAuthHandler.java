@@ -117,7 +117,8 @@ public final class OAuthHandler {
           "backend clients act for users through token exchange");
       return;
     }
-    issue(response, callback, tokens.issue(c.tenant(), c.clientId(), tokenTtl.get(), true), false);
+    issue(response, callback, tokens.issue(c.tenant(), c.clientId(), tokenTtl.get(), true,
+        requestedAt(response)), false);
   }
 
   private void refresh(Map<String, String> form, String clientId, String secret,
@@ -139,7 +140,7 @@ public final class OAuthHandler {
       tokenError(response, callback, 400, "invalid_request", "refresh_token is required");
       return;
     }
-    Object outcome = tokens.refresh(rt, tokenTtl.get());
+    Object outcome = tokens.refresh(rt, tokenTtl.get(), requestedAt(response));
     if (outcome == TokenStore.RefreshOutcome.REUSED) {
       model.violation("refreshReuse", null, null,
           "a rotated-out refresh token was presented again; its family is revoked");
@@ -169,7 +170,8 @@ public final class OAuthHandler {
     } else if (!s256(verifier).equals(g.codeChallenge())) {
       tokenError(response, callback, 400, "invalid_grant", "code_verifier does not match");
     } else {
-      issue(response, callback, tokens.issue(g.tenant(), g.user(), tokenTtl.get(), true), false);
+      issue(response, callback, tokens.issue(g.tenant(), g.user(), tokenTtl.get(), true,
+          requestedAt(response)), false);
     }
   }
 
@@ -212,7 +214,8 @@ public final class OAuthHandler {
       return;
     }
     counters.inc("tokenExchanges");
-    issue(response, callback, tokens.issue(tenant, user, tokenTtl.get(), false), true);
+    issue(response, callback, tokens.issue(tenant, user, tokenTtl.get(), false,
+        requestedAt(response)), true);
   }
 
   private void issue(Response response, Callback callback, TokenStore.Issued issued,
@@ -230,6 +233,11 @@ public final class OAuthHandler {
       body.put("issued_token_type", TYPE_ACCESS);
     }
     Http.json(response, callback, 200, body);
+  }
+
+  /** When Jetty received the request being answered (the edge's clock is the system's). */
+  private static java.time.Instant requestedAt(Response response) {
+    return java.time.Instant.ofEpochMilli(Request.getTimeStamp(response.getRequest()));
   }
 
   private void invalidClient(Response response, Callback callback) {

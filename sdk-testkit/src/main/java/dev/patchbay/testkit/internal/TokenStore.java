@@ -23,15 +23,18 @@ public final class TokenStore {
     final String user;
     final String family;
     final Instant issuedAt;
+    /** When the edge received the request that made this token (before it was issued). */
+    final Instant requestedAt;
     volatile Instant expiresAt;
     volatile boolean revoked;
 
-    AccessGrant(String token, String tenant, String user, String family, Instant issuedAt,
-        Instant expiresAt) {
+    AccessGrant(String token, String tenant, String user, String family, Instant requestedAt,
+        Instant issuedAt, Instant expiresAt) {
       this.token = token;
       this.tenant = tenant;
       this.user = user;
       this.family = family;
+      this.requestedAt = requestedAt;
       this.issuedAt = issuedAt;
       this.expiresAt = expiresAt;
     }
@@ -115,17 +118,23 @@ public final class TokenStore {
     this.secretSink = java.util.Objects.requireNonNull(sink, "sink");
   }
 
-  /** Issues an access token (and a refresh token when {@code withRefresh}) in a new family. */
-  public synchronized Issued issue(String tenant, String user, Duration ttl, boolean withRefresh) {
-    return issueInFamily(tenant, user, ttl, withRefresh, Ids.shortId("f-"));
+  /**
+   * Issues an access token (and a refresh token when {@code withRefresh}) in a new family.
+   *
+   * @param requestedAt when the edge received the request (null: now)
+   */
+  public synchronized Issued issue(String tenant, String user, Duration ttl, boolean withRefresh,
+      Instant requestedAt) {
+    return issueInFamily(tenant, user, ttl, withRefresh, Ids.shortId("f-"), requestedAt);
   }
 
   private Issued issueInFamily(String tenant, String user, Duration ttl, boolean withRefresh,
-      String family) {
+      String family, Instant requestedAt) {
     String at = Ids.opaque("at-");
     secretSink.accept(at);
     Instant now = clock.instant();
-    access.put(at, new AccessGrant(at, tenant, user, family, now, now.plus(ttl)));
+    access.put(at, new AccessGrant(at, tenant, user, family,
+        requestedAt == null ? now : requestedAt, now, now.plus(ttl)));
     familyTokens.computeIfAbsent(family, f -> new HashSet<>()).add(at);
     String rt = null;
     if (withRefresh) {
@@ -141,7 +150,7 @@ public final class TokenStore {
    * Rotates a refresh token. A token used twice revokes its whole family (every access and
    * refresh token issued from the same original grant) and reports {@link RefreshOutcome#REUSED}.
    */
-  public synchronized Object refresh(String refreshToken, Duration ttl) {
+  public synchronized Object refresh(String refreshToken, Duration ttl, Instant requestedAt) {
     RefreshGrant g = refresh.get(refreshToken);
     if (g == null || deadFamilies.contains(g.family)) {
       return RefreshOutcome.UNKNOWN;
@@ -151,7 +160,7 @@ public final class TokenStore {
       return RefreshOutcome.REUSED;
     }
     g.used = true;
-    return issueInFamily(g.tenant, g.user, ttl, true, g.family);
+    return issueInFamily(g.tenant, g.user, ttl, true, g.family, requestedAt);
   }
 
   private void revokeFamily(String family) {
@@ -212,11 +221,20 @@ public final class TokenStore {
 
   /** When each live access token of {@code user} was issued, oldest first. */
   public synchronized List<Instant> liveAccessTokensOf(String user) {
+    return liveOf(user, false);
+  }
+
+  /** When the requests of the live access tokens of {@code user} arrived, oldest first. */
+  public synchronized List<Instant> liveAccessTokenRequestsOf(String user) {
+    return liveOf(user, true);
+  }
+
+  private List<Instant> liveOf(String user, boolean requested) {
     Instant now = clock.instant();
     List<Instant> out = new ArrayList<>();
     for (AccessGrant a : access.values()) {
       if (a.user.equals(user) && a.validAt(now)) {
-        out.add(a.issuedAt);
+        out.add(requested ? a.requestedAt : a.issuedAt);
       }
     }
     out.sort(null);
