@@ -205,13 +205,8 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (lost.contains(c) || !c.socket().isOpen()) {
       // it ended between its hello and now (its loss was ignored: it was not current yet);
       // promoting it would leave the agent CONNECTED on a dead socket
-      LOG.info("the new socket ended before it was used; {}",
-          current == null ? "reconnecting" : "the current one still serves");
       c.socket().cancel();
-      if (current == null && !connector.inProgress()) {
-        connector.staleToken(c.token());
-        connector.connect(true);
-      }
+      endedBeforeUse(c);
       return;
     }
     Connection previous = current;
@@ -237,10 +232,43 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     agent.ready();
   }
 
+  /**
+   * A new socket said hello but ended before it was used: the next attempt, through the path
+   * the agent is on — a reconnect without a current socket, another replacement while the
+   * current one drains (the edge will close it) — unless an attempt is already under way. Its
+   * token was bound to an upgraded socket that died: never presented again. The attempt is
+   * paced by the connector when sockets keep dying young.
+   */
+  private void endedBeforeUse(Connection c) {
+    Connection serving = current;
+    boolean replacing = serving != null && draining.contains(serving);
+    LOG.info("the new socket ended before it was used; {}", serving == null ? "reconnecting"
+        : replacing ? "opening another replacement" : "the current one still serves");
+    if (connector.inProgress() || serving != null && !replacing) {
+      return;
+    }
+    connector.staleToken(c.token());
+    if (replacing) {
+      connector.replace();
+    } else {
+      connector.connect(true);
+    }
+  }
+
   @Override
   public void failed(PatchbayException cause) {
-    if (current != null) { // a make-before-break attempt failed; the old socket still serves
-      LOG.warn("could not open a replacement socket: {}", cause.getMessage());
+    Connection serving = current;
+    if (serving != null && draining.contains(serving)) {
+      // the replacement's budget is spent and the edge will close the draining socket (at
+      // the end of its window, up to minutes away): close it now instead of serving on it
+      // silently; its end takes the one path of a lost current socket (lost: reconnect)
+      LOG.warn("could not open a replacement socket: {}; closing the draining one",
+          cause.getMessage());
+      serving.socket().close(1000, "reconnecting");
+      return;
+    }
+    if (serving != null) { // an attempt failed while a socket that is not draining serves
+      LOG.warn("could not open a new socket: {}", cause.getMessage());
       return;
     }
     LOG.warn("connecting failed for good: {}", cause.getMessage());
