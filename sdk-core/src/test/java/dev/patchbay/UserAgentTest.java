@@ -472,6 +472,7 @@ class UserAgentTest {
     assertThat(states).as("make-before-break: never without a socket").isEmpty();
     edge.send(edge.sockets.get(2), new Frames.Incoming("after-1", "bob", ScriptedEdge.SDP));
     assertThat(edge.take(Frames.Reject.class).callId()).isEqualTo("after-1"); // 480: no handler
+    closeAndAssertReleased(ua);
   }
 
   /**
@@ -505,6 +506,19 @@ class UserAgentTest {
     assertThat(edge.take(Frames.Resume.class).connectionId()).isEqualTo("conn-1");
     edge.send(edge.sockets.get(1), new Frames.Incoming("after-1", "bob", ScriptedEdge.SDP));
     assertThat(edge.take(Frames.Reject.class).callId()).isEqualTo("after-1"); // 480: no handler
+    closeAndAssertReleased(ua);
+  }
+
+  /** Closes the agent (not the Patchbay): its sockets, timers and tokens are all released. */
+  private void closeAndAssertReleased(UserAgent ua) {
+    ua.close();
+    await().untilAsserted(() -> {
+      Diagnostics d = patchbay.diagnostics();
+      assertThat(d.openSockets()).as("sockets").isZero();
+      assertThat(d.pendingTimers()).as("timers (the closing window's too)").isZero();
+      assertThat(d.userAgents()).as("agents").isZero();
+    });
+    assertThat(tokens.closes.get()).as("token manager closed (tokens revoked)").isEqualTo(1);
   }
 
   /** The edge answers each {@code resume}: nothing of the old connection is left. */
