@@ -394,11 +394,11 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       return;
     }
     Duration window = Duration.ofMillis(Math.max(notice.reconnectWithinMs(), 1));
-    draining.put(c, actor.schedule(window, () -> {
+    AgentActor.cancel(draining.put(c, actor.schedule(window, () -> { // the latest notice counts
       if (draining.containsKey(c) && current != c) {
         c.socket().close(1000, "replaced");
       }
-    }));
+    })));
     toResume.add(c.hello().connectionId());
     connector.replace();
   }
