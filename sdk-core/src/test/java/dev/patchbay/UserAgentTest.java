@@ -7,10 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.patchbay.media.MediaEngines;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.Frames;
+import dev.patchbay.internal.ua.RealUserAgent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import okhttp3.WebSocket;
@@ -425,6 +427,123 @@ class UserAgentTest {
     edge.send(third, new Frames.Answer(id, ScriptedEdge.SDP));
     assertThat(dial.get(5, TimeUnit.SECONDS).state()).isEqualTo(CallState.ACTIVE);
     assertThat(call.failure()).isEmpty();
+  }
+
+  /**
+   * The edge announces {@code closing}; the replacement gets its {@code hello} and is closed
+   * (1001) before the agent could use it. The agent must open another replacement (with a
+   * fresh token: the dead one's is never presented again) and move to it, make-before-break;
+   * the draining socket is closed once the calls moved. On the base commit the agent logged
+   * "the current one still serves" and sat CONNECTED on the doomed socket until its window
+   * ended (hostile-edge sweep case 2, seed 20250612). The agent's actor is held while the hello
+   * and the close arrive, so the close is handled before the hello is used: deterministic.
+   */
+  @Test
+  void aReplacementClosedRightAfterItsHelloIsReplacedAgainWhileTheOldSocketDrains()
+      throws Exception {
+    answerResumes();
+    UserAgent ua = connect();
+    List<UserAgent.State> states = new CopyOnWriteArrayList<>();
+    ua.onStateChange(states::add);
+    edge.sendHello = false; // the replacement's hello waits for the test
+    edge.send(edge.sockets.get(0), new Frames.Closing(60_000L, "maintenance"));
+    await().until(() -> edge.sockets.size() == 2);
+    WebSocket replacement = edge.sockets.get(1);
+
+    CountDownLatch release = new CountDownLatch(1);
+    holdActor(ua, release);
+    edge.sendHello = true; // the next socket says hello at once
+    edge.send(replacement, new Frames.Hello("conn-2", "alice", "acme", 15_000L, 30_000L,
+        List.of(), null));
+    replacement.close(1001, "going away");
+    // the replacement is gone at the transport while its hello still waits for the actor
+    await().until(() -> patchbay.diagnostics().openSockets() == 1);
+    release.countDown();
+
+    await().untilAsserted(() -> {
+      assertThat(ua.connectionId()).contains("conn-3");
+      assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+      assertThat(patchbay.diagnostics().openSockets()).as("the draining socket was closed")
+          .isEqualTo(1);
+    });
+    assertThat(edge.authorizations).as("the dead replacement's token is not presented again")
+        .containsExactly("Bearer token-1", "Bearer token-1", "Bearer token-2");
+    assertThat(tokens.renewals.get()).isEqualTo(1);
+    assertThat(states).as("make-before-break: never without a socket").isEmpty();
+    edge.send(edge.sockets.get(2), new Frames.Incoming("after-1", "bob", ScriptedEdge.SDP));
+    assertThat(edge.take(Frames.Reject.class).callId()).isEqualTo("after-1"); // 480: no handler
+    closeAndAssertReleased(ua);
+  }
+
+  /**
+   * The edge announces {@code closing} and then refuses every upgrade of the replacement until
+   * its budget is spent: the agent does not stay CONNECTED on the doomed socket until the edge
+   * closes it, it closes it and reconnects, as at the end of the window. On the base commit it
+   * logged "could not open a replacement socket" and sat on the draining socket.
+   */
+  @Test
+  void aReplacementThatFailsForGoodEndsTheDrainingSocketAndTheAgentReconnects()
+      throws Exception {
+    answerResumes();
+    UserAgent ua = connect();
+    List<UserAgent.State> states = new CopyOnWriteArrayList<>();
+    ua.onStateChange(states::add);
+    for (int i = 0; i < FAST.maxAttempts(); i++) {
+      edge.refuse(503, "0");
+    }
+
+    edge.send(edge.sockets.get(0), new Frames.Closing(60_000L, "maintenance"));
+
+    await().untilAsserted(() -> {
+      assertThat(ua.connectionId()).contains("conn-2");
+      assertThat(ua.state()).isEqualTo(UserAgent.State.CONNECTED);
+      assertThat(patchbay.diagnostics().openSockets()).isEqualTo(1);
+    });
+    assertThat(edge.upgradeNanos).as("connect, the replacement's attempts, the reconnect")
+        .hasSize(2 + FAST.maxAttempts());
+    assertThat(states).containsExactly(UserAgent.State.RECONNECTING,
+        UserAgent.State.CONNECTED);
+    assertThat(edge.take(Frames.Resume.class).connectionId()).isEqualTo("conn-1");
+    edge.send(edge.sockets.get(1), new Frames.Incoming("after-1", "bob", ScriptedEdge.SDP));
+    assertThat(edge.take(Frames.Reject.class).callId()).isEqualTo("after-1"); // 480: no handler
+    closeAndAssertReleased(ua);
+  }
+
+  /** Closes the agent (not the Patchbay): its sockets, timers and tokens are all released. */
+  private void closeAndAssertReleased(UserAgent ua) {
+    ua.close();
+    await().untilAsserted(() -> {
+      Diagnostics d = patchbay.diagnostics();
+      assertThat(d.openSockets()).as("sockets").isZero();
+      assertThat(d.pendingTimers()).as("timers (the closing window's too)").isZero();
+      assertThat(d.userAgents()).as("agents").isZero();
+    });
+    assertThat(tokens.closes.get()).as("token manager closed (tokens revoked)").isEqualTo(1);
+  }
+
+  /** The edge answers each {@code resume}: nothing of the old connection is left. */
+  private void answerResumes() {
+    edge.script = (ws, f) -> {
+      if (f instanceof Frames.Resume r) {
+        edge.send(ws, new Frames.Resumed(List.of(), List.of(), List.of()));
+      } else {
+        edge.autoAnswer(ws, f);
+      }
+    };
+  }
+
+  /** Holds the agent's actor (its serial executor) until {@code release}; returns once held. */
+  private static void holdActor(UserAgent ua, CountDownLatch release) throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    ((RealUserAgent) ua).actor().execute(() -> {
+      held.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertThat(held.await(5, TimeUnit.SECONDS)).as("the agent's actor is held").isTrue();
   }
 
   @Test

@@ -82,8 +82,11 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   private final Set<Connection> sockets = new HashSet<>();
   /** Sockets whose loss was handled (each once). */
   private final Set<Connection> lost = new HashSet<>();
-  /** Sockets the edge announced closing; closed once their calls moved. */
-  private final Set<Connection> draining = new HashSet<>();
+  /**
+   * Sockets the edge announced closing, closed once their calls moved, each with the timer of
+   * its window (cancelled when the socket terminates: the timer's one release path).
+   */
+  private final Map<Connection, Future<?>> draining = new HashMap<>();
   private volatile String connectionId;
   private volatile List<IceServer> iceServers = List.of();
   private Connection current;
@@ -141,7 +144,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       return Phase.CLOSED;
     }
     if (current != null) {
-      return draining.contains(current) ? Phase.REPLACING : Phase.OPEN;
+      return draining.containsKey(current) ? Phase.REPLACING : Phase.OPEN;
     }
     return everConnected ? Phase.RECONNECTING : Phase.CONNECTING;
   }
@@ -205,13 +208,8 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (lost.contains(c) || !c.socket().isOpen()) {
       // it ended between its hello and now (its loss was ignored: it was not current yet);
       // promoting it would leave the agent CONNECTED on a dead socket
-      LOG.info("the new socket ended before it was used; {}",
-          current == null ? "reconnecting" : "the current one still serves");
       c.socket().cancel();
-      if (current == null && !connector.inProgress()) {
-        connector.staleToken(c.token());
-        connector.connect(true);
-      }
+      endedBeforeUse(c);
       return;
     }
     Connection previous = current;
@@ -231,16 +229,49 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (outstanding.isEmpty()) {
       closeDraining();
     }
-    if (previous != null && previous != c && !draining.contains(previous)) {
+    if (previous != null && previous != c && !draining.containsKey(previous)) {
       previous.socket().close(1000, "replaced");
     }
     agent.ready();
   }
 
+  /**
+   * A new socket said hello but ended before it was used: the next attempt, through the path
+   * the agent is on — a reconnect without a current socket, another replacement while the
+   * current one drains (the edge will close it) — unless an attempt is already under way. Its
+   * token was bound to an upgraded socket that died: never presented again. The attempt is
+   * paced by the connector when sockets keep dying young.
+   */
+  private void endedBeforeUse(Connection c) {
+    Connection serving = current;
+    boolean replacing = serving != null && draining.containsKey(serving);
+    LOG.info("the new socket ended before it was used; {}", serving == null ? "reconnecting"
+        : replacing ? "opening another replacement" : "the current one still serves");
+    if (connector.inProgress() || serving != null && !replacing) {
+      return;
+    }
+    connector.staleToken(c.token());
+    if (replacing) {
+      connector.replace();
+    } else {
+      connector.connect(true);
+    }
+  }
+
   @Override
   public void failed(PatchbayException cause) {
-    if (current != null) { // a make-before-break attempt failed; the old socket still serves
-      LOG.warn("could not open a replacement socket: {}", cause.getMessage());
+    Connection serving = current;
+    if (serving != null && draining.containsKey(serving)) {
+      // the replacement's budget is spent and the edge will close the draining socket (at
+      // the end of its window, up to minutes away): close it now instead of serving on it
+      // silently; its end takes the one path of a lost current socket (lost: reconnect)
+      LOG.warn("could not open a replacement socket: {}; closing the draining one",
+          cause.getMessage());
+      serving.socket().close(1000, "reconnecting");
+      return;
+    }
+    if (serving != null) { // an attempt failed while a socket that is not draining serves
+      LOG.warn("could not open a new socket: {}", cause.getMessage());
       return;
     }
     LOG.warn("connecting failed for good: {}", cause.getMessage());
@@ -309,7 +340,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   @Override
   public void onTerminated(Connection c) {
     sockets.remove(c);
-    draining.remove(c);
+    AgentActor.cancel(draining.remove(c));
     lost(c, Errors.patchbay("signaling socket closed", null, true, 0, null), true);
     lost.remove(c);
   }
@@ -362,14 +393,14 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (connector.inProgress()) {
       return;
     }
-    draining.add(c);
-    toResume.add(c.hello().connectionId());
-    connector.replace();
-    actor.schedule(Duration.ofMillis(Math.max(notice.reconnectWithinMs(), 1)), () -> {
-      if (draining.contains(c) && current != c) {
+    Duration window = Duration.ofMillis(Math.max(notice.reconnectWithinMs(), 1));
+    AgentActor.cancel(draining.put(c, actor.schedule(window, () -> { // the latest notice counts
+      if (draining.containsKey(c) && current != c) {
         c.socket().close(1000, "replaced");
       }
-    });
+    })));
+    toResume.add(c.hello().connectionId());
+    connector.replace();
   }
 
   /**
@@ -475,7 +506,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   }
 
   private void closeDraining() {
-    for (Connection c : new ArrayList<>(draining)) {
+    for (Connection c : new ArrayList<>(draining.keySet())) {
       if (c != current) {
         c.socket().close(1000, "replaced");
       }
@@ -529,7 +560,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     // not on a socket the edge announced closing: its replacement may already be opening with
     // this very token (the edge then sees one token on two live connections, a 409); the
     // replacement carries the newest token, and the reauth timer moves any later one
-    if (c == null || stopped || draining.contains(c) || fresh.equals(token)) {
+    if (c == null || stopped || draining.containsKey(c) || fresh.equals(token)) {
       return;
     }
     if (c.socket().send(new Frames.Reauth(fresh.value()))) {
