@@ -477,6 +477,7 @@ public final class NioWsTransport implements WsTransport {
     private volatile ScheduledFuture<?> graceTimer;
     private volatile SocketChannel channel;
     private SelectionKey key;
+    private boolean repeated; // the upgrade's GET was repeated once
     private volatile State state = State.CONNECTING;
     private boolean channelClosed;
     // upgrade
@@ -746,19 +747,50 @@ public final class NioWsTransport implements WsTransport {
     }
 
     private void writeRequest() {
-      if (request == null) {
+      if (request == null || !request.hasRemaining()) {
         updateInterest();
         return;
       }
       try {
         channel.write(request);
       } catch (IOException e) {
-        connectFailed(e);
+        upgradeEnded(e);
         return;
       }
       if (!request.hasRemaining()) {
-        request = null;
-        updateInterest();
+        updateInterest(); // the request is kept until the answer starts: see upgradeEnded
+      }
+    }
+
+    /**
+     * The connection ended during the upgrade. Sent, and not one byte of the answer: the GET is
+     * repeated once on a new connection with the same headers, as java.net.http does (the
+     * upgrade id lets the edge tell this repeat from a second use of the token, protocol §3).
+     */
+    private void upgradeEnded(Throwable e) {
+      if (!repeated && request != null && request.position() > 0 && head == null
+          && refusalStatus == 0 && !ended.get()) {
+        repeated = true;
+        SocketChannel ch = channel;
+        channel = null;
+        key = null;
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // already broken
+        }
+        openChannels.decrementAndGet();
+        request.rewind();
+        state = State.CONNECTING;
+        start();
+        return;
+      }
+      if (e != null) {
+        connectFailed(e);
+      } else {
+        fail(Errors.patchbay("cannot connect to the edge: the connection closed during the "
+            + "upgrade", null, true, 0, null));
+        closeChannelNow();
       }
     }
 
@@ -800,7 +832,8 @@ public final class NioWsTransport implements WsTransport {
       } else {
         boolean writes;
         synchronized (this) {
-          writes = state == State.UPGRADING ? request != null : out != null && !out.isEmpty();
+          writes = state == State.UPGRADING ? request != null && request.hasRemaining()
+              : out != null && !out.isEmpty();
         }
         ops = (writes ? SelectionKey.OP_WRITE : 0) | (paused ? 0 : SelectionKey.OP_READ);
       }
@@ -819,7 +852,7 @@ public final class NioWsTransport implements WsTransport {
           n = channel.read(buf);
         } catch (IOException e) {
           if (state == State.UPGRADING) {
-            connectFailed(e);
+            upgradeEnded(e);
           } else {
             lost(e);
           }
@@ -856,9 +889,7 @@ public final class NioWsTransport implements WsTransport {
           refuse(head == null ? null : new String(head, 0, headLen, StandardCharsets.UTF_8));
           return;
         }
-        fail(Errors.patchbay("cannot connect to the edge: the connection closed during the "
-            + "upgrade", null, true, 0, null));
-        closeChannelNow();
+        upgradeEnded(null);
         return;
       }
       closeChannelNow();
@@ -900,6 +931,7 @@ public final class NioWsTransport implements WsTransport {
         }
         return;
       }
+      request = null; // the answer started: no repeat
       if (head == null) {
         head = new byte[Math.min(MAX_RESPONSE_HEAD_BYTES, Math.max(512, buf.remaining()))];
       }
@@ -1017,6 +1049,7 @@ public final class NioWsTransport implements WsTransport {
       ScheduledFuture<?> d = connectDeadline;
       if (d != null) {
         d.cancel(false);
+        connectDeadline = null; // an idle link keeps nothing of its upgrade
       }
       if (ended.get()) {
         closeChannelNow();
