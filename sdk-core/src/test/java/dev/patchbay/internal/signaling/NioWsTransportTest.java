@@ -491,4 +491,27 @@ class NioWsTransportTest extends WsTransportContractTest {
   }
 
 
+
+  @Test
+  void wssLinksAreServedByTheJdkClientAndStartNoSelectorThread() throws Exception {
+    try (RawWsServer server = new RawWsServer(c -> {
+      try {
+        c.in.read(); // a TLS client hello on a plain socket: never answered as TLS
+        c.socket.close();
+      } catch (IOException e) {
+        // client gone
+      }
+    })) {
+      Events e = new Events();
+      transport.connect(URI.create(server.url().replace("http://", "wss://")),
+          SignalingSocket.SUBPROTOCOL, Map.of(), MAX, e);
+      PatchbayException cause = e.failure.get(10, TimeUnit.SECONDS);
+      assertThat(cause).hasMessageContaining("cannot connect to the edge");
+      assertThat(server.connections).hasValue(1);
+      NioWsTransport t = (NioWsTransport) transport;
+      assertThat(t.selectorThreadAlive()).as("no NIO link was made").isFalse();
+      assertThat(t.openChannels()).isZero();
+      await().atMost(Duration.ofSeconds(5)).until(() -> t.liveLinks() == 0);
+    }
+  }
 }
