@@ -6,6 +6,7 @@ import dev.patchbay.internal.concurrent.DeadlineTimer;
 import dev.patchbay.internal.concurrent.SdkThreads;
 import dev.patchbay.internal.protocol.FrameCodec;
 import dev.patchbay.internal.signaling.JdkWsTransport;
+import dev.patchbay.internal.signaling.NioWsTransport;
 import dev.patchbay.internal.signaling.SocketSetup;
 import dev.patchbay.internal.signaling.WsTransport;
 import java.security.GeneralSecurityException;
@@ -72,8 +73,26 @@ public final class SdkRuntime {
     this.heartbeatMillis = new AtomicLong(SocketSetup.clampHeartbeat(initialHeartbeatMillis));
     this.closeTimeout = closeTimeout;
     // Same trust as the OAuth client (the app's, or the platform's); the JDK verifies host names.
-    this.transport = new JdkWsTransport(sslContext(http.x509TrustManager()), scheduler,
-        Duration.ofMillis(http.connectTimeoutMillis()), closeTimeout, clock);
+    this.transport = newTransport(sslContext(http.x509TrustManager()), scheduler,
+        Duration.ofMillis(http.connectTimeoutMillis()), closeTimeout, clock, threads);
+  }
+
+  /** The system property that picks the signaling transport: {@code nio} (default) or {@code jdk}. */
+  public static final String TRANSPORT_PROPERTY = "patchbay.signaling.transport";
+
+  /**
+   * The signaling transport: {@link NioWsTransport} (one selector thread, counted among the SDK's
+   * threads; {@code wss://} delegated to the JDK's client), or {@link JdkWsTransport} when
+   * {@value #TRANSPORT_PROPERTY} is {@code jdk} (kept for comparison and as a fallback).
+   */
+  static WsTransport newTransport(javax.net.ssl.SSLContext ssl,
+      ScheduledThreadPoolExecutor scheduler, Duration connectTimeout, Duration closeTimeout,
+      Clock clock, SdkThreads threads) {
+    if ("jdk".equalsIgnoreCase(System.getProperty(TRANSPORT_PROPERTY, "nio").trim())) {
+      return new JdkWsTransport(ssl, scheduler, connectTimeout, closeTimeout, clock);
+    }
+    return new NioWsTransport(ssl, scheduler, connectTimeout, closeTimeout, clock,
+        threads.platform("signaling-io"));
   }
 
   private static javax.net.ssl.SSLContext sslContext(javax.net.ssl.X509TrustManager trust) {
