@@ -303,9 +303,10 @@ public final class RealCall implements IncomingCall {
   }
 
   /**
-   * Sends a frame the edge must get (invite, answer, bye). When signaling is down it is
-   * replayed on the next socket: by {@link #onResumed} for a call the edge knows (it is named
-   * in the {@code resume}), otherwise as soon as a socket is ready.
+   * Sends a frame the edge must get (invite, answer, bye). When signaling is down (or, for an
+   * invite, the socket drains while its replacement opens) it is replayed on the next socket:
+   * by {@link #onResumed} for a call the edge knows (it is named in the {@code resume}),
+   * otherwise as soon as a socket is ready, after its resumes.
    */
   void deliver(Frame frame) {
     outbox = frame;
@@ -315,7 +316,8 @@ public final class RealCall implements IncomingCall {
       }
       return;
     }
-    LOG.debug("{} not sent: signaling is down; it goes out on the next socket", frame.type());
+    LOG.debug("{} not sent: signaling is down or moving; it goes out on the next socket",
+        frame.type());
     if (!edgeKnowsCall) {
       host.whenNextConnected().whenCompleteAsync((v, e) -> inCall(() -> {
         if (e == null && !releasing && outbox == frame && !edgeKnowsCall) {

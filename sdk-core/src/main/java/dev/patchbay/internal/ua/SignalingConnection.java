@@ -155,10 +155,26 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
         ? DEFAULT_MAX_CALLS : Math.min(advertised, MAX_CALLS_CAP);
   }
 
-  /** Sends on the current socket; false when signaling is down. */
+  /**
+   * Sends on the current socket; false when signaling is down, and for an {@code invite} while
+   * the current socket drains and its replacement is being opened: the edge binds a call to the
+   * socket its invite arrives on and orders frames per socket only, so an invite on the draining
+   * socket races the replacement's {@code resume} of that connection — the edge may answer the
+   * resume "unknown-call" and then create the call on the socket the agent is about to close
+   * (generated schedules, seeds 277 and 334: the call failed CONNECTION_LOST, a ghost at the
+   * edge). The caller waits for the next ready socket ({@code RealCall.deliver}), where the
+   * invite follows the resumes; if the replacement fails the draining socket takes it.
+   */
   boolean send(Frame frame) {
     Connection c = current;
-    return c != null && c.socket().send(frame);
+    if (c == null) {
+      return false;
+    }
+    if (frame instanceof Frames.Invite && draining.contains(c) && connector.inProgress()) {
+      LOG.debug("invite held: the socket drains; it goes out on its replacement");
+      return false;
+    }
+    return c.socket().send(frame);
   }
 
   // ------------------------------------------------------------------ starting
@@ -241,6 +257,7 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   public void failed(PatchbayException cause) {
     if (current != null) { // a make-before-break attempt failed; the old socket still serves
       LOG.warn("could not open a replacement socket: {}", cause.getMessage());
+      agent.ready(); // the invites held for the replacement go out on the draining socket
       return;
     }
     LOG.warn("connecting failed for good: {}", cause.getMessage());
