@@ -151,6 +151,54 @@ class InviteDuringSocketMoveTest {
         .as("one invite").isEqualTo(1);
   }
 
+  /**
+   * The invite went out on a socket the edge announced closing right after (not draining yet
+   * when it was written), and the edge reads that socket late: the replacement's resume is
+   * answered "unknown-call", then the invite's ringing arrives on the old socket. That answer
+   * is not about the invite: the call keeps ringing, the old connection is resumed again once
+   * its socket has ended (the edge then moves the call), and the call connects on the new
+   * socket. Before, the stale answer failed the ringing call CONNECTION_LOST while the edge
+   * held it.
+   */
+  @Test
+  void anUnknownCallAnswerThatMayBeOlderThanTheInviteIsSetAsideUntilItsSocketEnded()
+      throws Exception {
+    UserAgent ua = connect();
+    WebSocket first = edge.sockets.get(0);
+    calls.readLate(first);
+    calls.holdResumes = true;
+    CompletableFuture<Call> dial = ua.dial("bob");
+    await().until(() -> calls.invitesOn(first) == 1);
+    Call call = ua.calls().get(0);
+    edge.sendHello = false;
+    edge.send(first, new Frames.Closing(10_000L, "maintenance"));
+    await().until(() -> edge.sockets.size() == 2);
+    WebSocket second = edge.sockets.get(1);
+    hello(second, "conn-2");
+    Frames.Resume resume = calls.heldResume(second);
+    assertThat(resume.callIds()).containsExactly(call.id());
+    Frames.Resumed answer = calls.resumed(second, resume); // "unknown-call": not read yet
+    calls.readUnread(); // now the edge reads the invite: the call rings on the old socket
+    await().until(() -> call.state() == CallState.RINGING);
+    edge.send(second, answer);
+
+    // the agent closes the old socket once its resumes are answered, then resumes it again
+    await().until(() -> call.state() != CallState.RINGING || calls.holds(second));
+    assertThat(call.state()).as("%s %s", call, call.failure()).isEqualTo(CallState.RINGING);
+    Frames.Resume again = calls.heldResume(second);
+    assertThat(again.connectionId()).isEqualTo("conn-1");
+    assertThat(again.callIds()).containsExactly(call.id());
+    calls.answer(second, again);
+    edge.send(second, new Frames.Answer(call.id(), ScriptedEdge.SDP));
+
+    assertThat(dial.get(5, TimeUnit.SECONDS).state()).isEqualTo(CallState.ACTIVE);
+    assertThat(call.failure()).isEmpty();
+    assertThat(calls.socketOf(call.id())).isSameAs(second);
+    assertThat(calls.invitesOn(first) + calls.invitesOn(second)).as("one invite").isEqualTo(1);
+    call.hangUp().get(5, TimeUnit.SECONDS);
+    assertThat(calls.open()).as("calls left at the edge").isEmpty();
+  }
+
   /** An invite held for a replacement that cannot be opened goes out on the draining socket. */
   @Test
   void anInviteHeldForAReplacementThatFailsGoesOutOnTheDrainingSocket() throws Exception {
@@ -248,6 +296,10 @@ class InviteDuringSocketMoveTest {
       List<Runnable> now = new ArrayList<>(unread);
       unread.clear();
       now.forEach(Runnable::run);
+    }
+
+    boolean holds(WebSocket ws) {
+      return held.containsKey(ws);
     }
 
     Frames.Resume heldResume(WebSocket ws) {

@@ -68,6 +68,8 @@ public final class RealCall implements IncomingCall {
    * signaling was down as it was sent, or when the edge's resume shows it never arrived.
    */
   private Frame outbox;
+  /** Where the latest invite went out ({@link CallHost#lastSent}); read by the connection. */
+  private Object inviteSentOn;
 
   private RealCall(CallHost host, String id, Direction direction, String remote,
       CallState initial, String remoteOffer) {
@@ -297,6 +299,15 @@ public final class RealCall implements IncomingCall {
     renegotiating = on;
   }
 
+  /**
+   * Where this call's latest invite went out (opaque: {@link CallHost#lastSent}), null if none:
+   * the connection decides with it whether an "unknown-call" in a {@code resumed} can be about
+   * that invite.
+   */
+  public Object inviteSentOn() {
+    return inviteSentOn;
+  }
+
   /** Whether the edge holds this call now, so a {@code resume} must name it. */
   public boolean isKnownToEdge() {
     return edgeKnowsCall && !releasing;
@@ -311,6 +322,9 @@ public final class RealCall implements IncomingCall {
   void deliver(Frame frame) {
     outbox = frame;
     if (host.send(frame)) {
+      if (frame instanceof Frames.Invite) {
+        inviteSentOn = host.lastSent();
+      }
       if (!(frame instanceof Frames.Bye)) {
         edgeKnowsCall = true;
       }
