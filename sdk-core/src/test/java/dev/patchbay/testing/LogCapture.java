@@ -18,8 +18,13 @@ import org.slf4j.event.KeyValuePair;
  * key-value pairs and the full throwable text (causes and suppressed included).
  *
  * <p>Checks are incremental and complete: new events against all secrets, and older events
- * against newly registered secrets. Thread-safe; appending costs one render and one list add.
- * {@link NoSecretsInLogsExtension} runs the check after each test of sdk-core's suite.
+ * against newly registered secrets. Each event is scanned once per check through an index of
+ * the secrets' last characters (its cost grows with the text, not with the number of
+ * secrets), and the events kept for secrets registered later are bounded ({@link #MAX_CHARS}):
+ * past it the unchecked events are checked at once and every checked event is dropped, so one
+ * long test (the generated fault schedules) neither rescans nor hoards its whole log.
+ * Thread-safe; appending costs one render and one list add. {@link NoSecretsInLogsExtension}
+ * runs the check after each test of sdk-core's suite.
  *
  * <p>Events of the test-only OAuth servers ({@link #IGNORED_LOGGER_PREFIXES}) are skipped: they
  * legitimately handle the tokens they issue.
@@ -36,6 +41,9 @@ public final class LogCapture {
   private static final Object lock = new Object();
   private static final List<String> events = new ArrayList<>(); // guarded by lock
   private static final List<String> secrets = new ArrayList<>(); // guarded by lock
+  private static final SecretIndex allSecrets = new SecretIndex(); // guarded by lock
+  /** Leaks found by a check that {@link #record} ran (over the bound), not reported yet. */
+  private static final List<String> found = new ArrayList<>(); // guarded by lock
   private static int checkedEvents; // guarded by lock
   private static int checkedSecrets; // guarded by lock
   private static long chars; // guarded by lock
@@ -75,6 +83,7 @@ public final class LogCapture {
       return;
     }
     synchronized (lock) {
+      allSecrets.add(secret, secrets.size());
       secrets.add(secret);
     }
   }
@@ -84,6 +93,9 @@ public final class LogCapture {
     synchronized (lock) {
       events.add(text);
       chars += text.length();
+      if (chars > MAX_CHARS) { // check now and drop: memory and the next scan stay bounded
+        check(found);
+      }
     }
   }
 
@@ -92,30 +104,103 @@ public final class LogCapture {
    * everything seen so far as checked.
    */
   public static List<String> newLeaks() {
-    List<String> leaks = new ArrayList<>();
     synchronized (lock) {
-      int eventCount = events.size();
-      int secretCount = secrets.size();
-      for (int e = 0; e < eventCount; e++) {
-        String text = events.get(e);
-        int from = e >= checkedEvents ? 0 : checkedSecrets;
-        for (int s = from; s < secretCount; s++) {
-          String secret = secrets.get(s);
-          if (text.contains(secret)) {
-            leaks.add("secret #" + s + " (" + secret.length() + " chars) in: "
-                + text.replace(secret, "<SECRET#" + s + ">"));
+      List<String> leaks = new ArrayList<>(found);
+      found.clear();
+      check(leaks);
+      return leaks;
+    }
+  }
+
+  /**
+   * Checks the events not checked yet against every secret and the checked ones against the
+   * secrets registered since, adding what it finds to {@code leaks}; past {@link #MAX_CHARS}
+   * drops every (now checked) event. Holds the lock.
+   */
+  private static void check(List<String> leaks) {
+    int eventCount = events.size();
+    int secretCount = secrets.size();
+    SecretIndex fresh = null;
+    if (secretCount > checkedSecrets && checkedEvents > 0) {
+      fresh = new SecretIndex();
+      for (int s = checkedSecrets; s < secretCount; s++) {
+        fresh.add(secrets.get(s), s);
+      }
+    }
+    java.util.TreeSet<Integer> hits = new java.util.TreeSet<>();
+    // events checked against every secret already are skipped unless secrets came since
+    for (int e = fresh == null ? checkedEvents : 0; e < eventCount; e++) {
+      SecretIndex index = e >= checkedEvents ? allSecrets : fresh;
+      String text = events.get(e);
+      hits.clear();
+      index.find(text, secrets, hits);
+      for (int s : hits) {
+        String secret = secrets.get(s);
+        leaks.add("secret #" + s + " (" + secret.length() + " chars) in: "
+            + text.replace(secret, "<SECRET#" + s + ">"));
+      }
+    }
+    checkedEvents = eventCount;
+    checkedSecrets = secretCount;
+    if (chars > MAX_CHARS) { // drop checked events, oldest first
+      events.subList(0, eventCount).clear();
+      checkedEvents = 0;
+      chars = 0;
+    }
+  }
+
+  /**
+   * Secrets by their last {@link #KEY} characters (their prefixes are often shared: "at-",
+   * "eyJhbGci"): a scan looks each window of a text up (a bitmap first, the map on a hit), so
+   * its cost grows with the text, not the secrets.
+   */
+  private static final class SecretIndex {
+    /** Characters of a secret's end the index keys on (four fit in a long; at most
+     * {@link #MIN_SECRET_LENGTH}). */
+    static final int KEY = 4;
+    private static final int FILTER_BITS = 20;
+    private final long[] filter = new long[1 << (FILTER_BITS - 6)];
+    private final Map<Long, List<Integer>> byPrefix = new java.util.HashMap<>();
+
+    void add(String secret, int id) {
+      long k = 0;
+      for (int i = secret.length() - KEY; i < secret.length(); i++) {
+        k = (k << 16) | secret.charAt(i);
+      }
+      int bit = slot(k);
+      filter[bit >>> 6] |= 1L << bit;
+      byPrefix.computeIfAbsent(k, x -> new ArrayList<>(1)).add(id);
+    }
+
+    /** Adds to {@code hits} the ids of the secrets that occur in {@code text}. */
+    void find(String text, List<String> secrets, java.util.Set<Integer> hits) {
+      long k = 0;
+      for (int i = 0; i < text.length(); i++) {
+        k = (k << 16) | text.charAt(i); // the last KEY characters, ending at i
+        if (i < KEY - 1) {
+          continue;
+        }
+        int bit = slot(k);
+        if ((filter[bit >>> 6] & (1L << bit)) == 0) {
+          continue;
+        }
+        List<Integer> candidates = byPrefix.get(k);
+        if (candidates == null) {
+          continue;
+        }
+        for (int id : candidates) {
+          String secret = secrets.get(id);
+          int start = i + 1 - secret.length();
+          if (start >= 0 && text.startsWith(secret, start)) {
+            hits.add(id);
           }
         }
       }
-      checkedEvents = eventCount;
-      checkedSecrets = secretCount;
-      if (chars > MAX_CHARS) { // drop checked events, oldest first
-        events.subList(0, eventCount).clear();
-        checkedEvents = 0;
-        chars = events.stream().mapToLong(String::length).sum();
-      }
     }
-    return leaks;
+
+    private static int slot(long k) {
+      return (int) ((k * 0x9E3779B97F4A7C15L) >>> (64 - FILTER_BITS));
+    }
   }
 
   /**

@@ -70,6 +70,22 @@ class LogCaptureTest {
   }
 
   @Test
+  void pastTheBoundEventsAreCheckedAtOnceThenDroppedAndTheLeakIsStillReported() {
+    LogCapture.newLeaks();
+    String s = secret();
+    LogCapture.record("early " + s);
+    String filler = "x".repeat(1 << 20); // one string: the events share it
+    for (long c = 0; c <= LogCapture.MAX_CHARS; c += filler.length()) {
+      LogCapture.record(filler);
+    }
+
+    assertThat(LogCapture.eventsSince(0)).as("checked events dropped past the bound")
+        .noneMatch(e -> e.startsWith("early "));
+    assertThat(LogCapture.newLeaks()).hasSize(1).allMatch(l -> l.startsWith("secret #")
+        && l.contains("early <SECRET#"));
+  }
+
+  @Test
   void capturesEveryEventFromManyThreads() throws Exception {
     LogCapture.newLeaks();
     String s = secret();

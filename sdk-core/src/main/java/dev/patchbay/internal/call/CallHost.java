@@ -25,6 +25,15 @@ public interface CallHost {
   /** Sends a frame on the current socket; false when signaling is down. */
   boolean send(Frame frame);
 
+  /**
+   * Where the frame {@link #send} last sent went out (its socket and place among the agent's
+   * sends), opaque to calls: the connection compares a call's invite with a {@code resume} when
+   * the edge answers "unknown-call". Null when unknown.
+   */
+  default Object lastSent() {
+    return null;
+  }
+
   /** Completes (on the actor) when the agent is connected; fails when it closes. */
   CompletableFuture<Void> whenConnected();
 

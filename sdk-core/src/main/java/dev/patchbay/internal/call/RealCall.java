@@ -68,6 +68,8 @@ public final class RealCall implements IncomingCall {
    * signaling was down as it was sent, or when the edge's resume shows it never arrived.
    */
   private Frame outbox;
+  /** Where the latest invite went out ({@link CallHost#lastSent}); read by the connection. */
+  private Object inviteSentOn;
 
   private RealCall(CallHost host, String id, Direction direction, String remote,
       CallState initial, String remoteOffer) {
@@ -297,25 +299,39 @@ public final class RealCall implements IncomingCall {
     renegotiating = on;
   }
 
+  /**
+   * Where this call's latest invite went out (opaque: {@link CallHost#lastSent}), null if none:
+   * the connection decides with it whether an "unknown-call" in a {@code resumed} can be about
+   * that invite.
+   */
+  public Object inviteSentOn() {
+    return inviteSentOn;
+  }
+
   /** Whether the edge holds this call now, so a {@code resume} must name it. */
   public boolean isKnownToEdge() {
     return edgeKnowsCall && !releasing;
   }
 
   /**
-   * Sends a frame the edge must get (invite, answer, bye). When signaling is down it is
-   * replayed on the next socket: by {@link #onResumed} for a call the edge knows (it is named
-   * in the {@code resume}), otherwise as soon as a socket is ready.
+   * Sends a frame the edge must get (invite, answer, bye). When signaling is down (or, for an
+   * invite, the socket drains while its replacement opens) it is replayed on the next socket:
+   * by {@link #onResumed} for a call the edge knows (it is named in the {@code resume}),
+   * otherwise as soon as a socket is ready, after its resumes.
    */
   void deliver(Frame frame) {
     outbox = frame;
     if (host.send(frame)) {
+      if (frame instanceof Frames.Invite) {
+        inviteSentOn = host.lastSent();
+      }
       if (!(frame instanceof Frames.Bye)) {
         edgeKnowsCall = true;
       }
       return;
     }
-    LOG.debug("{} not sent: signaling is down; it goes out on the next socket", frame.type());
+    LOG.debug("{} not sent: signaling is down or moving; it goes out on the next socket",
+        frame.type());
     if (!edgeKnowsCall) {
       host.whenNextConnected().whenCompleteAsync((v, e) -> inCall(() -> {
         if (e == null && !releasing && outbox == frame && !edgeKnowsCall) {

@@ -232,6 +232,11 @@ public final class RealUserAgent implements UserAgent, CallHost {
   }
 
   @Override
+  public Object lastSent() {
+    return connection.lastSent();
+  }
+
+  @Override
   public CompletableFuture<Void> whenConnected() {
     return connectedSignal;
   }

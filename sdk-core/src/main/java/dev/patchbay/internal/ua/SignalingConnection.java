@@ -107,8 +107,25 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   private final ArrayDeque<Outstanding> outstanding = new ArrayDeque<>();
   private Future<?> resumeTimer;
 
-  /** A {@code resume} of the calls bound to {@code from}, waiting for its {@code resumed}. */
-  private record Outstanding(String from, Set<String> callIds) {}
+  /**
+   * A {@code resume} of the calls bound to {@code from}, waiting for its {@code resumed}: sent as
+   * the agent's {@code order}-th frame, while the old sockets {@code openThen} could still
+   * deliver what was written on them.
+   */
+  private record Outstanding(String from, Set<String> callIds, long order,
+      Set<Connection> openThen) {}
+
+  /** Where a frame went out: its socket and its place among the agent's sends. */
+  record Sent(Connection socket, long order) {}
+
+  /** Frames sent so far on any socket: places an invite before or after a resume. */
+  private long sends;
+  /**
+   * Old sockets that carried an invite the edge answered "unknown-call" for before it had
+   * necessarily read it: once one has ended (the edge read all of it, or never will), its
+   * connection is resumed again and that answer is the one that counts.
+   */
+  private final Set<Connection> resumeWhenEnded = new HashSet<>();
 
   private final Events events;
 
@@ -158,10 +175,36 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
         ? DEFAULT_MAX_CALLS : Math.min(advertised, MAX_CALLS_CAP);
   }
 
-  /** Sends on the current socket; false when signaling is down. */
+  /**
+   * Sends on the current socket; false when signaling is down, and for an {@code invite} while
+   * the current socket drains and its replacement is being opened: the edge binds a call to the
+   * socket its invite arrives on and orders frames per socket only, so an invite on the draining
+   * socket races the replacement's {@code resume} of that connection — the edge may answer the
+   * resume "unknown-call" and then create the call on the socket the agent is about to close
+   * (generated schedules, seeds 277 and 334: the call failed CONNECTION_LOST, a ghost at the
+   * edge). The caller waits for the next ready socket ({@code RealCall.deliver}), where the
+   * invite follows the resumes; if the replacement fails the draining socket takes it.
+   */
   boolean send(Frame frame) {
     Connection c = current;
-    return c != null && c.socket().send(frame);
+    if (c == null) {
+      return false;
+    }
+    if (frame instanceof Frames.Invite && draining.containsKey(c) && connector.inProgress()) {
+      LOG.debug("invite held: the socket drains; it goes out on its replacement");
+      return false;
+    }
+    if (!c.socket().send(frame)) {
+      return false;
+    }
+    sends++;
+    return true;
+  }
+
+  /** Where the last frame {@link #send} sent went out; null when signaling is down. */
+  Sent lastSent() {
+    Connection c = current;
+    return c == null ? null : new Sent(c, sends);
   }
 
   // ------------------------------------------------------------------ starting
@@ -264,7 +307,8 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (serving != null && draining.containsKey(serving)) {
       // the replacement's budget is spent and the edge will close the draining socket (at
       // the end of its window, up to minutes away): close it now instead of serving on it
-      // silently; its end takes the one path of a lost current socket (lost: reconnect)
+      // silently; its end takes the one path of a lost current socket (lost: reconnect), and
+      // the invites held for the replacement go out on the socket the reconnect opens
       LOG.warn("could not open a replacement socket: {}; closing the draining one",
           cause.getMessage());
       serving.socket().close(1000, "reconnecting");
@@ -341,6 +385,9 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   public void onTerminated(Connection c) {
     sockets.remove(c);
     AgentActor.cancel(draining.remove(c));
+    if (resumeWhenEnded.remove(c)) {
+      resumeAgain(c);
+    }
     lost(c, Errors.patchbay("signaling socket closed", null, true, 0, null), true);
     lost.remove(c);
   }
@@ -414,12 +461,13 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     List<String> known = calls.knownToEdgeIds();
     outstanding.clear(); // resumes sent on a lost socket: their connections are still listed
     settledByResume.clear();
+    Set<Connection> openThen = openOldSockets(c);
     for (String from : toResume) {
       // also with no call held: the edge then re-offers a ringing incoming call whose frame
       // was lost with the old socket, and ends the rest at once instead of at the window's end
       if (c.socket().send(new Frames.Resume(from, known))) {
         LOG.info("resuming {} call(s) of connection {}", known.size(), from);
-        outstanding.add(new Outstanding(from, new LinkedHashSet<>(known)));
+        outstanding.add(new Outstanding(from, new LinkedHashSet<>(known), ++sends, openThen));
       }
     }
     toResume.clear();
@@ -429,6 +477,68 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     AgentActor.cancel(resumeTimer);
     resumeTimer = outstanding.isEmpty() ? null
         : actor.schedule(options.helloTimeout(), this::resumeTimedOut);
+  }
+
+  private Set<Connection> openOldSockets(Connection current) {
+    Set<Connection> open = new HashSet<>(sockets);
+    open.remove(current);
+    return open;
+  }
+
+  /**
+   * Resumes {@code old}'s connection again on the current socket (else on the next one): an
+   * earlier answer said "unknown-call" for a call whose invite was still on its way on it.
+   */
+  private void resumeAgain(Connection old) {
+    String from = old.hello().connectionId();
+    Connection c = current;
+    if (stopped || c == null) {
+      toResume.add(from);
+      return;
+    }
+    List<String> known = calls.knownToEdgeIds();
+    if (!c.socket().send(new Frames.Resume(from, known))) {
+      toResume.add(from);
+      return;
+    }
+    LOG.info("resuming {} call(s) of connection {} again: its socket has ended", known.size(),
+        from);
+    outstanding.add(new Outstanding(from, new LinkedHashSet<>(known), ++sends,
+        openOldSockets(c)));
+    toResume.add(from);
+    if (resumeTimer == null) {
+      resumeTimer = actor.schedule(options.helloTimeout(), this::resumeTimedOut);
+    }
+  }
+
+  /**
+   * Whether the edge's "unknown-call" for {@code call} in the answer to {@code asked} is set
+   * aside: it cannot be about the call's latest invite. The edge orders frames per socket only:
+   * an invite that went out on this socket after the resume is read after it (stale: the
+   * invite's own answer settles the call); one on an old socket that was still open when the
+   * resume was sent may be read after it too (the report proves nothing until that socket has
+   * ended: its connection is resumed again then, and that answer settles the call).
+   */
+  private boolean setAside(RealCall call, Outstanding asked) {
+    if (!(call.inviteSentOn() instanceof Sent via)) {
+      return false;
+    }
+    if (via.socket() == current) {
+      if (via.order() < asked.order()) {
+        return false;
+      }
+      LOG.info("call {}: 'unknown-call' is older than its invite; the edge answers that",
+          call.id());
+      settledByResume.add(call.id());
+      return true;
+    }
+    if (!asked.openThen().contains(via.socket())) {
+      return false; // its socket had ended: the edge read all of it, or never will
+    }
+    LOG.info("call {}: 'unknown-call' may be older than its invite on another socket; resuming"
+        + " again once that socket has ended", call.id());
+    resumeWhenEnded.add(via.socket()); // see onResumed for one that has ended already
+    return true;
   }
 
   private void onResumed(Frames.Resumed r) {
@@ -448,10 +558,15 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     for (RealCall call : calls.snapshot()) {
       // only calls named in this resume: a call dialled on the new socket meanwhile is fine
       if (!asked.callIds().contains(call.id()) || !call.isLive()
-          || !settledByResume.add(call.id())) {
+          || settledByResume.contains(call.id())) {
         continue;
       }
       Frames.CallStatus s = status.get(call.id());
+      if (s != null && Frames.CallStatus.ENDED.equals(s.state())
+          && "unknown-call".equals(s.reason()) && setAside(call, asked)) {
+        continue; // set aside: the invite's own answer, or the next resume's, settles it
+      }
+      settledByResume.add(call.id());
       if (s != null || kept.contains(call.id())) {
         resumedIds.add(call.id());
         call.onResumed(s); // what the call missed while the agent was away
@@ -462,6 +577,12 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
       }
     }
     events.callsResumed(resumedIds, lostIds);
+    for (Connection old : List.copyOf(resumeWhenEnded)) {
+      if (!sockets.contains(old)) { // ended between the resume and its answer
+        resumeWhenEnded.remove(old);
+        resumeAgain(old);
+      }
+    }
     if (outstanding.isEmpty()) {
       AgentActor.cancel(resumeTimer);
       resumeTimer = null;
