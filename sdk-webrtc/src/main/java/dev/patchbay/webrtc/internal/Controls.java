@@ -25,7 +25,6 @@ final class Controls {
     return core.op(() -> {
       muted = mute;
       core.track.setEnabled(!mute);
-      core.quiesceIfSending();
       return CompletableFuture.completedFuture(null);
     });
   }
