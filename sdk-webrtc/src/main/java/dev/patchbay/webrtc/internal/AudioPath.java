@@ -111,15 +111,21 @@ final class AudioPath {
     }
   }
 
-  /** The report was made after the DTLS transport connected, i.e. after it became writable. */
+  /**
+   * The report was made after every DTLS transport of the session connected: after libwebrtc's
+   * network thread made them writable and queued the "send" switch on its worker thread.
+   */
   private static boolean dtlsConnected(RTCStatsReport report) {
+    boolean any = false;
     for (RTCStats s : report.getStats().values()) {
-      if (s.getType() == RTCStatsType.TRANSPORT
-          && "connected".equals(String.valueOf(s.getAttributes().get("dtlsState")))) {
-        return true;
+      if (s.getType() == RTCStatsType.TRANSPORT) {
+        if (!"connected".equals(String.valueOf(s.getAttributes().get("dtlsState")))) {
+          return false;
+        }
+        any = true;
       }
     }
-    return false;
+    return any;
   }
 
   /** Media thread: the track attached, the stream started by us, then the pump. Once. */
