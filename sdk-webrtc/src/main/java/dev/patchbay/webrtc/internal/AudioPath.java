@@ -162,6 +162,18 @@ final class AudioPath {
   }
 
   /**
+   * Media thread: mute ({@code false}) or unmute the send track. libwebrtc builds that stop the
+   * capture path when every sending stream is muted start it again, synchronously, on unmute;
+   * so an unmute is one of our own starts too, and the capture path is stopped right after.
+   */
+  void trackEnabled(boolean enabled) {
+    core.track.setEnabled(enabled);
+    if (appFed()) {
+      core.ctx.factory.stopCapture();
+    }
+  }
+
+  /**
    * Starts the send stream (when libwebrtc's "send" is on, synchronously: the stream starts the
    * headless capture path inside this call) and stops the capture path again before the media
    * thread can run a pump tick.

@@ -46,7 +46,7 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     this.trickle = new Trickle(core);
     this.audio = new AudioPath(core, ctx.inputs.apply(callId));
     this.recovery = new Recovery(core, trickle, audio);
-    this.controls = new Controls(core);
+    this.controls = new Controls(core, audio);
     this.negotiation = new Negotiation(core, trickle, recovery, controls, audio);
     this.releaser = new Releaser(core, trickle, recovery, audio, this);
   }
