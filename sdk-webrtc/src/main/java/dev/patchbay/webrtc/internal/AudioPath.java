@@ -162,9 +162,10 @@ final class AudioPath {
   }
 
   /**
-   * Media thread: mute ({@code false}) or unmute the send track. libwebrtc builds that stop the
-   * capture path when every sending stream is muted start it again, synchronously, on unmute;
-   * so an unmute is one of our own starts too, and the capture path is stopped right after.
+   * Media thread: mutes ({@code enabled} false) or unmutes the send track. libwebrtc builds that
+   * stop the capture path when every sending stream is muted start it again, synchronously, on
+   * unmute; so an unmute counts as one of our own starts, and the capture path is stopped right
+   * after it.
    */
   void trackEnabled(boolean enabled) {
     core.track.setEnabled(enabled);
