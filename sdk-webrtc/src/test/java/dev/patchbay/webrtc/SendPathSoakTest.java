@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class SendPathSoakTest {
   private static final int ROUNDS = 12;
-  private static final int CONNECTING_PER_ROUND = 3;
-  private static final int KEEP = 4;
+  private static final int CONNECTING_PER_ROUND = 2;
+  private static final int KEEP = 3;
 
   @Test
   void callsConnectingWhilePumpsPushNeverShareASendStream() {
