@@ -7,8 +7,9 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * Pushes app-fed audio into the sending sessions' audio paths every 10 ms, on the media thread,
- * so that pushes never overlap another native call of the engine, nor the moments when the
- * headless capture path runs (see {@link SharedFactory#quiesceCapture()}). Media thread only.
+ * so that pushes never overlap another native call of the engine, nor the headless capture
+ * path, which only ever runs inside a media-thread task (see {@link AudioPath}). Media thread
+ * only.
  */
 final class AudioPump {
   private static final Duration PERIOD = Duration.ofMillis(10);

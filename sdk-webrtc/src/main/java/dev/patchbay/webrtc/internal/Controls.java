@@ -13,19 +13,20 @@ final class Controls {
   private static final Pattern DTMF_TONES = Pattern.compile("[0-9A-Da-d*#,]+");
 
   private final SessionCore core;
+  private final AudioPath audio;
   private volatile boolean muted;
   private volatile boolean onHold;
   private RTCDtmfSender dtmf; // media thread only
 
-  Controls(SessionCore core) {
+  Controls(SessionCore core, AudioPath audio) {
     this.core = core;
+    this.audio = audio;
   }
 
   CompletableFuture<Void> mute(boolean mute) {
     return core.op(() -> {
       muted = mute;
-      core.track.setEnabled(!mute);
-      core.quiesceIfSending();
+      audio.trackEnabled(!mute);
       return CompletableFuture.completedFuture(null);
     });
   }

@@ -2,11 +2,13 @@ package dev.patchbay.webrtc.internal;
 
 import static dev.patchbay.webrtc.internal.SessionCore.log;
 
+import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
 import dev.patchbay.media.SessionDescription;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 /**
  * Offer/answer of one session, including glare (the remote offer wins) and the start of a new
@@ -17,13 +19,16 @@ final class Negotiation {
   private final Trickle trickle;
   private final Recovery recovery;
   private final Controls controls;
+  private final AudioPath audio;
   private boolean negotiated; // media thread only
 
-  Negotiation(SessionCore core, Trickle trickle, Recovery recovery, Controls controls) {
+  Negotiation(SessionCore core, Trickle trickle, Recovery recovery, Controls controls,
+      AudioPath audio) {
     this.core = core;
     this.trickle = trickle;
     this.recovery = recovery;
     this.controls = controls;
+    this.audio = audio;
   }
 
   CompletableFuture<SessionDescription> createOffer(boolean iceRestart) {
@@ -51,7 +56,8 @@ final class Negotiation {
         // Glare: the remote offer wins; roll ours back.
         log.debug("call {}: offer collision, rolling back the local offer", core.callId);
         recovery.initialOfferer = false;
-        ready = SdpOps.setLocal(core.pc, new RTCSessionDescription(RTCSdpType.ROLLBACK, ""));
+        ready = applying(SdpOps::setLocal,
+            new RTCSessionDescription(RTCSdpType.ROLLBACK, ""));
       }
       return ready
           .thenComposeAsync(v -> setRemote(RTCSdpType.OFFER, offer.sdp()), core.ctx.thread)
@@ -72,9 +78,7 @@ final class Negotiation {
   private CompletableFuture<RTCSessionDescription> setLocal(RTCSessionDescription desc) {
     core.checkOpen();
     boolean newGeneration = trickle.newLocalGeneration(Sdp.iceUfrag(desc.sdp));
-    CompletableFuture<Void> applied = SdpOps.setLocal(core.pc, desc);
-    core.quiesceIfSending();
-    return applied.thenApplyAsync(v -> {
+    return applying(SdpOps::setLocal, desc).thenApplyAsync(v -> {
       core.checkOpen();
       if (newGeneration) {
         trickle.startGathering();
@@ -87,15 +91,31 @@ final class Negotiation {
     core.checkOpen();
     trickle.remoteReady = false;
     String ufrag = Sdp.iceUfrag(sdp);
-    CompletableFuture<Void> applied =
-        SdpOps.setRemote(core.pc, new RTCSessionDescription(type, sdp));
-    core.quiesceIfSending();
-    return applied
+    return applying(SdpOps::setRemote, new RTCSessionDescription(type, sdp))
         .whenCompleteAsync((v, e) -> {
           if (core.closed.get()) {
             return;
           }
           trickle.remoteApplied(e == null, ufrag);
         }, core.ctx.thread);
+  }
+
+  /**
+   * Applies a description with the send stream stopped meanwhile (see
+   * {@link AudioPath#descriptionApplying()}); completes on the media thread once the stream is
+   * started again.
+   */
+  private CompletableFuture<Void> applying(
+      BiFunction<RTCPeerConnection, RTCSessionDescription, CompletableFuture<Void>> apply,
+      RTCSessionDescription desc) {
+    audio.descriptionApplying();
+    CompletableFuture<Void> applied;
+    try {
+      applied = apply.apply(core.pc, desc);
+    } catch (RuntimeException e) {
+      audio.descriptionApplied();
+      throw e;
+    }
+    return applied.whenCompleteAsync((v, e) -> audio.descriptionApplied(), core.ctx.thread);
   }
 }

@@ -46,8 +46,8 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     this.trickle = new Trickle(core);
     this.audio = new AudioPath(core, ctx.inputs.apply(callId));
     this.recovery = new Recovery(core, trickle, audio);
-    this.controls = new Controls(core);
-    this.negotiation = new Negotiation(core, trickle, recovery, controls);
+    this.controls = new Controls(core, audio);
+    this.negotiation = new Negotiation(core, trickle, recovery, controls, audio);
     this.releaser = new Releaser(core, trickle, recovery, audio, this);
   }
 
@@ -77,8 +77,9 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
       RTCRtpTransceiver[] transceivers = pc.getTransceivers();
       core.transceiver = transceivers.length > 0 ? transceivers[0] : null;
       if (core.ctx.factory.headless()) {
-        // Attached once the transport is up; see AudioPath.attachTrack().
+        // Attached, and the send stream started, once the transport is writable; see AudioPath.
         core.sender.replaceTrack(null);
+        audio.holdSendStream();
       } else {
         core.trackAttached = true;
       }

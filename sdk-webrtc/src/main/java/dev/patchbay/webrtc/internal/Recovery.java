@@ -14,9 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * disconnected grace, bounded ICE restarts and the failure reason. Media thread only.
  */
 final class Recovery {
-  /** Lets libwebrtc finish its own "transport writable" work before audio is attached. */
-  private static final Duration ATTACH_DELAY = Duration.ofMillis(50);
-
   private final SessionCore core;
   private final Trickle trickle;
   private final AudioPath audio;
@@ -54,9 +51,7 @@ final class Recovery {
         cancel(recoveryDeadline);
         everConnected = true;
         core.setState(MediaState.CONNECTED);
-        if (!core.trackAttached) {
-          core.ctx.thread.schedule(audio::attachTrack, ATTACH_DELAY);
-        }
+        audio.onConnected();
       }
       case DISCONNECTED -> {
         core.setState(MediaState.DISCONNECTED);

@@ -58,8 +58,7 @@ final class Releaser {
     audio.stop();
     if (core.pc != null) {
       if (core.sender != null && core.trackAttached && core.appSource != null) {
-        // Stops our send stream now, synchronously, so that libwebrtc's own stop of the capture
-        // path happens inside this call and never overlaps a later quiesceCapture().
+        // The source stops feeding the send stream before the stream goes away with close().
         core.quietly("detach track", () -> core.sender.replaceTrack(null));
       }
       if (core.sender != null) {

@@ -61,13 +61,6 @@ final class SessionCore {
     this.ctx = ctx;
   }
 
-  /** See {@link SharedFactory#quiesceCapture()}: only after our own synchronous starts. */
-  void quiesceIfSending() {
-    if (trackAttached && appSource != null) {
-      ctx.factory.quiesceCapture();
-    }
-  }
-
   <T> CompletableFuture<T> op(Supplier<CompletableFuture<T>> body) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedException());

@@ -117,19 +117,19 @@ public final class SharedFactory {
   }
 
   /**
-   * Stops the headless module's capture path, which libwebrtc starts whenever a send stream
-   * starts. Left running, it feeds the playout mix (the remote party's own audio) into every
-   * send stream, interleaved with the app-fed source, and the two producers racing into one send
-   * stream abort the process (a race check in {@code audio_send_stream.cc}). App-fed audio comes
-   * from {@code CustomAudioSource} pushed on the media thread instead.
+   * Stops the headless module's capture path and returns once its capture thread has ended
+   * (the module joins it). libwebrtc starts that path whenever a send stream starts; left
+   * running, it pushes the playout mix (the remote party's own audio) into every started send
+   * stream of the engine, racing the app-fed frames pushed on the media thread, and two
+   * producers in one send stream abort the process (a race check in
+   * {@code audio_send_stream.cc}).
    *
-   * <p>Call only right after a media-thread native call that can start a send stream
-   * synchronously (attaching the track, unmuting, a renegotiation of a sending call): libwebrtc
-   * itself starts and stops recording on its worker thread, and two concurrent stops join the
-   * same capture thread twice, which hangs. Sessions therefore detach their track before
-   * closing, so that no stop of libwebrtc's can overlap one of ours.
+   * <p>Only {@link AudioPath} calls this, in the same media-thread task as its own synchronous
+   * start of a send stream: sessions with app-fed audio never let libwebrtc start a stream on
+   * its own (their send encoding is inactive until then), so no start or stop of libwebrtc's can
+   * overlap this one, and the capture thread never runs between two media-thread tasks.
    */
-  public void quiesceCapture() {
+  public void stopCapture() {
     if (headless() && audioModule != null) {
       try {
         audioModule.stopRecording();
