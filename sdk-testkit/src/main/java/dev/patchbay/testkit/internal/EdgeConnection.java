@@ -164,6 +164,13 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
     sendNow(frame);
   }
 
+  /** Frames held by a stall right now. */
+  int stalledFrames() {
+    synchronized (outLock) {
+      return stalled.size();
+    }
+  }
+
   /** Releases frames held by a stall, in order. */
   void releaseStalled() {
     List<Frame> out;
@@ -178,6 +185,7 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
     FaultState.Conditions f = model.faults.conditionsOf(this);
     boolean callFrame = frame.callIdOrNull() != null;
     String text = model.codec.encode(frame);
+    Runnable due;
     synchronized (outLock) {
       if (callFrame && f.reorder()) {
         if (heldForReorder == null && model.faults.nextBoolean()) {
@@ -186,43 +194,61 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
           model.scheduler.schedule(this::flushReordered, REORDER_FLUSH_MS, TimeUnit.MILLISECONDS);
           return;
         }
-        write(frame, text);
-        flushReorderedLocked();
-        return;
-      }
-      write(frame, text);
-      if (callFrame && f.duplicate()) {
-        write(frame, text);
+        due = both(write(frame, text), flushReorderedLocked());
+      } else {
+        due = write(frame, text);
+        if (callFrame && f.duplicate()) {
+          due = both(due, write(frame, text));
+        }
       }
     }
+    due.run(); // outside the lock: a frame trigger's fault takes the model's lock (disconnect)
   }
 
   private void flushReordered() {
+    Runnable due;
     synchronized (outLock) {
-      flushReorderedLocked();
+      due = flushReorderedLocked();
     }
+    due.run();
   }
 
-  private void flushReorderedLocked() {
-    if (heldForReorder != null) {
-      String t = heldForReorder;
-      Frame fr = heldFrame;
-      heldForReorder = null;
-      heldFrame = null;
-      write(fr, t);
+  private Runnable flushReorderedLocked() {
+    if (heldForReorder == null) {
+      return NOTHING;
     }
+    String t = heldForReorder;
+    Frame fr = heldFrame;
+    heldForReorder = null;
+    heldFrame = null;
+    return write(fr, t);
   }
 
-  private void write(Frame frame, String text) {
+  private static final Runnable NOTHING = () -> { };
+
+  private static Runnable both(Runnable a, Runnable b) {
+    return a == NOTHING ? b : b == NOTHING ? a : () -> {
+      a.run();
+      b.run();
+    };
+  }
+
+  /**
+   * Writes one frame (under {@code outLock}, so frames keep their order) and returns what its
+   * frame count made due (a frame trigger's fault), which the caller runs after releasing the
+   * lock: the fault may take the model's lock, which a thread holding it while sending (an
+   * error answer from {@code onText}) would otherwise wait on in the opposite order.
+   */
+  private Runnable write(Frame frame, String text) {
     Session s = session;
     if (s == null || !s.isOpen()) {
-      return;
+      return NOTHING;
     }
     model.logFrame(this, true, frame, text);
     Runnable due = model.countFrame(this); // before the send: see FaultState.onFrame
     s.sendText(text, Callback.NOOP);
     model.counters.inc("framesOut");
-    due.run();
+    return due;
   }
 
   /** Writes {@code text} as one text frame as is: no encoding, no fault pipeline, not logged. */
