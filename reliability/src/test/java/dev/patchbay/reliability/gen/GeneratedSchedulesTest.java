@@ -29,9 +29,8 @@ import org.junit.jupiter.api.Test;
  * (replay one seed) with {@code -Dschedule.keep=3,7,9} (only those steps: a shrunk schedule),
  * {@code -Dschedules.shrink=1} (how many failing seeds to shrink).
  *
- * <p>Tagged {@code generated-schedules}: the reliability module's pom excludes the tag while
- * the issue-10 bugs are open ({@code reliability.excludedGroups}); run it anyway with
- * {@code -Dreliability.excludedGroups=none}.
+ * <p>Tagged {@code generated-schedules}; CI runs it. Leave it out while iterating on something
+ * else with {@code -Dreliability.excludedGroups=generated-schedules}.
  */
 @Tag("generated-schedules")
 class GeneratedSchedulesTest {
