@@ -548,8 +548,8 @@ public final class RealTokenManager implements TokenManager {
       refreshAt = null;
       forcedToken = null;
     }
-    ClosedException closedDuring =
-        Errors.closed("the token manager was closed during the token request");
+    ClosedException closedDuring = attempt == null && pending == null ? null // no stack trace
+        : Errors.closed("the token manager was closed during the token request"); // for nothing
     // A request already sent may be making a token at the edge that only its answer names:
     // let it finish (its call timeout bounds it) and revoke what it brings. Retries stop now.
     // (done or not: its answer may be on its way to finish(), which will drop it as closed)
