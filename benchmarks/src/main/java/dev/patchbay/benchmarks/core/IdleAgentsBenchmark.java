@@ -155,8 +155,12 @@ public final class IdleAgentsBenchmark {
     double closeSeconds = (System.nanoTime() - c0) / 1e9;
     sampler.interrupt();
     sampler.join();
-    if (firstZero[2] < 0 && patchbay.diagnostics().sdkThreads() == 0) {
-      firstZero[2] = (long) (closeSeconds * 1e9); // close() returns once they are gone
+    Diagnostics after = patchbay.diagnostics(); // close() returns once these are gone: a
+    int[] left = {after.openSockets(), after.userAgents(), after.sdkThreads()}; // zero the
+    for (int i = 0; i < 3; i++) { // sampler missed (it samples every 20 ms) is reached by then
+      if (firstZero[i] < 0 && left[i] == 0) {
+        firstZero[i] = (long) (closeSeconds * 1e9);
+      }
     }
     Bench.out("  Patchbay.close() with %,d agents: %.2f s (goal <= 2 s); afterwards %s", n,
         closeSeconds, patchbay.diagnostics());
