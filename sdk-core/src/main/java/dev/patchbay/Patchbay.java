@@ -210,6 +210,7 @@ public final class Patchbay implements AutoCloseable {
       return;
     }
     rt.beginShutdown(); // agents revoke their tokens while their sockets close
+    tokenHttp.beginShutdown(); // with more revocations in flight
     List<CompletableFuture<Void>> agents = new ArrayList<>();
     for (RealUserAgent a : new ArrayList<>(rt.agents.keySet())) {
       a.closeAsync();

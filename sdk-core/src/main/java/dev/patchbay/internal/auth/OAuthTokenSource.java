@@ -37,6 +37,12 @@ final class OAuthTokenSource implements TokenSource {
   private final Redactor.Holder secrets;
   private final Object lock = new Object();
   private String refreshToken; // guarded by lock; the newest one
+  /**
+   * The access tokens of {@link #refreshToken}'s family (issued with it or by refreshing it),
+   * expired ones dropped: revoking the refresh token revokes them too (docs/protocol.md 2.3, RFC
+   * 7009 2.1), so {@link #revoke} revokes them one by one only when that fails. Guarded by lock.
+   */
+  private final List<AccessToken> family = new ArrayList<>(1);
   private boolean codeConsumed; // guarded by lock
   private boolean cleared; // guarded by lock
 
@@ -86,7 +92,14 @@ final class OAuthTokenSource implements TokenSource {
     Instant sent = clock.instant();
     CompletableFuture<TokenResponse> answer =
         endpoint.token(auth, grant.params, grant.secrets, grant.replaySafe);
+    boolean refreshGrant = "refresh_token".equals(grant.params.get("grant_type"));
     return answer.handle((r, error) -> {
+      AccessToken token = null;
+      if (r != null) {
+        Instant expiresAt = r.expiresIn() == null ? null
+            : Saturating.plusSeconds(sent, r.expiresIn());
+        token = new AccessToken(r.accessToken(), expiresAt, r.scope());
+      }
       synchronized (lock) {
         // A retryable failure of a code exchange means the server did not take the code (a
         // 429/503 answer, or no connection at all); anything else may have consumed it.
@@ -94,8 +107,16 @@ final class OAuthTokenSource implements TokenSource {
             && e.retryable())) {
           codeConsumed = true; // never send it again
         }
-        if (r != null && r.refreshToken() != null && !cleared) {
-          refreshToken = r.refreshToken();
+        if (r != null && !cleared) {
+          if (r.refreshToken() != null) {
+            if (!refreshGrant) { // a new grant: a new family
+              family.clear();
+            }
+            refreshToken = r.refreshToken();
+            joinFamilyLocked(token);
+          } else if (refreshGrant && refreshToken != null) { // the refresh token stays
+            joinFamilyLocked(token);
+          }
         }
       }
       if (r != null) { // registered before anyone can see them
@@ -108,10 +129,14 @@ final class OAuthTokenSource implements TokenSource {
         throw Retrier.unwrap(error) instanceof RuntimeException re ? re
             : new IllegalStateException(error);
       }
-      Instant expiresAt = r.expiresIn() == null ? null
-          : Saturating.plusSeconds(sent, r.expiresIn());
-      return new Issued(new AccessToken(r.accessToken(), expiresAt, r.scope()), sent);
+      return new Issued(token, sent);
     });
+  }
+
+  private void joinFamilyLocked(AccessToken token) {
+    Instant now = clock.instant();
+    family.removeIf(t -> t.expiresAt() != null && !t.expiresAt().isAfter(now));
+    family.add(token);
   }
 
   private Grant nextGrant() {
@@ -175,33 +200,60 @@ final class OAuthTokenSource implements TokenSource {
     synchronized (lock) {
       cleared = true;
       refreshToken = null;
+      family.clear();
       codeConsumed = true;
     }
   }
 
+  /**
+   * Revokes the refresh token and the live access tokens not of its family at once; the
+   * family's access tokens only if the refresh token's revocation failed or the server does not
+   * revoke refresh tokens (then they may still be live). One request per agent at close instead
+   * of two.
+   */
   @Override
-  public CompletableFuture<Void> revoke(AccessToken current) {
+  public CompletableFuture<Void> revoke(List<AccessToken> live) {
     String refresh;
+    List<AccessToken> covered = new ArrayList<>();
+    List<AccessToken> others = new ArrayList<>();
     synchronized (lock) {
       refresh = refreshToken;
       refreshToken = null;
+      for (AccessToken t : live) {
+        (refresh != null && family.contains(t) ? covered : others).add(t);
+      }
+      family.clear();
     }
-    List<CompletableFuture<Boolean>> all = new ArrayList<>();
+    List<CompletableFuture<?>> all = new ArrayList<>();
     if (refresh != null) {
-      all.add(revokeOne(refresh, "refresh_token"));
+      all.add(revokeOne(refresh, "refresh_token").thenCompose(outcome ->
+          outcome == Outcome.REVOKED ? CompletableFuture.completedFuture(null)
+              : revokeEach(covered)));
     }
-    if (current != null) {
-      all.add(revokeOne(current.value(), "access_token"));
-    }
+    all.add(revokeEach(others));
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Void> revokeEach(List<AccessToken> tokens) {
+    return CompletableFuture.allOf(tokens.stream()
+        .map(t -> revokeOne(t.value(), "access_token")).toArray(CompletableFuture[]::new));
   }
 
   @Override
   public CompletableFuture<Boolean> revokeAccess(AccessToken superseded) {
-    return revokeOne(superseded.value(), "access_token");
+    return revokeOne(superseded.value(), "access_token").thenApply(o -> {
+      if (o == Outcome.REVOKED) {
+        synchronized (lock) {
+          family.remove(superseded);
+        }
+      }
+      return o != Outcome.FAILED;
+    });
   }
 
-  private CompletableFuture<Boolean> revokeOne(String token, String hint) {
+  private enum Outcome { REVOKED, UNSUPPORTED, FAILED }
+
+  private CompletableFuture<Outcome> revokeOne(String token, String hint) {
     return revokeRetrier.execute("token revocation (" + hint + ")",
             () -> endpoint.revoke(auth, token, hint))
         .handle((ok, error) -> {
@@ -209,14 +261,14 @@ final class OAuthTokenSource implements TokenSource {
           if (cause instanceof AuthenticationException ae
               && "unsupported_token_type".equals(ae.error())) {
             log.debug("The server does not revoke {}s (RFC 7009 unsupported_token_type)", hint);
+            return Outcome.UNSUPPORTED;
           } else if (error != null) {
             log.warn("Revoking the {} failed; it stays valid until it expires: {}", hint,
                 cause.getMessage());
-            return false;
-          } else {
-            log.debug("Revoked the {}", hint);
+            return Outcome.FAILED;
           }
-          return true;
+          log.debug("Revoked the {}", hint);
+          return Outcome.REVOKED;
         });
   }
 

@@ -7,6 +7,7 @@ import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -64,7 +65,7 @@ final class ProviderTokenSource implements TokenSource {
   public void clear() {}
 
   @Override
-  public CompletableFuture<Void> revoke(AccessToken current) {
+  public CompletableFuture<Void> revoke(List<AccessToken> live) {
     return CompletableFuture.completedFuture(null);
   }
 

@@ -548,8 +548,8 @@ public final class RealTokenManager implements TokenManager {
       refreshAt = null;
       forcedToken = null;
     }
-    ClosedException closedDuring =
-        Errors.closed("the token manager was closed during the token request");
+    ClosedException closedDuring = attempt == null && pending == null ? null // no stack trace
+        : Errors.closed("the token manager was closed during the token request"); // for nothing
     // A request already sent may be making a token at the edge that only its answer names:
     // let it finish (its call timeout bounds it) and revoke what it brings. Retries stop now.
     // (done or not: its answer may be on its way to finish(), which will drop it as closed)
@@ -580,16 +580,20 @@ public final class RealTokenManager implements TokenManager {
   }
 
   /**
-   * Revokes at close: the refresh token with the newest access token (a late one, else the
-   * current one), and every other access token still live.
+   * Revokes at close: the grant (refresh token), the newest access token (a late one, else the
+   * current one) and every other access token still live; the source skips those the grant's
+   * revocation covers.
    */
   private CompletableFuture<Void> revokeAll(AccessToken late, AccessToken current,
       List<AccessToken> superseded) {
     if (!config.revokeOnClose()) {
       return CompletableFuture.completedFuture(null);
     }
-    List<CompletableFuture<?>> all = new ArrayList<>();
-    all.add(source.revoke(late != null ? late : current));
+    List<AccessToken> live = new ArrayList<>();
+    AccessToken newest = late != null ? late : current;
+    if (newest != null) {
+      live.add(newest);
+    }
     Instant now = clock.instant();
     List<AccessToken> others = new ArrayList<>(superseded);
     if (late != null && current != null) {
@@ -597,10 +601,10 @@ public final class RealTokenManager implements TokenManager {
     }
     for (AccessToken t : others) {
       if (t.expiresAt() == null || t.expiresAt().isAfter(now)) {
-        all.add(source.revokeAccess(t));
+        live.add(t);
       }
     }
-    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    return source.revoke(live);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.patchbay.internal.auth;
 
 import dev.patchbay.AccessToken;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Where a {@link RealTokenManager} gets tokens from: one OAuth grant or an app provider. */
@@ -19,8 +20,11 @@ interface TokenSource {
   /** Forgets every grant secret (after {@code invalid_grant}). */
   void clear();
 
-  /** Revokes the grant and {@code current} (best effort, bounded); never fails. */
-  CompletableFuture<Void> revoke(AccessToken current);
+  /**
+   * Revokes the grant and every token of {@code live} (best effort, bounded); never fails.
+   * Tokens the grant's revocation revokes with it need no request of their own.
+   */
+  CompletableFuture<Void> revoke(List<AccessToken> live);
 
   /**
    * Revokes one superseded access token (best effort, bounded): completes with false when the

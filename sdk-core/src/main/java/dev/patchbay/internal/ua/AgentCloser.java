@@ -78,9 +78,10 @@ final class AgentCloser {
   }
 
   private void closeSocketsAndRevoke() {
-    if (sdkShuttingDown.getAsBoolean()) {
-      CompletableFuture<Void> revoked = revoke();
-      connections.closeAll(() -> revoked.whenCompleteAsync((x, y) -> finished.run(), actor));
+    if (sdkShuttingDown.getAsBoolean()) { // the close frame first: the edge answers it while
+      CompletableFuture<Void> closed = new CompletableFuture<>(); // the revocation is prepared
+      connections.closeAll(() -> closed.complete(null));
+      CompletableFuture.allOf(closed, revoke()).whenCompleteAsync((x, y) -> finished.run(), actor);
     } else {
       connections.closeAll(() -> revoke().whenCompleteAsync((x, y) -> finished.run(), actor));
     }

@@ -1,7 +1,6 @@
 package dev.patchbay.internal.ua;
 
 import dev.patchbay.Call;
-import dev.patchbay.ClosedException;
 import dev.patchbay.IncomingCall;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.media.MediaSession;
@@ -350,20 +349,28 @@ public final class RealUserAgent implements UserAgent, CallHost {
     closing = true;
     closeCause = cause;
     states.set(State.CLOSING);
-    ClosedException closed = Errors.closed("user agent " + tenant + "/" + userId
-        + " is closed");
-    if (cause != null || !firstConnect.isDone()) {
+    boolean connecting = !firstConnect.isDone(); // the exception only when someone waits
+    PatchbayException why = cause != null ? cause : connecting
+        ? Errors.closed("user agent " + tenant + "/" + userId + " is closed") : null;
+    if (cause != null || connecting) {
       connection.stop(); // nothing to hang up at the edge, or no way to reach it
-      connectedSignal.completeExceptionally(cause != null ? cause : closed);
+      connectedSignal.completeExceptionally(why);
     }
-    firstConnect.completeExceptionally(cause != null ? cause : closed);
+    if (why != null) {
+      firstConnect.completeExceptionally(why);
+    }
     closer.close(cause);
   }
 
   private void finish() {
-    nextReady.completeExceptionally(Errors.closed("user agent closed"));
-    connectedSignal.completeExceptionally(Errors.closed("user agent " + tenant + "/"
-        + userId + " is closed"));
+    // built only for a future still waiting (each fills in a stack trace; 10,000 agents close)
+    if (!nextReady.isDone()) {
+      nextReady.completeExceptionally(Errors.closed("user agent closed"));
+    }
+    if (!connectedSignal.isDone()) {
+      connectedSignal.completeExceptionally(Errors.closed("user agent " + tenant + "/"
+          + userId + " is closed"));
+    }
     states.set(State.CLOSED);
     rt.agents.remove(this);
     events.userAgentClosed();

@@ -388,7 +388,9 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     if (resumeWhenEnded.remove(c)) {
       resumeAgain(c);
     }
-    lost(c, Errors.patchbay("signaling socket closed", null, true, 0, null), true);
+    if (!lost.contains(c) && !stopped && c == current) { // no exception built when stopped:
+      lost(c, Errors.patchbay("signaling socket closed", null, true, 0, null), true); // 10,000
+    } // sockets closing at once would each fill in a stack trace for nothing
     lost.remove(c);
   }
 

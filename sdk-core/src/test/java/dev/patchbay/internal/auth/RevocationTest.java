@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** RFC 7009 at close: 200 is success (known token or not), 503 is retried within a bound. */
+/**
+ * RFC 7009 at close: 200 is success (known token or not), 503 is retried within a bound.
+ * Revoking the refresh token revokes its family (docs/protocol.md 2.3): the family's access
+ * tokens are revoked on their own only when that fails.
+ */
 class RevocationTest {
   private final TokenFixture f;
 
@@ -29,17 +33,68 @@ class RevocationTest {
   }
 
   @Test
-  void closeRevokesRefreshAndAccessTokenWithClientAuthentication() throws Exception {
+  void closeRevokesTheRefreshTokenAloneWhichRevokesItsFamilyWithClientAuthentication()
+      throws Exception {
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
     m.token().get(5, TimeUnit.SECONDS);
 
     m.closeAsync().get(5, TimeUnit.SECONDS);
 
-    assertThat(f.server.revokeRequests()).hasSize(2).allMatch(r -> r.authorization() != null
+    assertThat(f.server.revokeRequests()).hasSize(1).allMatch(r -> r.authorization() != null
         && r.authorization().startsWith("Basic "));
     assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint") + "="
         + r.form().get("token"))
-        .containsExactlyInAnyOrder("refresh_token=refresh-token-1", "access_token=access-token-1");
+        .containsExactly("refresh_token=refresh-token-1");
+  }
+
+  @Test
+  void anAccessTokenOfAnEarlierGrantIsRevokedOnItsOwn() throws Exception {
+    AtomicInteger grants = new AtomicInteger();
+    f.server.token = r -> {
+      int i = grants.incrementAndGet();
+      return token("access-token-" + i, 3600, "refresh-token-" + i);
+    };
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    dev.patchbay.AccessToken first = m.token().get(5, TimeUnit.SECONDS);
+    m.invalidate(first).get(5, TimeUnit.SECONDS); // a new client-credentials grant: a new family
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint") + "="
+        + r.form().get("token"))
+        .containsExactlyInAnyOrder("refresh_token=refresh-token-2", "access_token=access-token-1");
+  }
+
+  @Test
+  void refreshedAccessTokensAreCoveredByTheirRefreshToken() throws Exception {
+    AtomicInteger grants = new AtomicInteger();
+    f.server.token = r -> {
+      int i = grants.incrementAndGet();
+      return token("access-token-" + i, 3600, "refresh-token-" + i);
+    };
+    RealTokenManager m = f.manager(Credentials.refreshToken("app", null, "refresh-token-0"));
+    dev.patchbay.AccessToken first = m.token().get(5, TimeUnit.SECONDS);
+    m.invalidate(first).get(5, TimeUnit.SECONDS); // a refresh: the same family
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint") + "="
+        + r.form().get("token"))
+        .containsExactly("refresh_token=refresh-token-2");
+  }
+
+  @Test
+  void whenTheRefreshTokenCannotBeRevokedItsAccessTokenIsRevokedOnItsOwn() throws Exception {
+    f.server.revoke = r -> r.form().get("token_type_hint").equals("refresh_token")
+        ? status(400, null) : status(200, null);
+    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
+    m.token().get(5, TimeUnit.SECONDS);
+
+    m.closeAsync().get(5, TimeUnit.SECONDS);
+
+    assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint") + "="
+        + r.form().get("token"))
+        .containsExactly("refresh_token=refresh-token-1", "access_token=access-token-1");
   }
 
   @Test
@@ -67,21 +122,21 @@ class RevocationTest {
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
     m.token().get(5, TimeUnit.SECONDS);
     assertThat(m.closeAsync().get(5, TimeUnit.SECONDS)).isNull();
-    assertThat(f.server.revokeRequests()).hasSize(2);
+    assertThat(f.server.revokeRequests()).hasSize(1);
   }
 
   @Test
   void status503IsRetriedUntilTheTokenIsGone() throws Exception {
     AtomicInteger n = new AtomicInteger();
-    f.server.revoke = r -> r.form().get("token_type_hint").equals("access_token")
-        && n.incrementAndGet() <= 2 ? status(503, "0") : status(200, null);
+    f.server.revoke = r -> n.incrementAndGet() <= 2 ? status(503, "0") : status(200, null);
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
     m.token().get(5, TimeUnit.SECONDS);
 
     m.closeAsync().get(5, TimeUnit.SECONDS);
 
-    assertThat(f.server.revokeRequests()).filteredOn(r -> r.form().get("token_type_hint")
-        .equals("access_token")).hasSize(3);
+    assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint"))
+        .as("revoked on the third attempt; the family with it").hasSize(3)
+        .containsOnly("refresh_token");
   }
 
   @Test
@@ -92,8 +147,10 @@ class RevocationTest {
 
     m.closeAsync().get(5, TimeUnit.SECONDS);
 
-    // FAST policy: 4 attempts per token
+    // FAST policy: 4 attempts for the refresh token, then 4 for its access token on its own
     assertThat(f.server.revokeRequests()).hasSize(8);
+    assertThat(f.server.revokeRequests().subList(4, 8))
+        .allMatch(r -> r.form().get("token_type_hint").equals("access_token"));
   }
 
   @Test
@@ -102,7 +159,9 @@ class RevocationTest {
     RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"));
     m.token().get(5, TimeUnit.SECONDS);
     m.closeAsync().get(5, TimeUnit.SECONDS);
-    assertThat(f.server.revokeRequests()).hasSize(2);
+    // a server that does not revoke refresh tokens: the access token is revoked on its own
+    assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint"))
+        .containsExactly("refresh_token", "access_token");
   }
 
   @Test
@@ -115,7 +174,7 @@ class RevocationTest {
     b.get(5, TimeUnit.SECONDS);
     m.close();
 
-    assertThat(f.server.revokeRequests()).hasSize(2);
+    assertThat(f.server.revokeRequests()).hasSize(1);
     assertThatThrownBy(() -> m.token().get(5, TimeUnit.SECONDS)).cause()
         .isInstanceOf(ClosedException.class);
   }
@@ -141,7 +200,7 @@ class RevocationTest {
     closing.get(10, TimeUnit.SECONDS);
     assertThat(f.server.revokeRequests()).extracting(r -> r.form().get("token_type_hint") + "="
         + r.form().get("token"))
-        .containsExactlyInAnyOrder("refresh_token=refresh-token-1", "access_token=access-token-1");
+        .containsExactly("refresh_token=refresh-token-1"); // its family: access-token-1 too
     assertThat(f.server.tokenRequests()).hasSize(1);
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
         .until(() -> f.http.dispatcher().runningCallsCount() == 0);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Many agents asking for their first token at once (10,000 connecting) must not cost a thread
  * each: the SDK's one token client runs at most {@link TokenHttp#MAX_CONCURRENT} calls at once
- * on as many platform threads, the rest wait in its queue.
+ * on as many platform threads, the rest wait in its queue; while the SDK shuts down at most
+ * {@link TokenHttp#SHUTDOWN_CONCURRENT}.
  */
 class TokenClientThreadsTest {
   private static final int AGENTS = 48;
@@ -66,15 +67,7 @@ class TokenClientThreadsTest {
 
   @Test
   void manyAgentsAskingAtOnceUseABoundedNumberOfThreads() throws Exception {
-    TokenConfig config = TokenConfig.builder().requestTimeout(Duration.ofSeconds(60)).build();
-    List<CompletableFuture<?>> tokens = new ArrayList<>();
-    for (int i = 0; i < AGENTS; i++) {
-      RealTokenManager m = RealTokenManager.create(
-          Credentials.clientCredentials("agent-" + i, "secret-" + i), server.endpoints(),
-          http.client(), scheduler, config);
-      managers.add(m);
-      tokens.add(m.token());
-    }
+    List<CompletableFuture<?>> tokens = askAtOnce(AGENTS);
     Dispatcher dispatcher = http.client().dispatcher();
 
     // every request is either held at the server (its thread blocked in it) or queued
@@ -89,5 +82,39 @@ class TokenClientThreadsTest {
     CompletableFuture.allOf(tokens.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     assertThat(server.tokenRequests()).hasSize(AGENTS);
     assertThat(threads.peak()).isLessThanOrEqualTo(TokenHttp.MAX_CONCURRENT);
+  }
+
+  /** Patchbay.close(): every agent revokes at once; more calls in flight, still a bound. */
+  @Test
+  void whileTheSdkShutsDownTheBoundRisesToShutdownConcurrent() throws Exception {
+    int agents = TokenHttp.SHUTDOWN_CONCURRENT + 16;
+    http.beginShutdown();
+    List<CompletableFuture<?>> tokens = askAtOnce(agents);
+    Dispatcher dispatcher = http.client().dispatcher();
+
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> atServer.get() + dispatcher.queuedCallsCount() == agents);
+
+    assertThat(atServer.get()).as("requests in flight at once")
+        .isEqualTo(TokenHttp.SHUTDOWN_CONCURRENT);
+    assertThat(threads.peak()).as("SDK threads at most, ever")
+        .isLessThanOrEqualTo(TokenHttp.SHUTDOWN_CONCURRENT);
+
+    answer.countDown();
+    CompletableFuture.allOf(tokens.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    assertThat(server.tokenRequests()).hasSize(agents);
+  }
+
+  private List<CompletableFuture<?>> askAtOnce(int agents) {
+    TokenConfig config = TokenConfig.builder().requestTimeout(Duration.ofSeconds(60)).build();
+    List<CompletableFuture<?>> tokens = new ArrayList<>();
+    for (int i = 0; i < agents; i++) {
+      RealTokenManager m = RealTokenManager.create(
+          Credentials.clientCredentials("agent-" + i, "secret-" + i), server.endpoints(),
+          http.client(), scheduler, config);
+      managers.add(m);
+      tokens.add(m.token());
+    }
+    return tokens;
   }
 }
