@@ -74,6 +74,50 @@ class DeadlineTimerTest {
   }
 
   @Test
+  void countsWithoutIteratingTheSchedulersQueue() {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    scheduler.setRemoveOnCancelPolicy(true); // as the SDK's scheduler
+    DeadlineTimer slow = new DeadlineTimer(scheduler, Duration.ofHours(1));
+    try {
+      slow.schedule(Duration.ofHours(2), () -> { });
+      for (int i = 0; i < 3; i++) {
+        scheduler.schedule(() -> { }, 1, TimeUnit.HOURS);
+      }
+      // the queue as diagnostics sees it, but iterating it (a copy under the scheduler's lock
+      // per call: 30,000 timers with 10,000 agents) is refused
+      java.util.concurrent.BlockingQueue<Runnable> queue = scheduler.getQueue();
+      java.util.Collection<Runnable> noIteration = new java.util.AbstractCollection<>() {
+        @Override
+        public java.util.Iterator<Runnable> iterator() {
+          throw new AssertionError("the scheduler's queue was iterated");
+        }
+
+        @Override
+        public Object[] toArray() {
+          throw new AssertionError("the scheduler's queue was copied");
+        }
+
+        @Override
+        public int size() {
+          return queue.size();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+          return queue.contains(o);
+        }
+      };
+      assertThat(queue).as("three timers and the ticker").hasSize(4);
+      assertThat(slow.queuedBesidesTicker(noIteration)).isEqualTo(3);
+      slow.close();
+      assertThat(slow.queuedBesidesTicker(noIteration)).as("ticker gone").isEqualTo(3);
+    } finally {
+      slow.close();
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
   void firesNoEarlierThanTheDeadlineAndAtMostAboutOneTickLate() throws Exception {
     CountDownLatch fired = new CountDownLatch(1);
     long start = System.nanoTime();
