@@ -4,6 +4,7 @@ import dev.patchbay.Call;
 import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
 import dev.patchbay.IncomingCall;
+import dev.patchbay.media.MediaSession;
 import dev.patchbay.media.MediaState;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.media.SessionDescription;
@@ -82,13 +83,14 @@ final class InboundOffer {
    * accept (where a refusal fails the call as before).
    */
   private void startEarlyMedia() {
+    MediaSession session;
     try {
-      call.media = host.createMedia(call.id(), new CallMediaBridge(call, host));
+      session = call.openMedia();
     } catch (PatchbayException e) {
       LOG.debug("early media session refused ({}); created on accept", e.getMessage());
       return;
     }
-    earlyAnswer = call.media.acceptOffer(SessionDescription.offer(remoteOffer));
+    earlyAnswer = session.acceptOffer(SessionDescription.offer(remoteOffer));
   }
 
   /** Answers the caller's offer; {@code f} completes when media is connected. */

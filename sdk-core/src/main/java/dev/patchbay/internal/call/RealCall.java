@@ -226,10 +226,19 @@ public final class RealCall implements IncomingCall {
     release(CallState.ENDED, EndReason.REJECTED, null);
   }
 
+  /**
+   * Creates the call's media session and returns it; the engine's refusal is thrown and leaves
+   * the call without one (an inbound call's early media asks again on accept).
+   */
+  MediaSession openMedia() {
+    media = host.createMedia(id, new CallMediaBridge(this, host));
+    return media;
+  }
+
   /** Creates the media session; false (and the call failed) when the engine refused. */
   boolean createMedia(boolean byeOnFailure) {
     try {
-      media = host.createMedia(id, new CallMediaBridge(this, host));
+      openMedia();
       return true;
     } catch (PatchbayException e) {
       fail(EndReason.MEDIA_FAILED, e, byeOnFailure);
