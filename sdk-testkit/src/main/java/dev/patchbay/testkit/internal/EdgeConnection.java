@@ -55,6 +55,14 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
   private String heldForReorder;
   private Frame heldFrame;
   private final List<Frame> stalled = new ArrayList<>();
+  /**
+   * Work a Jetty callback asked for while this thread held {@code outLock}: Jetty reports a send
+   * that fails at once inline, on the sending thread, and its error and close callbacks take the
+   * model's lock — which a thread holding the model's lock and waiting for {@code outLock} to
+   * send (an error answer from {@code onText}) would never give back. {@link #write} hands it to
+   * its caller, which runs it after releasing the lock. Guarded by outLock.
+   */
+  private final List<Runnable> afterSend = new ArrayList<>();
   final AtomicInteger framesSeen = new AtomicInteger();
   /**
    * How calls bound to this connection ended, as this party was (or would have been) told:
@@ -120,13 +128,23 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketError(Throwable cause) {
-    model.unbindToken(this); // the socket is failing (e.g. 1009): no longer live for 409
     LOG.debug("socket {} of {} failed: {}", id, user, cause.toString());
+    // the socket is failing (e.g. 1009): no longer live for 409
+    outsideSendLock(() -> model.unbindToken(this));
   }
 
   @Override
   public void onWebSocketClose(int statusCode, String reason) {
-    model.onClose(this, statusCode);
+    outsideSendLock(() -> model.onClose(this, statusCode));
+  }
+
+  /** Runs {@code work} now, or after the send lock when called inline by a send under it. */
+  private void outsideSendLock(Runnable work) {
+    if (Thread.holdsLock(outLock)) {
+      afterSend.add(work);
+    } else {
+      work.run();
+    }
   }
 
   // ---- ended calls (guarded by model) ---------------------------------------------------
@@ -235,9 +253,10 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
 
   /**
    * Writes one frame (under {@code outLock}, so frames keep their order) and returns what its
-   * frame count made due (a frame trigger's fault), which the caller runs after releasing the
-   * lock: the fault may take the model's lock, which a thread holding it while sending (an
-   * error answer from {@code onText}) would otherwise wait on in the opposite order.
+   * frame count made due (a frame trigger's fault) and what Jetty's callbacks reported while
+   * sending ({@link #afterSend}), which the caller runs after releasing the lock: both may take
+   * the model's lock, which a thread holding it while sending (an error answer from
+   * {@code onText}) would otherwise wait on in the opposite order.
    */
   private Runnable write(Frame frame, String text) {
     Session s = session;
@@ -248,7 +267,12 @@ public final class EdgeConnection implements Session.Listener.AutoDemanding {
     Runnable due = model.countFrame(this); // before the send: see FaultState.onFrame
     s.sendText(text, Callback.NOOP);
     model.counters.inc("framesOut");
-    return due;
+    if (afterSend.isEmpty()) {
+      return due;
+    }
+    List<Runnable> reported = new ArrayList<>(afterSend);
+    afterSend.clear();
+    return both(due, () -> reported.forEach(Runnable::run));
   }
 
   /** Writes {@code text} as one text frame as is: no encoding, no fault pipeline, not logged. */

@@ -12,6 +12,11 @@ import dev.patchbay.testkit.Trigger;
 import dev.patchbay.testkit.support.EdgeClients;
 import dev.patchbay.testkit.support.RawWebSocket;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.websocket.api.Session;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,66 @@ class EdgeConnectionLockOrderTest {
       sender.join(10_000);
       assertThat(releaser.isAlive()).isFalse();
       assertThat(ws.closeCode(EdgeClients.T)).as("the drop happened").isPositive();
+    }
+  }
+
+  /**
+   * Jetty reports a send that fails at once (the peer reset the connection) inline, on the
+   * sending thread, through {@code onWebSocketError} — which takes the model's lock. The
+   * generated fault schedules hung on exactly that: the test's thread released stalled frames,
+   * the write failed inside {@code sendText} under the connection's send lock, while a Jetty
+   * thread holding the model's lock (answering a candidate with a 404) waited for that send
+   * lock. Here the session fails its first send the way Jetty does, the model's lock is held by
+   * the test, and a second thread must still get its frame out.
+   */
+  @Test
+  void aSendThatFailsInlineReportsItsErrorOutsideTheConnectionsSendLock() throws Exception {
+    try (FakeEdge edge = FakeEdge.builder().user("acme", "alice", "alice-secret").start();
+        EdgeClients clients = new EdgeClients(edge)) {
+      RawWebSocket ws = clients.connect("alice");
+      hello(ws);
+      Method modelOf = FakeEdge.class.getDeclaredMethod("model");
+      modelOf.setAccessible(true);
+      EdgeModel model = (EdgeModel) modelOf.invoke(edge);
+      EdgeConnection alice = model.liveConnectionsOf("alice").get(0);
+
+      Session real = alice.session;
+      AtomicBoolean failNextSend = new AtomicBoolean(true);
+      List<String> sent = new CopyOnWriteArrayList<>();
+      alice.session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
+          new Class<?>[] {Session.class}, (proxy, m, args) -> {
+            if (m.getName().equals("sendText")) {
+              if (failNextSend.compareAndSet(true, false)) {
+                // what Jetty's flusher does when the write fails: the error callback, inline
+                alice.onWebSocketError(new java.io.IOException("Connection reset by peer"));
+                return null;
+              }
+              sent.add((String) args[0]);
+            }
+            return m.invoke(real, args);
+          });
+
+      Thread failing = new Thread(() -> alice.send(new Frames.Closing(1_000L, "first")),
+          "failing-send");
+      CountDownLatch secondOut = new CountDownLatch(1);
+      Thread sender = new Thread(() -> {
+        alice.send(new Frames.Closing(2_000L, "second"));
+        secondOut.countDown();
+      }, "sender");
+      synchronized (model) {
+        failing.start(); // its error report waits for the model's lock (held here)
+        await().until(() -> failing.getState() == Thread.State.BLOCKED);
+        sender.start();
+        assertThat(secondOut.await(10, TimeUnit.SECONDS))
+            .as("a frame sent while a failed send's error report waits for the model's lock")
+            .isTrue();
+      }
+      failing.join(10_000);
+      sender.join(10_000);
+      assertThat(failing.isAlive()).as("the error report ran once the model's lock was free")
+          .isFalse();
+      assertThat(sent).hasSize(1);
+      assertThat(sent.get(0)).contains("second");
     }
   }
 }
