@@ -125,8 +125,11 @@ class GeneratedSchedulesTest {
           Summary h = Summary.of(s, ScheduleRun.run(s));
           if (!h.violations().isEmpty()) {
             failing.incrementAndGet();
+            // in full now: a long run that is cut short still tells what it found
             System.out.println("generated fault schedules: seed " + s.seed + " violated "
-                + h.violations().stream().map(History.Violation::code).distinct().toList());
+                + h.violations().stream().map(History.Violation::code).distinct().toList()
+                + h.violations().stream().map(Object::toString)
+                    .collect(Collectors.joining("\n    ", "\n    ", "")));
           }
           int n = finished.incrementAndGet();
           if (n % PROGRESS_EVERY == 0 && n < schedules.size()) {
