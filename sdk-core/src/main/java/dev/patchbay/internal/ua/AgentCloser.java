@@ -102,7 +102,9 @@ final class AgentCloser {
     Future<?> force = sdkShuttingDown.getAsBoolean() ? null
         : actor.schedule(options.closeTimeout(), () -> {
           if (done.complete(null)) {
-            LOG.info("token revocation did not finish within {}", options.closeTimeout());
+            LOG.info("token revocation did not finish within {}; abandoned",
+                options.closeTimeout());
+            tokens.abandonRevocation(); // no retry timer or request outlives the agent
           }
         });
     revoke.whenComplete((v, e) -> {
