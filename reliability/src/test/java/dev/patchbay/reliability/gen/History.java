@@ -275,6 +275,36 @@ final class History {
     log.add("@" + now() + " " + line);
   }
 
+  /** How many SDK connection events {@link #sdkEvent} keeps per user (the newest). */
+  static final int SDK_EVENTS_PER_USER = 48;
+  private final Map<String, java.util.Deque<String>> sdkEvents = new ConcurrentHashMap<>();
+
+  /**
+   * One connection-level event as the SDK reported it (connect attempts, token requests,
+   * retries, permit waits): what the edge's own log cannot show, e.g. why an agent did not come
+   * back. Bounded per user.
+   */
+  void sdkEvent(String user, String event) {
+    java.util.Deque<String> q = sdkEvents.computeIfAbsent(String.valueOf(user),
+        u -> new java.util.ArrayDeque<>());
+    synchronized (q) {
+      q.addLast(now() + ":" + event);
+      if (q.size() > SDK_EVENTS_PER_USER) {
+        q.removeFirst();
+      }
+    }
+  }
+
+  List<String> sdkEvents(String user) {
+    java.util.Deque<String> q = sdkEvents.get(user);
+    if (q == null) {
+      return List.of();
+    }
+    synchronized (q) {
+      return new ArrayList<>(q);
+    }
+  }
+
   void fault(Step step) {
     faultsApplied.merge(step.kind().name(), 1, Integer::sum);
     note("fault " + step);

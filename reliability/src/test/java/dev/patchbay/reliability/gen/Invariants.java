@@ -83,6 +83,8 @@ final class Invariants {
     }
     sb.append("\n        upgrades:");
     edge.handshakes(user).forEach(t -> sb.append(' ').append(t.toEpochMilli() - h.t0Wall));
+    sb.append("\n        sdk:");
+    h.sdkEvents(user).forEach(e -> sb.append(' ').append(e));
     sb.append("\n        frames:");
     for (dev.patchbay.testkit.LoggedFrame f : edge.frames(user).snapshot()) {
       if (!"?".equals(f.type()) && f.callId() == null) {

@@ -510,6 +510,44 @@ final class ScheduleRun {
     @Override
     public void tokenRequestEnd(UserAgent agent, Duration took) {
       h.tokensReceived.incrementAndGet();
+      h.sdkEvent(agent.userId(), "token");
+    }
+
+    @Override
+    public void connectStart(UserAgent agent, boolean reconnect) {
+      h.sdkEvent(agent.userId(), reconnect ? "reconnect" : "connect");
+    }
+
+    @Override
+    public void socketUpgraded(UserAgent agent) {
+      h.sdkEvent(agent.userId(), "upgraded");
+    }
+
+    @Override
+    public void tokenRequestStart(UserAgent agent, boolean refresh) {
+      h.sdkEvent(agent.userId(), refresh ? "token-refresh?" : "token?");
+    }
+
+    @Override
+    public void tokenRequestFailed(UserAgent agent, PatchbayException cause, Duration took) {
+      h.sdkEvent(agent.userId(), "token-failed(" + cause.getClass().getSimpleName() + ")");
+    }
+
+    @Override
+    public void retryScheduled(UserAgent agent, RetryKind kind, int status, int retry,
+        Duration delay, Call call, PatchbayException cause) {
+      h.sdkEvent(agent.userId(), "retry(" + kind + " " + status + " #" + retry + " in "
+          + delay.toMillis() + "ms)");
+    }
+
+    @Override
+    public void admissionQueued(UserAgent agent, AdmissionKind kind) {
+      h.sdkEvent(agent.userId(), "wait(" + kind + ")");
+    }
+
+    @Override
+    public void admissionAdmitted(UserAgent agent, AdmissionKind kind, Duration waited) {
+      h.sdkEvent(agent.userId(), "admitted(" + kind + " " + waited.toMillis() + "ms)");
     }
 
     @Override
