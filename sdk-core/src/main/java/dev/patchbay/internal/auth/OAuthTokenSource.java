@@ -34,10 +34,6 @@ final class OAuthTokenSource implements TokenSource {
   private final TokenEndpoint endpoint;
   private final Clock clock;
   private final Retrier revokeRetrier;
-  /** Revocations running (their retries' results): {@link #abandonRevocation} cancels them. */
-  private final java.util.Set<CompletableFuture<?>> revoking =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private volatile boolean revocationAbandoned;
   private final Redactor.Holder secrets;
   private final Object lock = new Object();
   private String refreshToken; // guarded by lock; the newest one
@@ -258,24 +254,11 @@ final class OAuthTokenSource implements TokenSource {
   private enum Outcome { REVOKED, UNSUPPORTED, FAILED }
 
   private CompletableFuture<Outcome> revokeOne(String token, String hint) {
-    if (revocationAbandoned) {
-      return CompletableFuture.completedFuture(Outcome.FAILED);
-    }
-    CompletableFuture<Void> revocation = revokeRetrier.execute(
-        "token revocation (" + hint + ")", () -> endpoint.revoke(auth, token, hint));
-    revoking.add(revocation);
-    revocation.whenComplete((v, e) -> revoking.remove(revocation));
-    if (revocationAbandoned) { // abandoned while it was being started
-      revocation.cancel(false);
-    }
-    return revocation
+    return revokeRetrier.execute("token revocation (" + hint + ")",
+            () -> endpoint.revoke(auth, token, hint))
         .handle((ok, error) -> {
           Throwable cause = Retrier.unwrap(error);
-          if (cause instanceof java.util.concurrent.CancellationException) {
-            log.info("Revoking the {} was abandoned at the close bound; it stays valid until it"
-                + " expires", hint);
-            return Outcome.FAILED;
-          } else if (cause instanceof AuthenticationException ae
+          if (cause instanceof AuthenticationException ae
               && "unsupported_token_type".equals(ae.error())) {
             log.debug("The server does not revoke {}s (RFC 7009 unsupported_token_type)", hint);
             return Outcome.UNSUPPORTED;
@@ -292,12 +275,6 @@ final class OAuthTokenSource implements TokenSource {
   @Override
   public void cancel() {
     endpoint.cancelAll();
-  }
-
-  @Override
-  public void abandonRevocation() {
-    revocationAbandoned = true;
-    revoking.forEach(r -> r.cancel(false)); // with its timer and its request (Retrier)
   }
 
   @Override

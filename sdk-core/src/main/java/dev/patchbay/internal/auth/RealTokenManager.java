@@ -608,11 +608,6 @@ public final class RealTokenManager implements TokenManager {
   }
 
   @Override
-  public void abandonRevocation() {
-    source.abandonRevocation();
-  }
-
-  @Override
   public String toString() {
     synchronized (lock) {
       return "RealTokenManager{" + id + ", token=" + (current == null ? "none" : "██")

@@ -94,14 +94,6 @@ public interface TokenManager extends AutoCloseable {
    */
   CompletableFuture<Void> closeAsync();
 
-  /**
-   * The owner's close bound ran out while {@link #closeAsync()} was still revoking: revocations
-   * waiting for a retry are cancelled with their timers and requests, and none start any more
-   * (the tokens stay valid until they expire), so no timer or request outlives the owner's
-   * close. {@code closeAsync()} then completes at once. Idempotent.
-   */
-  default void abandonRevocation() {}
-
   /** Blocking {@link #closeAsync()}; bounded by the revocation deadline plus one request timeout. */
   @Override
   default void close() {

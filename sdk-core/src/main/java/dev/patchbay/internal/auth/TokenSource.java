@@ -39,13 +39,6 @@ interface TokenSource {
   void cancel();
 
   /**
-   * Gives up every revocation now and from now on: retries waiting for their backoff are
-   * cancelled with their timers and requests, later revocations fail at once (the tokens stay
-   * valid until they expire). For the owner's close bound, so nothing outlives it.
-   */
-  default void abandonRevocation() {}
-
-  /**
    * Releases the secrets this source registered with the redactor (after the last revocation:
    * its answer may still echo them). Idempotent.
    */

@@ -102,9 +102,7 @@ final class AgentCloser {
     Future<?> force = sdkShuttingDown.getAsBoolean() ? null
         : actor.schedule(options.closeTimeout(), () -> {
           if (done.complete(null)) {
-            LOG.info("token revocation did not finish within {}; abandoned",
-                options.closeTimeout());
-            tokens.abandonRevocation(); // no retry timer or request outlives the agent
+            LOG.info("token revocation did not finish within {}", options.closeTimeout());
           }
         });
     revoke.whenComplete((v, e) -> {

@@ -241,30 +241,4 @@ class RevocationTest {
         .isInstanceOf(ClosedException.class);
     assertThat(f.server.tokenRequests()).hasSize(1);
   }
-
-  /**
-   * The agent's close bound ran out while the revocation waited for a retry: abandoning it
-   * cancels the retry's timer and starts no other request (not the family's access token
-   * either), so nothing outlives the agent's close. Without it the retries ran on for the revoke
-   * policy's whole deadline after the agent reported closed (a reliability run saw the timer).
-   */
-  @Test
-  void abandoningTheRevocationCancelsItsRetryTimerAndStartsNoOtherRequest() throws Exception {
-    f.server.revoke = r -> status(503, "5");
-    RealTokenManager m = f.manager(Credentials.clientCredentials("app", "client-secret-1"),
-        f.config().revokePolicy(dev.patchbay.RetryPolicy.builder().maxAttempts(8)
-            .deadline(java.time.Duration.ofSeconds(60)).build()).build());
-    m.token().get(5, TimeUnit.SECONDS);
-    CompletableFuture<Void> closing = m.closeAsync();
-    org.awaitility.Awaitility.await().until(() -> f.server.revokeRequests().size() == 1
-        && f.scheduler.getQueue().size() == 1); // waiting 5 s for the second attempt
-    assertThat(closing).isNotDone();
-
-    m.abandonRevocation();
-
-    closing.get(2, TimeUnit.SECONDS);
-    assertThat(f.scheduler.getQueue()).as("the retry's timer").isEmpty();
-    Thread.sleep(300);
-    assertThat(f.server.revokeRequests()).as("no retry, no access-token revocation").hasSize(1);
-  }
 }
