@@ -194,9 +194,14 @@ public final class Rig implements AutoCloseable {
       } catch (Exception e) {
         problems.add("user agents did not finish closing within 30 s: " + e);
       }
+      // An agent's close waits for its token's revocation at most its close timeout; a
+      // revocation still retrying then goes on in the background, bounded by the revoke
+      // policy's deadline (a token left live is worse), so its timer may outlive the agent by
+      // that much, never more.
       Diagnostics before = awaitDiagnostics(d -> d.openSockets() == 0 && d.userAgents() == 0
           && d.calls() == 0 && d.mediaSessions() == 0 && d.pendingTimers() == 0,
-          Duration.ofSeconds(5));
+          dev.patchbay.internal.auth.TokenConfig.DEFAULT_REVOKE_POLICY.deadline()
+              .plusSeconds(2));
       if (before.openSockets() + before.calls() + before.mediaSessions() + before.pendingTimers()
           > 0 && before.userAgents() == 0) {
         leaks += before.openSockets() + before.calls() + before.mediaSessions()
