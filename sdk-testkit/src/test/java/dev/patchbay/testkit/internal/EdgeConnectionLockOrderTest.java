@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.Session;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,43 +33,42 @@ import org.junit.jupiter.api.Test;
  * thread is parked on it, and a second thread must still get its frame out.
  */
 class EdgeConnectionLockOrderTest {
+  private FakeEdge edge;
+  private EdgeClients clients;
+  private RawWebSocket ws;
+  private EdgeModel model;
+  /** alice's one connection, after its hello. */
+  private EdgeConnection alice;
+
+  @BeforeEach
+  void connectAlice() throws Exception {
+    edge = FakeEdge.builder().user("acme", "alice", "alice-secret").start();
+    clients = new EdgeClients(edge);
+    ws = clients.connect("alice");
+    hello(ws);
+    model = modelOf(edge);
+    alice = model.liveConnectionsOf("alice").get(0);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    clients.close();
+    edge.close();
+  }
 
   @Test
   void aFrameTriggersFaultRunsOutsideTheConnectionsSendLock() throws Exception {
-    try (FakeEdge edge = FakeEdge.builder().user("acme", "alice", "alice-secret").start();
-        EdgeClients clients = new EdgeClients(edge)) {
-      RawWebSocket ws = clients.connect("alice");
-      hello(ws);
-      Method modelOf = FakeEdge.class.getDeclaredMethod("model");
-      modelOf.setAccessible(true);
-      EdgeModel model = (EdgeModel) modelOf.invoke(edge);
-      EdgeConnection alice = model.liveConnectionsOf("alice").get(0);
+    edge.faults().stallFrames("alice");
+    ws.send(new Frames.Invite("c", "busy", OFFER)); // the edge's 486 is held by the stall
+    await().until(() -> edge.counters().get("framesIn") >= 1 && alice.stalledFrames() == 1);
+    model.faults.endConditions(Fault.StallFrames.class, "alice");
+    edge.faults().arm(new Fault.Drop(), Trigger.afterFrames("alice", 1));
 
-      edge.faults().stallFrames("alice");
-      ws.send(new Frames.Invite("c", "busy", OFFER)); // the edge's 486 is held by the stall
-      await().until(() -> edge.counters().get("framesIn") >= 1 && alice.stalledFrames() == 1);
-      model.faults.endConditions(Fault.StallFrames.class, "alice");
-      edge.faults().arm(new Fault.Drop(), Trigger.afterFrames("alice", 1));
-
-      Thread releaser = new Thread(alice::releaseStalled, "releaser");
-      CountDownLatch sent = new CountDownLatch(1);
-      Thread sender = new Thread(() -> {
-        alice.send(new Frames.Closing(1_000L, "lock order"));
-        sent.countDown();
-      }, "sender");
-      synchronized (model) {
-        releaser.start(); // writes the 486; its drop waits for the model's lock (held here)
-        await().until(() -> releaser.getState() == Thread.State.BLOCKED);
-        sender.start();
-        assertThat(sent.await(10, TimeUnit.SECONDS))
-            .as("a frame sent while a frame trigger's fault waits for the model's lock")
-            .isTrue();
-      }
-      releaser.join(10_000);
-      sender.join(10_000);
-      assertThat(releaser.isAlive()).isFalse();
-      assertThat(ws.closeCode(EdgeClients.T)).as("the drop happened").isPositive();
-    }
+    // the releaser writes the 486; its drop waits for the model's lock
+    sendWhileAThreadWaitsForTheModel(model, alice::releaseStalled,
+        () -> alice.send(new Frames.Closing(1_000L, "lock order")),
+        "a frame sent while a frame trigger's fault waits for the model's lock");
+    assertThat(ws.closeCode(EdgeClients.T)).as("the drop happened").isPositive();
   }
 
   /**
@@ -81,52 +82,58 @@ class EdgeConnectionLockOrderTest {
    */
   @Test
   void aSendThatFailsInlineReportsItsErrorOutsideTheConnectionsSendLock() throws Exception {
-    try (FakeEdge edge = FakeEdge.builder().user("acme", "alice", "alice-secret").start();
-        EdgeClients clients = new EdgeClients(edge)) {
-      RawWebSocket ws = clients.connect("alice");
-      hello(ws);
-      Method modelOf = FakeEdge.class.getDeclaredMethod("model");
-      modelOf.setAccessible(true);
-      EdgeModel model = (EdgeModel) modelOf.invoke(edge);
-      EdgeConnection alice = model.liveConnectionsOf("alice").get(0);
-
-      Session real = alice.session;
-      AtomicBoolean failNextSend = new AtomicBoolean(true);
-      List<String> sent = new CopyOnWriteArrayList<>();
-      alice.session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
-          new Class<?>[] {Session.class}, (proxy, m, args) -> {
-            if (m.getName().equals("sendText")) {
-              if (failNextSend.compareAndSet(true, false)) {
-                // what Jetty's flusher does when the write fails: the error callback, inline
-                alice.onWebSocketError(new java.io.IOException("Connection reset by peer"));
-                return null;
-              }
-              sent.add((String) args[0]);
+    Session real = alice.session;
+    AtomicBoolean failNextSend = new AtomicBoolean(true);
+    List<String> sent = new CopyOnWriteArrayList<>();
+    alice.session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
+        new Class<?>[] {Session.class}, (proxy, m, args) -> {
+          if (m.getName().equals("sendText")) {
+            if (failNextSend.compareAndSet(true, false)) {
+              // what Jetty's flusher does when the write fails: the error callback, inline
+              alice.onWebSocketError(new java.io.IOException("Connection reset by peer"));
+              return null;
             }
-            return m.invoke(real, args);
-          });
+            sent.add((String) args[0]);
+          }
+          return m.invoke(real, args);
+        });
 
-      Thread failing = new Thread(() -> alice.send(new Frames.Closing(1_000L, "first")),
-          "failing-send");
-      CountDownLatch secondOut = new CountDownLatch(1);
-      Thread sender = new Thread(() -> {
-        alice.send(new Frames.Closing(2_000L, "second"));
-        secondOut.countDown();
-      }, "sender");
-      synchronized (model) {
-        failing.start(); // its error report waits for the model's lock (held here)
-        await().until(() -> failing.getState() == Thread.State.BLOCKED);
-        sender.start();
-        assertThat(secondOut.await(10, TimeUnit.SECONDS))
-            .as("a frame sent while a failed send's error report waits for the model's lock")
-            .isTrue();
-      }
-      failing.join(10_000);
-      sender.join(10_000);
-      assertThat(failing.isAlive()).as("the error report ran once the model's lock was free")
-          .isFalse();
-      assertThat(sent).hasSize(1);
-      assertThat(sent.get(0)).contains("second");
+    // the first send fails; its error report waits for the model's lock
+    sendWhileAThreadWaitsForTheModel(model,
+        () -> alice.send(new Frames.Closing(1_000L, "first")),
+        () -> alice.send(new Frames.Closing(2_000L, "second")),
+        "a frame sent while a failed send's error report waits for the model's lock");
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0)).contains("second");
+  }
+
+  /**
+   * Holds the model's lock (as a Jetty thread answering a frame does) until {@code blocked},
+   * started on its own thread, waits for it; {@code send} must then get out on another thread
+   * within 10 s. {@code blocked} must end once the lock is free.
+   */
+  private static void sendWhileAThreadWaitsForTheModel(EdgeModel model, Runnable blocked,
+      Runnable send, String what) throws InterruptedException {
+    Thread waiting = new Thread(blocked, "waits-for-the-model");
+    CountDownLatch sent = new CountDownLatch(1);
+    Thread sender = new Thread(() -> {
+      send.run();
+      sent.countDown();
+    }, "sender");
+    synchronized (model) {
+      waiting.start();
+      await().until(() -> waiting.getState() == Thread.State.BLOCKED);
+      sender.start();
+      assertThat(sent.await(10, TimeUnit.SECONDS)).as(what).isTrue();
     }
+    waiting.join(10_000);
+    sender.join(10_000);
+    assertThat(waiting.isAlive()).as("done once the model's lock was free").isFalse();
+  }
+
+  private static EdgeModel modelOf(FakeEdge edge) throws ReflectiveOperationException {
+    Method model = FakeEdge.class.getDeclaredMethod("model");
+    model.setAccessible(true);
+    return (EdgeModel) model.invoke(edge);
   }
 }
