@@ -155,6 +155,18 @@ public final class FakeEdge implements AutoCloseable {
   }
 
   /**
+   * When each of the user's opened sockets ended, as the edge saw it (refused upgrades are not
+   * listed): with {@link #handshakes(String)} and the {@code hello} frames in
+   * {@link #frames(String)}, how long the edge had no socket of the user, by the edge's clock.
+   *
+   * @param user the user id
+   * @return the socket ends, oldest first
+   */
+  public List<SocketEnd> socketEnds(String user) {
+    return model.socketEnds(user);
+  }
+
+  /**
    * The frame log of a user (all their connections, both directions).
    *
    * @param user the user id
@@ -418,8 +430,8 @@ public final class FakeEdge implements AutoCloseable {
   }
 
   /**
-   * Closes every socket (1001), ends every call, clears faults, counters, frame logs and
-   * handshakes; tokens and users stay. For reuse across tests and the admin endpoint.
+   * Closes every socket (1001), ends every call, clears faults, counters, frame logs,
+   * handshakes and socket ends; tokens and users stay. For reuse across tests and the admin endpoint.
    */
   public void reset() {
     model.closeAll(1001, "edge reset");

@@ -180,4 +180,30 @@ class UpgradeRefusalsTest {
     assertThat(edge.counters().refusals(503)).isEqualTo(2);
     assertThat(edge.counters().upgrades()).isEqualTo(1);
   }
+
+  @Test
+  void socketEndsListEveryOpenedSocketOnceWithItsConnectionIdAndStatus() throws Exception {
+    edge.faults().refuseUpgrades(429, Duration.ofSeconds(1), 1);
+    try (RawWebSocket refused = RawWebSocket.connect(edge.signalingUri(), token("alice"), null)) {
+      assertThat(refused.handshake.status()).isEqualTo(429);
+    }
+    String closedId;
+    try (RawWebSocket ws = RawWebSocket.connect(edge.signalingUri(), token("alice"), null)) {
+      closedId = ws.next(Frames.Hello.class, T).connectionId();
+    } // a close frame, 1000
+    RawWebSocket lost = RawWebSocket.connect(edge.signalingUri(), token("alice"), null);
+    String lostId = lost.next(Frames.Hello.class, T).connectionId();
+    long beforeLoss = System.currentTimeMillis();
+    lost.drop(); // no close frame
+    edge.assertNoLeaks();
+
+    assertThat(edge.socketEnds("alice")).extracting(SocketEnd::connectionId)
+        .containsExactly(closedId, lostId);
+    assertThat(edge.socketEnds("alice")).extracting(SocketEnd::status).containsExactly(1000, 1006);
+    assertThat(edge.socketEnds("alice").get(1).at().toEpochMilli())
+        .isGreaterThanOrEqualTo(beforeLoss);
+    assertThat(edge.socketEnds("bob")).isEmpty();
+    edge.reset();
+    assertThat(edge.socketEnds("alice")).isEmpty();
+  }
 }

@@ -7,6 +7,7 @@ import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.testkit.Fault;
 import dev.patchbay.testkit.FrameLog;
 import dev.patchbay.testkit.LoggedFrame;
+import dev.patchbay.testkit.SocketEnd;
 import dev.patchbay.testkit.Trigger;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeModel {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeModel.class);
-  private static final int MAX_HANDSHAKES_PER_USER = 10_000;
+  private static final int MAX_EVENTS_PER_USER = 10_000;
 
   final EdgeSettings settings;
   final TokenStore tokens;
@@ -54,6 +55,7 @@ public final class EdgeModel {
   final Map<String, EdgeConnection> detached = new HashMap<>();
   private final ConcurrentHashMap<String, FrameLog> logs = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, List<Instant>> handshakes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<SocketEnd>> socketEnds = new ConcurrentHashMap<>();
   private final AtomicLong connectionSeq = new AtomicLong();
   private volatile boolean frameLogEnabled = true;
 
@@ -110,19 +112,32 @@ public final class EdgeModel {
 
   public void recordHandshake(String user) {
     if (user != null) {
-      List<Instant> l = handshakes.computeIfAbsent(user,
-          u -> Collections.synchronizedList(new ArrayList<>()));
-      synchronized (l) {
-        if (l.size() >= MAX_HANDSHAKES_PER_USER) {
-          l.remove(0);
-        }
-        l.add(clock.instant());
-      }
+      appendBounded(handshakes, user, clock.instant());
     }
   }
 
   public List<Instant> handshakes(String user) {
-    List<Instant> l = handshakes.get(user);
+    return snapshot(handshakes, user);
+  }
+
+  /** When and how each of the user's opened sockets ended, as the edge saw it. */
+  public List<SocketEnd> socketEnds(String user) {
+    return snapshot(socketEnds, user);
+  }
+
+  private static <T> void appendBounded(ConcurrentHashMap<String, List<T>> byUser, String user,
+      T value) {
+    List<T> l = byUser.computeIfAbsent(user, u -> Collections.synchronizedList(new ArrayList<>()));
+    synchronized (l) {
+      if (l.size() >= MAX_EVENTS_PER_USER) {
+        l.remove(0);
+      }
+      l.add(value);
+    }
+  }
+
+  private static <T> List<T> snapshot(ConcurrentHashMap<String, List<T>> byUser, String user) {
+    List<T> l = byUser.get(user);
     if (l == null) {
       return List.of();
     }
@@ -345,6 +360,9 @@ public final class EdgeModel {
     release(c);
     if (wasOpen) {
       counters.inc("socketsClosed");
+      if (c.user != null) {
+        appendBounded(socketEnds, c.user, new SocketEnd(clock.instant(), c.id, status));
+      }
       calls.onConnectionLost(c);
     }
   }
@@ -757,11 +775,12 @@ public final class EdgeModel {
     all.forEach(c -> c.close(code, reason));
   }
 
-  /** Admin reset: ends every call, frees every slot, clears logs and handshakes. */
+  /** Admin reset: ends every call, frees every slot, clears logs, handshakes and socket ends. */
   public synchronized void resetState() {
     calls.endAll("reset");
     logs.clear();
     handshakes.clear();
+    socketEnds.clear();
   }
 
   public synchronized void shutdown() {
