@@ -13,7 +13,6 @@ import dev.patchbay.internal.gate.Redactor;
 import dev.patchbay.internal.retry.RetryAfter;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
@@ -97,7 +96,7 @@ final class TokenEndpoint {
   CompletableFuture<TokenResponse> token(ClientAuth auth, Map<String, String> params,
       Collection<String> secrets, boolean replaySafe) {
     String grant = params.get("grant_type");
-    return post(endpoints.token(), auth, params, "token request (" + grant + ")", replaySafe)
+    return post(endpoints.tokenTarget(), auth, params, "token request (" + grant + ")", replaySafe)
         .thenApply(r -> parseToken(r, secrets, grant));
   }
 
@@ -106,13 +105,13 @@ final class TokenEndpoint {
    * 429 are retryable (the token still lives).
    */
   CompletableFuture<Void> revoke(ClientAuth auth, String token, String typeHint) {
-    if (endpoints.revoke() == null) {
+    if (endpoints.revokeTarget() == null) {
       return CompletableFuture.completedFuture(null);
     }
     Map<String, String> params = new LinkedHashMap<>();
     params.put("token", token);
     params.put("token_type_hint", typeHint);
-    return post(endpoints.revoke(), auth, params, "token revocation (" + typeHint + ")", true)
+    return post(endpoints.revokeTarget(), auth, params, "token revocation (" + typeHint + ")", true)
         .thenApply(r -> {
           if (r.status / 100 == 2) {
             return null;
@@ -148,12 +147,10 @@ final class TokenEndpoint {
 
   private record Answer(int status, String body, String retryAfter, String contentType) {}
 
-  private CompletableFuture<Answer> post(URI uri, ClientAuth auth, Map<String, String> params,
-      String what, boolean replaySafe) {
-    HttpUrl url = HttpUrl.get(uri.toString());
-    // no user info, query or fragment in logs and messages
-    String where = url.newBuilder().username("").password("").query(null).fragment(null).build()
-        .toString();
+  private CompletableFuture<Answer> post(OAuthEndpoints.Target target, ClientAuth auth,
+      Map<String, String> params, String what, boolean replaySafe) {
+    HttpUrl url = target.url();
+    String where = target.where();
     Map<String, String> form = new LinkedHashMap<>(params);
     auth.addTo(form);
     FormBody.Builder body = new FormBody.Builder();
