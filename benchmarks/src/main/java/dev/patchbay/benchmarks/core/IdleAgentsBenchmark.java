@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * agent, threads, and {@code Patchbay.close()} with a timeline (sockets closed, agents closed
  * with their tokens revoked, SDK threads gone) and what the edge still holds afterwards. Each
  * agent has its own token manager and WebSocket (the JDK's client: no thread per socket).
- * {@code BENCH_HISTO=1} prints a heap histogram ({@code -Dbench.histoLines=N} lines).
+ * {@code BENCH_HISTO=1} prints a heap histogram ({@code -Dbench.histoLines=N} lines);
+ * {@code BENCH_JFR=dir} records both JVMs during close ({@code dir/close-sdk.jfr},
+ * {@code dir/close-edge.jfr}).
  *
  * <p>Args: [agents=10000] [virtualThreads=true]
  */
@@ -48,7 +50,7 @@ public final class IdleAgentsBenchmark {
       if (line == null) {
         throw new IllegalStateException("the edge process did not start");
       }
-      run(URI.create(line.substring(5).trim()), n, virtual);
+      run(URI.create(line.substring(5).trim()), n, virtual, edgeJvm.pid());
       java.io.Writer toEdge = new java.io.OutputStreamWriter(edgeJvm.getOutputStream(),
           StandardCharsets.UTF_8);
       toEdge.write("STATS\n");
@@ -65,7 +67,7 @@ public final class IdleAgentsBenchmark {
     }
   }
 
-  private static void run(URI edge, int n, boolean virtual) throws Exception {
+  private static void run(URI edge, int n, boolean virtual, long edgePid) throws Exception {
     Patchbay patchbay = Patchbay.builder().edge(edge).mediaEngine(MediaEngines.signalingOnly())
         .tenantLimits("bench",
             TenantLimits.builder().maxSockets(n + 10).maxNegotiations(100).build())
@@ -122,6 +124,15 @@ public final class IdleAgentsBenchmark {
     // ~14 % of the SDK's CPU during close and slowed what it measured)
     long[] firstZero = {-1, -1, -1}; // sockets, agents (tokens revoked), SDK threads
     StringBuilder every250ms = new StringBuilder(); // open sockets / agents not yet closed
+    String jfr = System.getenv("BENCH_JFR"); // a directory: profile both JVMs during close
+    long selfPid = ProcessHandle.current().pid();
+    if (jfr != null) {
+      for (long pid : new long[] {selfPid, edgePid}) {
+        jcmd(pid, "JFR.start", "name=close", "settings=profile");
+      }
+    }
+    long sdkCpu0 = processCpuNanos();
+    long edgeCpu0 = cpuNanosOf(edgePid);
     long c0 = System.nanoTime();
     Thread sampler = new Thread(() -> {
       long nextMark = 0;
@@ -153,6 +164,12 @@ public final class IdleAgentsBenchmark {
     sampler.start();
     patchbay.close();
     double closeSeconds = (System.nanoTime() - c0) / 1e9;
+    double sdkCpu = (processCpuNanos() - sdkCpu0) / 1e9;
+    double edgeCpu = (cpuNanosOf(edgePid) - edgeCpu0) / 1e9;
+    if (jfr != null) {
+      jcmd(selfPid, "JFR.stop", "name=close", "filename=" + jfr + "/close-sdk.jfr");
+      jcmd(edgePid, "JFR.stop", "name=close", "filename=" + jfr + "/close-edge.jfr");
+    }
     sampler.interrupt();
     sampler.join();
     Diagnostics after = patchbay.diagnostics(); // close() returns once these are gone: a
@@ -167,10 +184,47 @@ public final class IdleAgentsBenchmark {
     Bench.out("  close timeline: sockets closed at %s, agents closed (tokens revoked) at %s,"
         + " SDK threads gone at %s", at(firstZero[0]), at(firstZero[1]), at(firstZero[2]));
     Bench.out("  open sockets/agents every 250 ms:%s", every250ms);
+    Bench.out("  CPU during close: SDK %.2f s, edge %.2f s (wall %.2f s, %d cores; load average"
+        + " %s)", sdkCpu, edgeCpu, closeSeconds, Runtime.getRuntime().availableProcessors(),
+        loadAverage());
   }
 
   private static String at(long nanos) {
     return nanos < 0 ? "never" : String.format("%.2f s", nanos / 1e9);
+  }
+
+  private static void jcmd(long pid, String... command) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/jcmd",
+        Long.toString(pid)));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** CPU time (user + system) this JVM used so far, in ns. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** CPU time (user + system) of another process so far, in ns (Linux), or 0 elsewhere. */
+  private static long cpuNanosOf(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // 100 ticks/s
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).substring(0, 14);
+    } catch (java.io.IOException | RuntimeException e) {
+      return "?";
+    }
   }
 
   /** Resident set size of this JVM in KiB (Linux), or 0 elsewhere. */
