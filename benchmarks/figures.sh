@@ -39,7 +39,7 @@ for java in $JAVAS; do
   note "Java $v | call set-up, SDK / hand-written with TCP_NODELAY (goal <= 1.05x): $(grep -o 'TCP_NODELAY: [0-9.]*' "$out/call-setup-$v.log" | cut -d' ' -f2)x"
   note "Java $v | heap per idle agent (goal <= 12 KiB):$(grep -o '= [0-9.,]* KiB per agent (goal' "$out/idle-agents-$v.log" | sed 's/(goal//; s/^=//')"
   note "Java $v | JVM threads with $AGENTS agents (goal <= 64):$(grep -o ', [0-9,]* with the agents' "$out/idle-agents-$v.log" | tr -d ',' | sed 's/with the agents//')"
-  note "Java $v | Patchbay.close() with $AGENTS agents (goal <= 2 s): $(grep -o 'agents: [0-9.]* s' "$out/idle-agents-$v.log" | cut -d' ' -f2-)"
+  note "Java $v | Patchbay.close() with $AGENTS agents (goal <= 2 s): $(grep -o 'agents: [0-9.]* s' "$out/idle-agents-$v.log" | cut -d' ' -f2-); $(grep -o 'CPU during close: SDK [0-9.]* s, edge [0-9.]* s' "$out/idle-agents-$v.log")"
   if [ "$MEDIA" = true ]; then
     note "Java $v | call -> media connected, SDK / raw pair (goal <= 1.5x): $(grep -o 'SDK+fake edge .*ratio [0-9.]*x' "$out/media-$v.log" | head -1)"
     note "Java $v | RSS growth per real-media call (goal <= 64 KiB): $(grep -o '= [0-9.]* KiB per cycle' "$out/media-$v.log")"
@@ -54,5 +54,5 @@ grep -E "^Patchbay:|^exit code" "$out/loadtest.log" || tail -20 "$out/loadtest.l
 note "main job, $LOAD_AGENTS agents (goal CLEAN, <= 1.5 GiB RSS): $(grep -o 'SDK clean: *[a-z]*' "$out/loadtest.log" | tr -s ' '), max RSS $(awk '/Maximum resident/ {printf "%.2f GiB", $6/1048576}' "$out/loadtest.log"), connect p50/p95/max $(grep -o 'connect latency p50 / p95 / max *[0-9 /]* ms' "$out/loadtest.log" | sed 's/.*max *//')"
 
 echo
-echo "== figures against the goals ($(date -u +%F), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== figures against the goals ($(date -u +%F), commit $(git rev-parse --short HEAD 2>/dev/null || echo ?), load average $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%s\n' "${summary[@]}"
