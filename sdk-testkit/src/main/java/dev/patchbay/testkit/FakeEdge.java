@@ -431,7 +431,8 @@ public final class FakeEdge implements AutoCloseable {
 
   /**
    * Closes every socket (1001), ends every call, clears faults, counters, frame logs,
-   * handshakes and socket ends; tokens and users stay. For reuse across tests and the admin endpoint.
+   * handshakes and socket ends; tokens and users stay. For reuse across tests and the admin
+   * endpoint.
    */
   public void reset() {
     model.closeAll(1001, "edge reset");

@@ -211,7 +211,8 @@ public final class IdleAgentsBenchmark {
   /** CPU time (user + system) of another process so far, in ns (Linux), or 0 elsewhere. */
   private static long cpuNanosOf(long pid) {
     try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      String stat = java.nio.file.Files.readString(
+          java.nio.file.Path.of("/proc/" + pid + "/stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // 100 ticks/s
     } catch (java.io.IOException | RuntimeException e) {
@@ -221,7 +222,8 @@ public final class IdleAgentsBenchmark {
 
   private static String loadAverage() {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).substring(0, 14);
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+          .substring(0, 14);
     } catch (java.io.IOException | RuntimeException e) {
       return "?";
     }

@@ -6,9 +6,10 @@ import okhttp3.HttpUrl;
 
 /**
  * Where the authorization server lives. For the Patchbay edge they all derive from the edge's
- * base URI: {@code {edge}/oauth/token}, {@code {edge}/oauth/revoke}, {@code {edge}/oauth/authorize}.
- * One per SDK: the token and revocation URLs are parsed here once, not on every request (10,000
- * agents revoking at close parsed the same URL 10,000 times).
+ * base URI: {@code {edge}/oauth/token}, {@code {edge}/oauth/revoke},
+ * {@code {edge}/oauth/authorize}. One per SDK: the token and revocation URLs are parsed here
+ * once, not on every request (10,000 agents revoking at close parsed the same URL 10,000
+ * times).
  */
 public final class OAuthEndpoints {
   private final URI token;
