@@ -21,6 +21,20 @@ class OAuthEndpointsTest {
   }
 
   @Test
+  void parsesEachEndpointOnceAndNamesItWithoutUserInfoQueryOrFragment() {
+    OAuthEndpoints e = new OAuthEndpoints(
+        URI.create("https://client:pa55word@auth.example.com/oauth/token?key=s3cret#frag"),
+        URI.create("https://auth.example.com/oauth/revoke"), null);
+    assertThat(e.tokenTarget().where()).isEqualTo("https://auth.example.com/oauth/token");
+    assertThat(e.tokenTarget().url().password()).isEqualTo("pa55word"); // the request keeps it
+    assertThat(e.tokenTarget()).isSameAs(e.tokenTarget());
+    assertThat(e.revokeTarget().where()).isEqualTo("https://auth.example.com/oauth/revoke");
+    assertThat(e.toString()).doesNotContain("pa55word", "s3cret", "frag");
+    assertThat(new OAuthEndpoints(URI.create("http://127.0.0.1:1/t"), null, null).revokeTarget())
+        .isNull();
+  }
+
+  @Test
   void rejectsOtherSchemes() {
     assertThatThrownBy(() -> OAuthEndpoints.forEdge(URI.create("ftp://x")))
         .isInstanceOf(IllegalArgumentException.class)
