@@ -132,7 +132,7 @@ final class Invariants {
     if (downSince >= 0) {
       longest = Math.max(longest, to - Math.max(downSince, from));
     }
-    return Math.max(0, longest);
+    return longest;
   }
 
   static void check(History h, Schedule schedule, FakeEdge edge) {
