@@ -37,6 +37,7 @@ public final class EdgeOptions {
       "  --token-ttl-ms N --heartbeat-ms N --resume-window-ms N",
       "  --seed N                  seed of random faults (default 42)",
       "  --no-frame-log            do not keep frame logs (throughput runs)",
+      "  --no-logout               hello does not offer logout: clients revoke over HTTP",
       "  --max-threads N           Jetty thread-pool ceiling (default 64)",
       "  --run-for D               stop after D (30s, 500ms, 2m; default: until killed)");
 
@@ -84,6 +85,10 @@ public final class EdgeOptions {
       }
       if (a.equals("--no-frame-log")) {
         frameLog = false;
+        continue;
+      }
+      if (a.equals("--no-logout")) {
+        b.logout(false);
         continue;
       }
       if (i + 1 >= args.length) {

@@ -499,6 +499,7 @@ public final class FakeEdge implements AutoCloseable {
     private Duration handshakeDelayMax;
     private long seed = 42;
     private int maxFrameChars = FrameCodec.DEFAULT_MAX_FRAME_CHARS;
+    private boolean logout = true;
     private int frameLogCapacity = 10_000;
     private Duration leakGrace = Duration.ofSeconds(2);
     private int maxThreads = 64;
@@ -727,6 +728,20 @@ public final class FakeEdge implements AutoCloseable {
     }
 
     /**
+     * Whether {@code hello} offers {@code logout} (protocol 3.7; default true): a client's last
+     * frame names the tokens to revoke and the edge closes with 1000 {@code logged-out}. Off,
+     * the edge behaves like one that predates it ({@code logout} answers {@code error} 400) and
+     * clients revoke over {@code POST /oauth/revoke}.
+     *
+     * @param offered whether to offer it
+     * @return this builder
+     */
+    public Builder logout(boolean offered) {
+      this.logout = offered;
+      return this;
+    }
+
+    /**
      * Largest accepted text frame in chars (default 65,536); longer ones close with 1009.
      *
      * @param chars the largest frame, in chars
@@ -827,7 +842,7 @@ public final class FakeEdge implements AutoCloseable {
           or(handshakeDelayMin, profile.handshakeDelayMin()),
           or(handshakeDelayMax, profile.handshakeDelayMax()),
           seed, maxFrameChars, frameLogCapacity, leakGrace, List.copyOf(iceServers), frozen,
-          t -> frozen.getOrDefault(t, fallback), List.copyOf(clients));
+          t -> frozen.getOrDefault(t, fallback), List.copyOf(clients), logout);
       org.eclipse.jetty.util.ssl.SslContextFactory.Server tls = null;
       if (tlsKeyStore != null) {
         tls = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();

@@ -241,7 +241,7 @@ public final class EdgeGate {
         clampInt(TENANT_SOCKETS, l.tenantSockets()),
         clampInt(TENANT_NEGOTIATIONS, l.tenantNegotiations()));
     return new Frames.Hello(h.connectionId(), h.userId(), h.tenantId(), heartbeat, resumeWindow,
-        servers, limits);
+        servers, limits, h.offersLogout() ? Boolean.TRUE : null);
   }
 
   private static boolean iceUrl(String u) {

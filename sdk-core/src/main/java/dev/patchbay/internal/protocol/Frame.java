@@ -24,6 +24,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = Frames.Ended.class, name = "ended"),
   @JsonSubTypes.Type(value = Frames.Reauth.class, name = "reauth"),
   @JsonSubTypes.Type(value = Frames.Resume.class, name = "resume"),
+  @JsonSubTypes.Type(value = Frames.Logout.class, name = "logout"),
   @JsonSubTypes.Type(value = Frames.Resumed.class, name = "resumed"),
   @JsonSubTypes.Type(value = Frames.Closing.class, name = "closing"),
   @JsonSubTypes.Type(value = Frames.Error.class, name = "error"),
@@ -31,7 +32,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 public sealed interface Frame
     permits Frames.Hello, Frames.Invite, Frames.Ringing, Frames.Answer, Frames.Incoming,
         Frames.Reject, Frames.Cancel, Frames.Candidate, Frames.Offer, Frames.Bye, Frames.Ended,
-        Frames.Reauth, Frames.Resume, Frames.Resumed, Frames.Closing, Frames.Error {
+        Frames.Reauth, Frames.Resume, Frames.Logout, Frames.Resumed, Frames.Closing,
+        Frames.Error {
 
   /** The call this frame belongs to, or null for connection-level frames. */
   @JsonIgnore

@@ -63,10 +63,23 @@ public final class Frames {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Hello(
       String connectionId, String userId, String tenantId, Long heartbeatMs,
-      Long resumeWindowMs, List<IceServer> iceServers, Limits limits) implements Frame {
+      Long resumeWindowMs, List<IceServer> iceServers, Limits limits, Boolean logout)
+      implements Frame {
     public Hello {
       require("connectionId", connectionId);
       iceServers = list(iceServers);
+    }
+
+    /** A hello that does not offer {@code logout}. */
+    public Hello(String connectionId, String userId, String tenantId, Long heartbeatMs,
+        Long resumeWindowMs, List<IceServer> iceServers, Limits limits) {
+      this(connectionId, userId, tenantId, heartbeatMs, resumeWindowMs, iceServers, limits,
+          null);
+    }
+
+    /** Whether the edge takes {@code logout} on this connection (protocol 3.7). */
+    public boolean offersLogout() {
+      return Boolean.TRUE.equals(logout);
     }
   }
 
@@ -224,6 +237,31 @@ public final class Frames {
     @Override
     public String toString() {
       return "Reauth[token=██]";
+    }
+  }
+
+  /**
+   * client→edge, the last frame on a connection whose {@code hello} offered it: RFC 7009
+   * revocation over the socket. The edge revokes each named token of the connection's user (a
+   * refresh token with its family) and closes the socket with 1000 {@code logged-out}.
+   */
+  public record Logout(List<String> tokens) implements Frame {
+    /** The most tokens one {@code logout} names; an edge refuses more. */
+    public static final int MAX_TOKENS = 16;
+
+    public Logout {
+      tokens = list(tokens);
+      if (tokens.isEmpty() || tokens.size() > MAX_TOKENS) {
+        throw new IllegalArgumentException("tokens must name 1 to " + MAX_TOKENS + " tokens");
+      }
+      for (String t : tokens) {
+        require("tokens[]", t);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Logout[tokens=" + tokens.size() + " ██]";
     }
   }
 

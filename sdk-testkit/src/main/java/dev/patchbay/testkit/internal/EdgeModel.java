@@ -307,7 +307,8 @@ public final class EdgeModel {
     TenantLimits l = tenant(c.tenant).limits;
     c.send(new Frames.Hello(c.id, c.user, c.tenant, settings.heartbeat().toMillis(),
         settings.resumeWindow().toMillis(), settings.iceServers(),
-        new Frames.Limits(settings.maxFrameChars(), null, l.socketCap(), l.mediaCapacity())));
+        new Frames.Limits(settings.maxFrameChars(), null, l.socketCap(), l.mediaCapacity()),
+        settings.logout() ? Boolean.TRUE : null));
     long hb = settings.heartbeat().toMillis();
     c.heartbeat = scheduler.scheduleAtFixedRate(() -> heartbeat(c), hb, hb, TimeUnit.MILLISECONDS);
     scheduleExpiry(c);
@@ -427,11 +428,30 @@ public final class EdgeModel {
       reauth(c, f);
     } else if (frame instanceof Frames.Resume f) {
       calls.resume(c, f);
+    } else if (frame instanceof Frames.Logout f && settings.logout()) {
+      logout(c, f);
     } else {
       counters.inc("badFrames");
       c.send(new Frames.Error(frame.callIdOrNull(), 400,
           "frame type \"" + frame.type() + "\" is not accepted from clients", null));
     }
+  }
+
+  /**
+   * Protocol 3.7: revokes the named tokens of the connection's user (a refresh token with its
+   * family), then closes with 1000 {@code logged-out}; the connection's calls end as on any
+   * close. Tokens of another user are not revoked (counted in {@code logoutForeignTokens}).
+   */
+  private void logout(EdgeConnection c, Frames.Logout f) {
+    for (String t : f.tokens()) {
+      if (tokens.revokeOwn(c.tenant, c.user, t)) {
+        counters.inc("logoutRevocations");
+      } else {
+        counters.inc("logoutForeignTokens");
+      }
+    }
+    counters.inc("logouts");
+    c.close(StatusCode.NORMAL, "logged-out");
   }
 
   private void reauth(EdgeConnection c, Frames.Reauth f) {

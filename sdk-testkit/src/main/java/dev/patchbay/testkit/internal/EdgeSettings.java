@@ -10,6 +10,7 @@ import java.util.function.Function;
  * Resolved, immutable settings of one fake edge (built by {@code FakeEdge.Builder}).
  *
  * @param tenantLimits resolves limits for a tenant id (configured or created at run time)
+ * @param logout whether {@code hello} offers {@code logout} (protocol 3.7)
  */
 public record EdgeSettings(
     String host, int port,
@@ -19,7 +20,7 @@ public record EdgeSettings(
     long seed, int maxFrameChars, int frameLogCapacity, Duration leakGrace,
     List<Frames.IceServer> iceServers,
     Map<String, TenantLimits> tenants, Function<String, TenantLimits> tenantLimits,
-    List<Client> clients) {
+    List<Client> clients, boolean logout) {
 
   /** An OAuth client: a user (client id = user id) or a tenant's backend service. */
   public record Client(String tenant, String clientId, String secret, boolean backend) {

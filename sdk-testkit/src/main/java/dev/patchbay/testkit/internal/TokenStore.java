@@ -194,6 +194,23 @@ public final class TokenStore {
     return false;
   }
 
+  /**
+   * Revokes {@code token} like {@link #revoke} when it was issued to {@code user} of
+   * {@code tenant} (a {@code logout} names tokens of the connection's own user only); another
+   * user's or an unknown token is left alone. Returns whether it named a token of that user.
+   */
+  public synchronized boolean revokeOwn(String tenant, String user, String token) {
+    AccessGrant a = access.get(token);
+    RefreshGrant r = a == null ? refresh.get(token) : null;
+    String owner = a != null ? a.user : r != null ? r.user : null;
+    String ownerTenant = a != null ? a.tenant : r != null ? r.tenant : null;
+    if (!user.equals(owner) || !tenant.equals(ownerTenant)) {
+      return false;
+    }
+    revoke(token);
+    return true;
+  }
+
   /** Makes every access token of the user expire now (a fault). Returns how many. */
   public synchronized int expireUser(String user) {
     Instant now = clock.instant();

@@ -40,6 +40,7 @@ public final class RawWebSocket implements AutoCloseable {
   public final Handshake handshake;
   private final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+  private volatile String closeReason = "";
   private volatile boolean answerPings = true;
   private volatile int pingsReceived;
   private Thread reader;
@@ -159,6 +160,8 @@ public final class RawWebSocket implements AutoCloseable {
           case 0x8 -> {
             int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF)
                 : 1005;
+            closeReason = payload.length > 2
+                ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
             closeCode.complete(code);
             try {
               writeFrame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]}
@@ -272,6 +275,11 @@ public final class RawWebSocket implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError("socket not closed within " + timeout.toMillis() + " ms");
     }
+  }
+
+  /** The reason of the edge's close frame, once {@link #closeCode} returned ("" if none). */
+  public String closeReason() {
+    return closeReason;
   }
 
   public boolean isClosed() {
