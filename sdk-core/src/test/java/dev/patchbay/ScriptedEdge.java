@@ -62,6 +62,10 @@ final class ScriptedEdge implements AutoCloseable {
   volatile java.util.function.Function<String, String> rawHello;
   /** The connection number (1-based) whose socket the edge closes (1011) right after hello. */
   volatile int closeAfterHello = -1;
+  /** The bodies of the {@code /oauth/revoke} requests, in order. */
+  final List<String> revoked = new CopyOnWriteArrayList<>();
+  /** Whether each {@code hello} offers {@code logout} (protocol 3.7). */
+  volatile boolean offerLogout;
   /** The limits each {@code hello} advertises (null: none). */
   volatile Frames.Limits limits;
   /** Upgrade number (1-based) → how long the edge takes before answering that upgrade, ms. */
@@ -81,6 +85,7 @@ final class ScriptedEdge implements AutoCloseable {
           return tokenEndpoint.apply(request);
         }
         if (path.equals("/oauth/revoke")) {
+          revoked.add(request.getBody() == null ? "" : request.getBody().utf8());
           return new MockResponse.Builder().code(200).build();
         }
         int inFlight = upgradesInFlight.incrementAndGet();
@@ -198,7 +203,7 @@ final class ScriptedEdge implements AutoCloseable {
         ws.send(hostile);
       } else if (sendHello) {
         send(ws, new Frames.Hello("conn-" + n, "alice", "acme", heartbeatMs, 30_000L, List.of(),
-            limits));
+            limits, offerLogout ? Boolean.TRUE : null));
       }
       if (n == closeAfterHello) {
         ws.close(1011, "gone right after hello");

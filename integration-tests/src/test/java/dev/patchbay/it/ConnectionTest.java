@@ -192,7 +192,24 @@ class ConnectionTest extends EdgeFixture {
     get(alice.closeAsync());
 
     assertThat(alice.state()).isEqualTo(UserAgent.State.CLOSED);
-    assertThat(edge.liveTokens()).isLessThan(tokensBefore);
+    assertThat(tokensBefore).isPositive();
+    assertThat(edge.liveTokens("alice")).isZero();
+    assertThat(edge.counters().get("logouts")).as("revoked by the socket's last frame")
+        .isEqualTo(1);
+    assertThat(edge.counters().get("revocations")).as("no RFC 7009 request").isZero();
+    assertAllReleased();
+  }
+
+  @Test
+  void closeRevokesOverHttpWhenTheEdgeOffersNoLogout() throws Exception {
+    start(b -> b.logout(false));
+    patchbay();
+    UserAgent alice = connect("alice");
+
+    get(alice.closeAsync());
+
+    assertThat(edge.liveTokens("alice")).isZero();
+    assertThat(edge.counters().get("logouts")).isZero();
     assertThat(edge.counters().get("revocations")).isPositive();
     assertAllReleased();
   }

@@ -10,14 +10,16 @@ import java.nio.charset.StandardCharsets;
  * {@code EDGE <uri>} once started and stops when its stdin closes; a {@code STATS} line on
  * stdin prints the sockets and live tokens left (waiting up to 5 s for them to reach zero).
  *
- * <p>Args: users (named u0 … u{n-1}, secret s{i}, tenant "bench").
+ * <p>Args: users (named u0 … u{n-1}, secret s{i}, tenant "bench"); optionally {@code false} to
+ * offer no {@code logout} (clients then revoke over RFC 7009).
  */
 public final class EdgeProcess {
   public static void main(String[] args) throws Exception {
     int users = Integer.parseInt(args[0]);
     Bench.quietLogs();
     FakeEdge.Builder b = FakeEdge.builder().tenant("bench", t -> t.socketCap(users + 100)
-        .userSocketLimit(4).mediaCapacity(users + 100)).frameLogCapacity(16).maxThreads(256);
+        .userSocketLimit(4).mediaCapacity(users + 100)).frameLogCapacity(16).maxThreads(256)
+        .logout(args.length < 2 || Boolean.parseBoolean(args[1]));
     for (int i = 0; i < users; i++) {
       b.user("bench", "u" + i, "s" + i);
     }
@@ -36,8 +38,10 @@ public final class EdgeProcess {
               && System.nanoTime() < deadline) {
             Thread.sleep(5);
           }
-          Bench.out("STATS %d sockets, %d live tokens at the edge (after waiting %.2f s)",
-              edge.openSockets(), edge.liveTokens(), (System.nanoTime() - t0) / 1e9);
+          Bench.out("STATS %d sockets, %d live tokens at the edge (after waiting %.2f s);"
+              + " %d logouts, %d RFC 7009 revocations", edge.openSockets(), edge.liveTokens(),
+              (System.nanoTime() - t0) / 1e9, edge.counters().get("logouts"),
+              edge.counters().get("revocations"));
           System.out.flush();
         }
       }

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * agent has its own token manager and WebSocket (the JDK's client: no thread per socket).
  * {@code BENCH_HISTO=1} prints a heap histogram ({@code -Dbench.histoLines=N} lines);
  * {@code BENCH_JFR=dir} records both JVMs during close ({@code dir/close-sdk.jfr},
- * {@code dir/close-edge.jfr}).
+ * {@code dir/close-edge.jfr}). {@code BENCH_LOGOUT=false} runs an edge that offers no
+ * {@code logout}, so the tokens are revoked over RFC 7009 requests (the close before protocol
+ * 3.7's logout).
  *
  * <p>Args: [agents=10000] [virtualThreads=true]
  */
@@ -38,7 +40,8 @@ public final class IdleAgentsBenchmark {
     String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator
         + "java";
     Process edgeJvm = new ProcessBuilder(javaBin, "-Xmx3g", "-cp",
-        System.getProperty("java.class.path"), EdgeProcess.class.getName(), Integer.toString(n))
+        System.getProperty("java.class.path"), EdgeProcess.class.getName(), Integer.toString(n),
+        Boolean.toString(!"false".equals(System.getenv("BENCH_LOGOUT"))))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       BufferedReader out = new BufferedReader(

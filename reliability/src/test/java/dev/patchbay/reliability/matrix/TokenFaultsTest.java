@@ -219,7 +219,8 @@ class TokenFaultsTest {
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("dev.patchbay.reliability.matrix.Seeds#seeds")
   void revocationAnswered503IsRetriedWithinItsBound(long seed) {
-    try (Rig rig = Rig.builder("revoke 503 at close: retried within a bound", seed).start()) {
+    try (Rig rig = Rig.builder("revoke 503 at close: retried within a bound", seed)
+        .edge(b -> b.logout(false)).start()) { // the RFC 7009 path (no logout frame)
       UserAgent alice = rig.connected("alice");
       rig.inject("revoke 503 x2", () ->
           rig.edge.faults().revokeEndpointStatus(503, "1", 2));
@@ -236,9 +237,26 @@ class TokenFaultsTest {
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("dev.patchbay.reliability.matrix.Seeds#seeds")
+  void aLogoutWhoseSocketIsCutIsRevokedOverHttp(long seed) {
+    try (Rig rig = Rig.builder("logout cut with its socket: the revocation still happens", seed)
+        .start()) {
+      UserAgent alice = rig.connected("alice");
+      rig.inject("drop alice's socket as her next frame (the logout) passes", () ->
+          rig.edge.faults().dropAfterFrames("alice", 1));
+
+      Rig.get(rig.ledger.track("close alice", alice.closeAsync()), Duration.ofSeconds(20));
+
+      assertThat(rig.edge.liveTokens("alice")).as("alice's tokens after close").isZero();
+      assertThat(rig.edge.counters().get("revocations") + rig.edge.counters().get("logouts"))
+          .as("revoked by the logout or by RFC 7009").isPositive();
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("dev.patchbay.reliability.matrix.Seeds#seeds")
   void revocationFailingForGoodStillLetsCloseFinishIndeterminate(long seed) {
     try (Rig rig = Rig.builder("revoke 503 forever: close bounded, outcome indeterminate", seed)
-        .start()) {
+        .edge(b -> b.logout(false)).start()) { // the RFC 7009 path (no logout frame)
       UserAgent alice = rig.connected("alice");
       rig.inject("revoke 503 forever", () ->
           rig.edge.faults().revokeEndpointStatus(503, null, Integer.MAX_VALUE));

@@ -12,9 +12,12 @@ import dev.patchbay.internal.retry.Retrier;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -232,6 +235,35 @@ final class OAuthTokenSource implements TokenSource {
     }
     all.add(revokeEach(others));
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  @Override
+  public List<String> revocationPlan(List<AccessToken> live) {
+    List<String> values = new ArrayList<>();
+    synchronized (lock) {
+      if (refreshToken != null) {
+        values.add(refreshToken);
+      }
+      for (AccessToken t : live) {
+        if (refreshToken == null || !family.contains(t)) {
+          values.add(t.value());
+        }
+      }
+    }
+    return values;
+  }
+
+  @Override
+  public Set<AccessToken> revokedByEdge(Collection<String> values) {
+    synchronized (lock) {
+      if (refreshToken == null || !values.contains(refreshToken)) {
+        return Set.of();
+      }
+      refreshToken = null;
+      Set<AccessToken> covered = new HashSet<>(family);
+      family.clear();
+      return covered;
+    }
   }
 
   private CompletableFuture<Void> revokeEach(List<AccessToken> tokens) {

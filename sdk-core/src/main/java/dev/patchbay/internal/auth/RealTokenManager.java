@@ -295,6 +295,39 @@ public final class RealTokenManager implements TokenManager {
     }
   }
 
+  @Override
+  public List<String> logoutTokens(int max) {
+    List<AccessToken> live;
+    synchronized (lock) {
+      if (closed != null || !config.revokeOnClose()) {
+        return List.of();
+      }
+      Instant now = clock.instant();
+      live = new ArrayList<>();
+      for (AccessToken t : unrevoked) {
+        if (t.expiresAt() == null || t.expiresAt().isAfter(now)) {
+          live.add(t);
+        }
+      }
+    }
+    List<String> plan = source.revocationPlan(live);
+    return plan.size() <= max ? plan : List.copyOf(plan.subList(0, max)); // rest: RFC 7009
+  }
+
+  @Override
+  public void revokedByEdge(List<String> tokens) {
+    Set<AccessToken> covered = source.revokedByEdge(tokens);
+    synchronized (lock) {
+      unrevoked.removeIf(t -> covered.contains(t) || tokens.contains(t.value()));
+      if (current != null && !unrevoked.contains(current)) { // revoked: never handed out again
+        current = null;
+        refreshAt = null;
+        cancelTimerLocked();
+      }
+    }
+    log.debug("Token manager {}: the edge revoked {} token(s) at logout", id, tokens.size());
+  }
+
   private CompletableFuture<AccessToken> refusedLocked() {
     if (closed != null) {
       return CompletableFuture.failedFuture(Errors.closed("the token manager is closed"));

@@ -1,6 +1,7 @@
 package dev.patchbay.internal.auth;
 
 import dev.patchbay.AccessToken;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -83,6 +84,22 @@ public interface TokenManager extends AutoCloseable {
    * after a new socket connected: not during a reconnect storm). Never fails.
    */
   default void revokeSuperseded() {}
+
+  /**
+   * The tokens the agent's last frame ({@code logout}, protocol 3.7) names so that the edge
+   * revokes them as it closes the socket: the refresh token (its family with it) and each live
+   * access token outside that family, at most {@code max}. Empty when closing revokes nothing
+   * (app-provided tokens, revocation off) or this manager is closed. Secrets: never log them.
+   */
+  default List<String> logoutTokens(int max) {
+    return List.of();
+  }
+
+  /**
+   * The edge confirmed that it revoked {@code tokens} (a {@code logout} answered with
+   * {@code logged-out}): {@link #closeAsync} revokes only what is left.
+   */
+  default void revokedByEdge(List<String> tokens) {}
 
   void addListener(Listener listener);
 

@@ -1,7 +1,9 @@
 package dev.patchbay.internal.auth;
 
 import dev.patchbay.AccessToken;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** Where a {@link RealTokenManager} gets tokens from: one OAuth grant or an app provider. */
@@ -33,6 +35,22 @@ interface TokenSource {
    */
   default CompletableFuture<Boolean> revokeAccess(AccessToken superseded) {
     return CompletableFuture.completedFuture(true);
+  }
+
+  /**
+   * What a revocation of {@code live} names, refresh token first: the grant and the tokens of
+   * {@code live} its revocation does not cover. Empty when nothing is revoked (app tokens).
+   */
+  default List<String> revocationPlan(List<AccessToken> live) {
+    return List.of();
+  }
+
+  /**
+   * The edge revoked {@code values} by other means (a {@code logout}): forgets a named grant and
+   * returns the access tokens revoked with it (its family), so no request revokes them again.
+   */
+  default Set<AccessToken> revokedByEdge(Collection<String> values) {
+    return Set.of();
   }
 
   /** Cancels HTTP calls still in flight. */

@@ -230,6 +230,7 @@ public final class JdkWsTransport implements WsTransport {
     private long queuedChars;
     private boolean sending;
     private boolean closeQueued;
+    private boolean awaitReply; // our close's reply matters: not ended by closeWithoutReply
     private volatile boolean closeSent;
     private final AtomicBoolean pinging = new AtomicBoolean();
     private volatile ScheduledFuture<?> graceAbort;
@@ -268,11 +269,12 @@ public final class JdkWsTransport implements WsTransport {
     }
 
     @Override
-    public synchronized void close(int code, String reason) {
+    public synchronized void close(int code, String reason, boolean awaitReply) {
       if (ended.get() || closeQueued) {
         return;
       }
       closeQueued = true;
+      this.awaitReply = awaitReply;
       outbound.add(new CloseItem(code, reason == null ? "" : reason));
       drain();
     }
@@ -295,7 +297,7 @@ public final class JdkWsTransport implements WsTransport {
     void endIfClosing() {
       boolean closing;
       synchronized (this) {
-        closing = closeQueued;
+        closing = closeQueued && !awaitReply;
       }
       if (closing) {
         finish(() -> listener.onClosed(1006, ""));

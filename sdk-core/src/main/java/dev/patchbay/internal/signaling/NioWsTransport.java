@@ -516,6 +516,7 @@ public final class NioWsTransport implements WsTransport {
     private long queuedBytes;
     private boolean writable; // the upgrade is done: frames may be written
     private boolean closeQueued;
+    private boolean awaitReply; // our close's reply matters: not ended by closeWithoutReply
     private ByteBuffer ourClose;
     private ByteBuffer ping;
     private volatile boolean closeWritten;
@@ -563,12 +564,13 @@ public final class NioWsTransport implements WsTransport {
     }
 
     @Override
-    public void close(int code, String reason) {
+    public void close(int code, String reason, boolean awaitReply) {
       synchronized (this) {
         if (ended.get() || closeQueued) {
           return;
         }
         closeQueued = true;
+        this.awaitReply = awaitReply;
         ourClose = closeFrame(code, reason);
         enqueue(ourClose);
       }
@@ -583,11 +585,11 @@ public final class NioWsTransport implements WsTransport {
       closeChannel();
     }
 
-    /** Ends the link at once if our close was queued or sent. */
+    /** Ends the link at once if our close was queued or sent and awaits no reply. */
     void endIfClosing() {
       boolean closing;
       synchronized (this) {
-        closing = closeQueued;
+        closing = closeQueued && !awaitReply;
       }
       if (closing) {
         finish(() -> listener.onClosed(1006, ""));

@@ -78,6 +78,8 @@ public final class SignalingSocket {
   private volatile boolean awaitingPong;
   private volatile ScheduledFuture<?> heartbeat;
   private volatile ScheduledFuture<?> closeDeadline;
+  /** The edge's close frame (its own, or its answer to ours): "code reason"; null before. */
+  private volatile String edgeClose;
   /** Owner-confined: true once onFailure or onTerminated was delivered; later frames drop. */
   private boolean failedDelivered;
 
@@ -157,12 +159,29 @@ public final class SignalingSocket {
    * close timeout (the owner may also call {@link #cancel()} after its own deadline). Idempotent.
    */
   public void close(int code, String reason) {
+    close(code, reason, false);
+  }
+
+  /**
+   * {@link #close(int, String)}; {@code awaitReply}: the edge's close frame answers something
+   * (a {@code logout}), so the SDK's shutdown does not stop waiting for it early — the close
+   * timeout still bounds it.
+   */
+  public void close(int code, String reason, boolean awaitReply) {
     WsTransport.Link l = link;
     if (l == null || !closeRequested.compareAndSet(false, true)) {
       return;
     }
     armCloseDeadline();
-    l.close(code, reason);
+    l.close(code, reason, awaitReply);
+  }
+
+  /**
+   * Whether the edge's close frame carried {@code code} and {@code reason} (exactly, before any
+   * sanitising: callers compare with protocol constants, never print it).
+   */
+  public boolean edgeClosedWith(int code, String reason) {
+    return (code + " " + reason).equals(edgeClose);
   }
 
   /** Drops the socket at once. Idempotent. */
@@ -320,6 +339,7 @@ public final class SignalingSocket {
 
     @Override
     public void onPeerClose(int code, String reason) {
+      edgeClose = code + " " + reason;
       // The transport answers the edge's close; we report it unless we had asked for it.
       boolean ours = !closeRequested.compareAndSet(false, true);
       if (!ours) {
@@ -331,6 +351,9 @@ public final class SignalingSocket {
 
     @Override
     public void onClosed(int code, String reason) {
+      if (edgeClose == null && code != 1006) { // 1006: no close frame came
+        edgeClose = code + " " + reason;
+      }
       terminate();
     }
 

@@ -25,7 +25,8 @@ public interface WsTransport extends AutoCloseable {
   /**
    * Stops waiting for close replies (the SDK is shutting down): every link whose close frame was
    * queued or sent ends now, reported as {@link Listener#onClosed} with 1006, and from now on a
-   * link ends as soon as its close frame is written. Links not closing are left alone.
+   * link ends as soon as its close frame is written. Links not closing, and links whose close
+   * awaits its reply ({@link Link#close(int, String, boolean)}), are left alone.
    */
   void stopWaitingForCloseReplies();
 
@@ -42,7 +43,17 @@ public interface WsTransport extends AutoCloseable {
     boolean sendPing();
 
     /** Queues a close frame after the pending messages; idempotent. */
-    void close(int code, String reason);
+    default void close(int code, String reason) {
+      close(code, reason, false);
+    }
+
+    /**
+     * Queues a close frame after the pending messages; idempotent. {@code awaitReply}: the
+     * peer's close frame carries an answer the owner needs (a {@code logout}'s confirmation), so
+     * {@link WsTransport#stopWaitingForCloseReplies()} leaves this link to the owner's close
+     * deadline instead of ending it.
+     */
+    void close(int code, String reason, boolean awaitReply);
 
     /**
      * Drops the connection at once. No terminal event is promised afterwards: the caller that

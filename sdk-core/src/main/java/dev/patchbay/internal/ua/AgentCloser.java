@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The release order of a closing user agent, each step bounded: end the calls, close the
- * sockets, revoke the token, then report it finished. When the whole SDK shuts down the token is
- * revoked while the sockets close (the two wait on different resources: the transport's selector
- * and the OAuth client). Runs on the actor.
+ * sockets (the last frame a {@code logout} that has the edge revoke the tokens, when it offers
+ * one), revoke what is left, then report it finished. Without a logout, when the whole SDK shuts
+ * down, the tokens are revoked while the sockets close (the two wait on different resources:
+ * the transport's selector and the OAuth client). Runs on the actor.
  */
 final class AgentCloser {
   private static final Logger LOG = LoggerFactory.getLogger(AgentCloser.class);
@@ -78,13 +79,15 @@ final class AgentCloser {
   }
 
   private void closeSocketsAndRevoke() {
-    if (sdkShuttingDown.getAsBoolean()) { // the close frame first: the edge answers it while
-      CompletableFuture<Void> closed = new CompletableFuture<>(); // the revocation is prepared
-      connections.closeAll(() -> closed.complete(null));
-      CompletableFuture.allOf(closed, revoke()).whenCompleteAsync((x, y) -> finished.run(), actor);
-    } else {
-      connections.closeAll(() -> revoke().whenCompleteAsync((x, y) -> finished.run(), actor));
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    boolean loggedOut = connections.closeAll(() -> closed.complete(null));
+    CompletableFuture<Void> revoked;
+    if (sdkShuttingDown.getAsBoolean() && !loggedOut) { // the close frame first: the edge
+      revoked = CompletableFuture.allOf(closed, revoke()); // answers while the revocation goes
+    } else { // after the close: the logout's confirmation leaves the token manager the rest
+      revoked = closed.thenCompose(x -> revoke());
     }
+    revoked.whenCompleteAsync((x, y) -> finished.run(), actor);
   }
 
   /** Revokes the token; completes (never exceptionally) when done or after the close timeout. */

@@ -49,6 +49,9 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
   /** The most calls per connection this SDK holds, whatever the edge advertises. */
   static final int MAX_CALLS_CAP = 1000;
 
+  /** The reason of the edge's close that confirms a {@code logout} (protocol 3.7). */
+  static final String LOGGED_OUT = "logged-out";
+
   /** The connection's phase, derived from what it holds. */
   enum Phase { CONNECTING, OPEN, REPLACING, RECONNECTING, CLOSED }
 
@@ -715,14 +718,27 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
 
   /**
    * Stops, closes every socket (cancels those that do not finish the close handshake in time),
-   * then runs {@code then} on the actor.
+   * then runs {@code then} on the actor. When the current socket's {@code hello} offered it, its
+   * last frame is a {@code logout} naming the tokens the token manager would revoke at close; the
+   * manager learns whether the edge confirmed it (protocol 3.7) before {@code then} runs.
+   *
+   * @return whether a {@code logout} went out (the token manager's close should then wait for
+   *     {@code then}: it revokes only what the edge did not)
    */
-  void closeAll(Runnable then) {
+  boolean closeAll(Runnable then) {
     stop();
     List<CompletableFuture<Void>> gone = new ArrayList<>();
+    Connection loggingOut = null;
+    List<String> named = List.of();
+    if (current != null && current.socket().isOpen() && current.hello().offersLogout()) {
+      named = tokens.logoutTokens(Frames.Logout.MAX_TOKENS);
+      if (!named.isEmpty() && current.socket().send(new Frames.Logout(named))) {
+        loggingOut = current;
+      }
+    }
     for (Connection c : new ArrayList<>(sockets)) {
       if (c.socket().isOpen()) {
-        c.socket().close(1000, "closed");
+        c.socket().close(1000, "closed", c == loggingOut); // its reply confirms the logout
       } else {
         c.socket().cancel();
       }
@@ -737,10 +753,18 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
         c.socket().cancel();
       }
     });
+    Connection loggedOut = loggingOut;
+    List<String> revoked = named;
     all.whenCompleteAsync((v, e) -> {
       force.cancel(false);
+      if (loggedOut != null && loggedOut.socket().edgeClosedWith(1000, LOGGED_OUT)) {
+        tokens.revokedByEdge(revoked);
+      } else if (loggedOut != null) {
+        LOG.debug("the edge did not confirm the logout; revoking the tokens over HTTP");
+      }
       then.run();
     }, actor);
+    return loggedOut != null;
   }
 
   @Override

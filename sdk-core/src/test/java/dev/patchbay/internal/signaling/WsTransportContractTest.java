@@ -1,6 +1,7 @@
 package dev.patchbay.internal.signaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.patchbay.AccessToken;
@@ -27,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.HttpUrl;
@@ -531,6 +533,44 @@ abstract class WsTransportContractTest {
       assertThat(idle.terminated).isNotDone();
       assertThat(openSockets).hasValue(1);
       await().atMost(Duration.ofSeconds(5)).until(() -> liveLinks() == 1);
+    }
+  }
+
+  @Test
+  void atShutdownACloseAwaitingItsReplyKeepsWaitingAndReadsTheReplysReason() throws Exception {
+    CountDownLatch answer = new CountDownLatch(1);
+    java.util.concurrent.BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
+    try (RawWsServer server = new RawWsServer(c -> {
+      try {
+        c.accept();
+        while (true) {
+          RawWsServer.Frame f = c.readFrame();
+          if (f.opcode() == 0x8) {
+            closes.add(f);
+            answer.await(); // the logout is being revoked
+            c.sendClose(1000, "logged-out");
+          }
+        }
+      } catch (Exception e) {
+        // client gone
+      }
+    })) {
+      Recorder h = new Recorder();
+      SignalingSocket s = open(server, 300_000, ownerThread, h, Duration.ofMinutes(5));
+      h.opened.get(10, TimeUnit.SECONDS);
+
+      s.close(1000, "closed", true);
+      assertThat(closes.poll(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1000);
+      transport.stopWaitingForCloseReplies();
+
+      assertThatThrownBy(() -> h.terminated.get(300, TimeUnit.MILLISECONDS))
+          .as("not ended by the shutdown's early cut").isInstanceOf(TimeoutException.class);
+      answer.countDown();
+      h.terminated.get(10, TimeUnit.SECONDS);
+      assertThat(h.failure).isNotDone();
+      assertThat(s.edgeClosedWith(1000, "logged-out")).isTrue();
+      assertThat(s.edgeClosedWith(1000, "closed")).isFalse();
+      assertThat(openSockets).hasValue(0);
     }
   }
 
