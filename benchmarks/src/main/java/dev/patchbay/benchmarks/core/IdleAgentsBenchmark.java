@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * 3.7's logout).
  *
  * <p>Args: [agents=10000] [virtualThreads=true]; {@code -Dbench.warmup=N} agents connected and
- * closed by a first {@code Patchbay} before the measured one (default 2,000; 0: a cold close).
+ * closed by a first {@code Patchbay} before the measured one (default: as many as measured; 0: a
+ * cold close).
  */
 public final class IdleAgentsBenchmark {
   public static void main(String[] args) throws Exception {
@@ -99,10 +100,11 @@ public final class IdleAgentsBenchmark {
 
   private static void run(URI edge, int n, boolean virtual, long edgePid) throws Exception {
     // A process that closes its agents at shutdown has usually connected and closed agents
-    // before (log-offs during the day): a first Patchbay does so with `bench.warmup` agents, so
-    // the close measured below is not also the first run of the close code in both JVMs (the
-    // JIT compiling it took ~40 % of the CPU of a cold close). 0: measure the cold close.
-    int warm = Math.min(n, Integer.getInteger("bench.warmup", 2_000));
+    // before (log-offs during the day): a first Patchbay does so with `bench.warmup` agents (as
+    // many as are measured: C2 compiles a method after ~5,000-15,000 calls), so the close
+    // measured below is not also the first run of the close code in both JVMs (the JIT
+    // compiling it took ~40 % of the CPU of a cold close). 0: measure the cold close.
+    int warm = Math.min(n, Integer.getInteger("bench.warmup", n));
     if (warm > 0) {
       Patchbay first = patchbay(edge, warm, virtual);
       connectAll(first, warm);
