@@ -55,13 +55,18 @@ class LogoutTest {
     return "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
   }
 
-  @Test
-  void aConfirmedLogoutIsTheOnlyRevocation() throws Exception {
+  /** The edge answers a logout by closing with 1000 and {@code reason}. */
+  private void answerLogoutWith(String reason) {
     edge.script = (ws, f) -> {
       if (f instanceof Frames.Logout) {
-        ws.close(1000, "logged-out");
+        ws.close(1000, reason);
       }
     };
+  }
+
+  @Test
+  void aConfirmedLogoutIsTheOnlyRevocation() throws Exception {
+    answerLogoutWith("logged-out");
     UserAgent alice = connect();
 
     alice.closeAsync().get(10, TimeUnit.SECONDS);
@@ -73,11 +78,7 @@ class LogoutTest {
 
   @Test
   void aLogoutClosedWithAnotherReasonIsFollowedByTheHttpRevocation() throws Exception {
-    edge.script = (ws, f) -> {
-      if (f instanceof Frames.Logout) {
-        ws.close(1000, "closed");
-      }
-    };
+    answerLogoutWith("closed");
     UserAgent alice = connect();
 
     alice.closeAsync().get(10, TimeUnit.SECONDS);
