@@ -6,6 +6,7 @@ import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.patchbay.IcePolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -87,7 +88,7 @@ public final class SharedFactory {
    * caller owns it from now on. A spare that does not fit is released here. Null when there is
    * none (or none that fits). Call with a reference held.
    */
-  NativePeer takeSpare(dev.patchbay.IcePolicy policy) {
+  NativePeer takeSpare(IcePolicy policy) {
     NativePeer s = spare;
     spare = null;
     if (s != null && !s.fits(policy)) {
@@ -105,7 +106,7 @@ public final class SharedFactory {
    * engine close) or when a session with another configuration does not take it. A failure
    * only means no spare.
    */
-  void replenish(dev.patchbay.IcePolicy policy) {
+  void replenish(IcePolicy policy) {
     if (spare != null || factory == null || closing || thread.isShutdown()) {
       return;
     }
