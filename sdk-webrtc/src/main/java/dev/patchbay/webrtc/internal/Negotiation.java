@@ -51,9 +51,11 @@ final class Negotiation {
 
   CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
     return core.op(() -> {
+      boolean first = !negotiated;
       negotiated = true;
       CompletableFuture<Void> remoteSet;
-      if (core.pc.getSignalingState() == RTCSignalingState.HAVE_LOCAL_OFFER) {
+      // Only an earlier offer of ours can collide (no native round trip for a first offer).
+      if (!first && core.pc.getSignalingState() == RTCSignalingState.HAVE_LOCAL_OFFER) {
         // Glare: the remote offer wins; roll ours back.
         log.debug("call {}: offer collision, rolling back the local offer", core.callId);
         recovery.initialOfferer = false;
