@@ -188,7 +188,10 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     return "WebRtcMediaSession{callId=" + core.callId + ", state=" + core.state + '}';
   }
 
-  /** libwebrtc's observer: every event is re-posted to the media thread. */
+  /**
+   * libwebrtc's observer: every event is re-posted to the media thread; a first CONNECTED is
+   * also reported at once ({@link SessionCore#connectedEarly}).
+   */
   private final class Observer implements dev.onvoid.webrtc.PeerConnectionObserver {
     @Override
     public void onIceCandidate(dev.onvoid.webrtc.RTCIceCandidate c) {
@@ -204,7 +207,21 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
 
     @Override
     public void onConnectionChange(dev.onvoid.webrtc.RTCPeerConnectionState s) {
-      core.post(() -> recovery.onConnectionState(s));
+      if (s == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTED) {
+        core.connectedEarly();
+      }
+      if (s == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTING) {
+        core.post(() -> recovery.onConnectionState(s)); // never undoes a CONNECTED
+        return;
+      }
+      core.connectionEventsQueued.incrementAndGet();
+      core.post(() -> {
+        try {
+          recovery.onConnectionState(s);
+        } finally {
+          core.connectionEventsQueued.decrementAndGet();
+        }
+      });
     }
 
     @Override
