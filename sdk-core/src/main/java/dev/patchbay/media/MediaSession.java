@@ -29,7 +29,10 @@ public interface MediaSession {
   String callId();
 
   /**
-   * Creates an offer and sets it as the local description.
+   * Creates an offer and sets it as the local description. The future may complete as soon as
+   * the offer is created, while it is still being set (so that it can be sent meanwhile); every
+   * later call on this session then comes after the set, and a failure to set it fails the
+   * session ({@link MediaState#FAILED}).
    *
    * @param iceRestart true to restart ICE (new credentials) with this offer
    * @return a future of the local offer
@@ -37,7 +40,9 @@ public interface MediaSession {
   CompletableFuture<SessionDescription> createOffer(boolean iceRestart);
 
   /**
-   * Sets a remote offer, creates the answer and sets it as the local description.
+   * Sets a remote offer, creates the answer and sets it as the local description. As with
+   * {@link #createOffer}, the future may complete once the answer is created, while it is still
+   * being set; a failure to set it then fails the session ({@link MediaState#FAILED}).
    *
    * @param offer the remote offer
    * @return a future of the local answer

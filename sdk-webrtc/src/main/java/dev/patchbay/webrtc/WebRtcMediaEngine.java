@@ -155,6 +155,7 @@ public final class WebRtcMediaEngine implements MediaEngine {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    ctx.closing();
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (RealWebRtcMediaSession s : sessions) {
       closing.add(s.close());

@@ -79,8 +79,9 @@ class SendPathSoakTest {
       while (!live.isEmpty()) {
         live.removeFirst().close();
       }
-      assertThat(alice.liveNativeObjects()).isEqualTo(2);
-      assertThat(bob.liveNativeObjects()).isEqualTo(2);
+      // factory, audio module and the warm spare peer (peer connection, track, source)
+      assertThat(alice.liveNativeObjects()).isEqualTo(5);
+      assertThat(bob.liveNativeObjects()).isEqualTo(5);
       alice.close();
       bob.close();
     }

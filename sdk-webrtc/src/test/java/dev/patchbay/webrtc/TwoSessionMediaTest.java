@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.patchbay.IcePolicy;
 import dev.patchbay.media.SessionDescription;
 import dev.patchbay.webrtc.fixtures.Netns;
+import dev.patchbay.webrtc.fixtures.RecordingListener;
 import dev.patchbay.webrtc.fixtures.SessionPair;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +29,9 @@ class TwoSessionMediaTest {
   @BeforeAll
   static void engines() {
     Netns.require();
-    // A long factory linger keeps each engine's factory + audio module (2 native objects) alive
-    // between calls, so the per-call count is exact.
+    // A long factory linger keeps each engine's factory + audio module (2 native objects) and
+    // its warm spare peer (3: peer connection, track, source) alive between calls, so the
+    // per-call count is exact.
     alice = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(440, 0.3))
         .factoryLinger(Duration.ofMinutes(5)).build();
     bob = WebRtcMediaEngine.builder().audioInput(AudioInput.tone(1000, 0.3))
@@ -44,9 +46,10 @@ class TwoSessionMediaTest {
     if (second != null) {
       second.close();
     }
-    // Only the engines' shared factory and audio module stay alive between calls.
-    assertThat(alice.liveNativeObjects()).isEqualTo(2);
-    assertThat(bob.liveNativeObjects()).isEqualTo(2);
+    // Only the engines' shared factory and audio module, and one warm spare peer each, stay
+    // alive between calls.
+    assertThat(alice.liveNativeObjects()).isEqualTo(5);
+    assertThat(bob.liveNativeObjects()).isEqualTo(5);
     assertThat(alice.openSessions()).isZero();
   }
 
@@ -155,11 +158,22 @@ class TwoSessionMediaTest {
     }
   }
 
+  /**
+   * Every callback runs on the engine's media thread, except the first CONNECTED, which may come
+   * straight from libwebrtc's thread (SessionCore.connectedEarly); none on the caller's thread.
+   */
   @Test
-  void listenerCallbacksRunOnTheEngineMediaThread() {
+  void listenerCallbacksRunOnEngineThreads() {
+    String testThread = Thread.currentThread().getName();
     pair = new SessionPair(alice, bob, IcePolicy.defaults(), "threads").connect();
-    assertThat(pair.callerListener.lastCallbackThread.getName()).startsWith("patchbay-media-");
     assertThat(pair.callerListener.localCandidates).isNotEmpty();
+    for (RecordingListener l : List.of(pair.callerListener, pair.calleeListener)) {
+      assertThat(l.callbackThreads).isNotEmpty()
+          .noneMatch(c -> c.endsWith("@ " + testThread))
+          .noneMatch(c -> c.endsWith("@ test-signaling"))
+          .filteredOn(c -> !c.startsWith("CONNECTED @"))
+          .allMatch(c -> c.contains("@ patchbay-media-"), "on the media thread");
+    }
   }
 
   @Test

@@ -4,12 +4,16 @@ import dev.patchbay.CallFailedException;
 import dev.patchbay.CallState;
 import dev.patchbay.EndReason;
 import dev.patchbay.PatchbayEventListener;
+import dev.patchbay.internal.admission.Permit;
 import dev.patchbay.internal.protocol.Frames;
 import dev.patchbay.internal.retry.RetryAfter;
 import dev.patchbay.internal.retry.Retrier;
 import dev.patchbay.internal.retry.RetryContext;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,25 +45,42 @@ final class OutboundInvite {
     return retryPending;
   }
 
-  /** Waits for a connection and a negotiation slot, then offers media. */
+  /**
+   * Waits for a connection and a negotiation slot, then offers media; on the actor. When the
+   * agent is connected and a slot is free the offer starts in this same actor task (one hop
+   * less on the way to the invite), otherwise in the task that admission completes.
+   */
   void start() {
     call.startPhase(host.options().inviteTimeout(),
         "waiting for a connection and a negotiation slot");
-    host.whenConnected()
-        .thenCompose(v -> host.acquireNegotiation())
-        .whenCompleteAsync((permit, error) -> call.inCall(() -> {
-          if (error != null) {
-            call.fail(EndReason.CLOSED, call.asPatchbay(Retrier.unwrap(error), "dial failed"),
-                false);
-            return;
-          }
-          if (call.releasing) {
-            permit.release();
-            return;
-          }
-          call.holdNegotiation(permit);
-          createMediaAndOffer();
-        }), host.actor());
+    CompletableFuture<Permit> admitted =
+        host.whenConnected().thenCompose(v -> host.acquireNegotiation());
+    if (admitted.isDone()) {
+      Permit permit = null;
+      Throwable error = null;
+      try {
+        permit = admitted.join();
+      } catch (CompletionException | CancellationException e) {
+        error = e;
+      }
+      admitted(permit, error);
+      return;
+    }
+    admitted.whenCompleteAsync((permit, error) -> call.inCall(() -> admitted(permit, error)),
+        host.actor());
+  }
+
+  private void admitted(Permit permit, Throwable error) {
+    if (error != null) {
+      call.fail(EndReason.CLOSED, call.asPatchbay(Retrier.unwrap(error), "dial failed"), false);
+      return;
+    }
+    if (call.releasing) {
+      permit.release();
+      return;
+    }
+    call.holdNegotiation(permit);
+    createMediaAndOffer();
   }
 
   private void createMediaAndOffer() {

@@ -2,8 +2,6 @@ package dev.patchbay.webrtc.internal;
 
 import static dev.patchbay.webrtc.internal.SessionCore.log;
 
-import dev.onvoid.webrtc.RTCRtpEncodingParameters;
-import dev.onvoid.webrtc.RTCRtpSendParameters;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCStats;
 import dev.onvoid.webrtc.RTCStatsReport;
@@ -76,17 +74,6 @@ final class AudioPath {
   /** App-fed audio: the send path is this class's (and the pump's), not libwebrtc's. */
   private boolean appFed() {
     return core.appSource != null;
-  }
-
-  /**
-   * Media thread, when the session is set up with app-fed audio: the send encoding starts
-   * inactive, so that libwebrtc cannot start the send stream by itself when the transport first
-   * becomes writable.
-   */
-  void holdSendStream() {
-    if (appFed()) {
-      encodingActive(false);
-    }
   }
 
   /** Media thread, on every CONNECTED: starts sending once libwebrtc confirms writability. */
@@ -188,14 +175,7 @@ final class AudioPath {
   }
 
   private void encodingActive(boolean active) {
-    RTCRtpSendParameters parameters = core.sender.getParameters();
-    if (parameters.encodings == null || parameters.encodings.isEmpty()) {
-      throw new IllegalStateException("the audio sender has no encoding");
-    }
-    for (RTCRtpEncodingParameters e : parameters.encodings) {
-      e.active = active;
-    }
-    core.sender.setParameters(parameters);
+    NativePeer.encodingActive(core.sender, active);
   }
 
   /** Called by the {@link AudioPump} on the media thread every 10 ms. */

@@ -29,7 +29,15 @@ public final class EngineContext {
     return factory.acquire();
   }
 
-  /** Engine close: disposes the factory now if no session holds it. Media thread only. */
+  /** Engine close begins (any thread): sessions closing from now on make no warm spare. */
+  public void closing() {
+    factory.closing();
+  }
+
+  /**
+   * Engine close: releases the warm spare and disposes the factory now if no session holds it.
+   * Media thread only.
+   */
   public void disposeFactoryIfUnused() {
     factory.disposeIfUnused();
   }

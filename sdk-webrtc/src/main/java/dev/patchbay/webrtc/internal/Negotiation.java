@@ -12,7 +12,9 @@ import java.util.function.BiFunction;
 
 /**
  * Offer/answer of one session, including glare (the remote offer wins) and the start of a new
- * local ICE generation. The bodies run on the media thread through {@link SessionCore#op}.
+ * local ICE generation. The bodies run on the media thread through {@link SessionCore#op}; a
+ * created description is handed out before it is set ({@link #handOut}), and each step after a
+ * libwebrtc callback is one media-thread task, not one per stage.
  */
 final class Negotiation {
   private final SessionCore core;
@@ -43,31 +45,33 @@ final class Negotiation {
       }
       controls.applyDirection();
       return SdpOps.createOffer(core.pc, iceRestart)
-          .thenComposeAsync(desc -> setLocal(desc), core.ctx.thread)
-          .thenApply(desc -> SessionDescription.offer(desc.sdp));
+          .thenApply(desc -> handOut(desc, SessionDescription.offer(desc.sdp)));
     });
   }
 
   CompletableFuture<SessionDescription> acceptOffer(SessionDescription offer) {
     return core.op(() -> {
+      boolean first = !negotiated;
       negotiated = true;
-      CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
-      if (core.pc.getSignalingState() == RTCSignalingState.HAVE_LOCAL_OFFER) {
+      CompletableFuture<Void> remoteSet;
+      // Only an earlier offer of ours can collide (no native round trip for a first offer).
+      if (!first && core.pc.getSignalingState() == RTCSignalingState.HAVE_LOCAL_OFFER) {
         // Glare: the remote offer wins; roll ours back.
         log.debug("call {}: offer collision, rolling back the local offer", core.callId);
         recovery.initialOfferer = false;
-        ready = applying(SdpOps::setLocal,
-            new RTCSessionDescription(RTCSdpType.ROLLBACK, ""));
+        remoteSet = applying(SdpOps::setLocal, new RTCSessionDescription(RTCSdpType.ROLLBACK, ""))
+            .whenCompleteAsync((v, e) -> audio.descriptionApplied(), core.ctx.thread)
+            .thenCompose(v -> setRemote(RTCSdpType.OFFER, offer.sdp()));
+      } else {
+        remoteSet = setRemote(RTCSdpType.OFFER, offer.sdp());
       }
-      return ready
-          .thenComposeAsync(v -> setRemote(RTCSdpType.OFFER, offer.sdp()), core.ctx.thread)
-          .thenComposeAsync(v -> {
+      return remoteSet
+          .thenCompose(v -> {
             core.checkOpen();
             controls.applyDirection();
             return SdpOps.createAnswer(core.pc);
-          }, core.ctx.thread)
-          .thenComposeAsync(desc -> setLocal(desc), core.ctx.thread)
-          .thenApply(desc -> SessionDescription.answer(desc.sdp));
+          })
+          .thenApply(desc -> handOut(desc, SessionDescription.answer(desc.sdp)));
     });
   }
 
@@ -75,47 +79,83 @@ final class Negotiation {
     return core.op(() -> setRemote(RTCSdpType.ANSWER, answer.sdp()));
   }
 
-  private CompletableFuture<RTCSessionDescription> setLocal(RTCSessionDescription desc) {
-    core.checkOpen();
+  /**
+   * A local description was created (libwebrtc's signaling thread): it is handed out at once,
+   * so the SDK can send it while it is being set, and set on the media thread right after the
+   * task that created it. Setting it starts gathering, so it is the remote side's turn sooner
+   * by the time the set takes. Anything the SDK does with the session after receiving the
+   * description is queued behind the set (media thread, then libwebrtc's operations chain); a
+   * failure to set it fails the session.
+   */
+  private SessionDescription handOut(RTCSessionDescription desc, SessionDescription result) {
+    core.post(() -> setLocal(desc));
+    return result;
+  }
+
+  /** Media thread: sets a created local description; see {@link #handOut}. */
+  private void setLocal(RTCSessionDescription desc) {
     boolean newGeneration = trickle.newLocalGeneration(Sdp.iceUfrag(desc.sdp));
-    return applying(SdpOps::setLocal, desc).thenApplyAsync(v -> {
-      core.checkOpen();
-      if (newGeneration) {
+    CompletableFuture<Void> applied;
+    try {
+      applied = applying(SdpOps::setLocal, desc);
+    } catch (RuntimeException e) {
+      recovery.fail("the local " + desc.sdpType.name().toLowerCase(java.util.Locale.ROOT)
+          + " could not be set: " + e.getMessage());
+      return;
+    }
+    applied.whenCompleteAsync((v, e) -> {
+      audio.descriptionApplied();
+      if (core.closed.get()) {
+        return;
+      }
+      if (e != null) {
+        recovery.fail("the local " + desc.sdpType.name().toLowerCase(java.util.Locale.ROOT)
+            + " could not be set: " + SessionCore.unwrap(e).getMessage());
+      } else if (newGeneration) {
         trickle.startGathering();
       }
-      return desc;
     }, core.ctx.thread);
   }
 
+  /**
+   * Media thread: sets a remote description; the future completes on the media thread once
+   * the buffered remote candidates of its generation were applied.
+   */
   private CompletableFuture<Void> setRemote(RTCSdpType type, String sdp) {
     core.checkOpen();
     trickle.remoteReady = false;
     String ufrag = Sdp.iceUfrag(sdp);
-    return applying(SdpOps::setRemote, new RTCSessionDescription(type, sdp))
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    applying(SdpOps::setRemote, new RTCSessionDescription(type, sdp))
         .whenCompleteAsync((v, e) -> {
-          if (core.closed.get()) {
-            return;
+          audio.descriptionApplied();
+          if (!core.closed.get()) {
+            trickle.remoteApplied(e == null, ufrag);
           }
-          trickle.remoteApplied(e == null, ufrag);
+          if (e != null) {
+            done.completeExceptionally(SessionCore.unwrap(e));
+          } else {
+            done.complete(null);
+          }
         }, core.ctx.thread);
+    return done;
   }
 
   /**
    * Applies a description with the send stream stopped meanwhile (see
-   * {@link AudioPath#descriptionApplying()}); completes on the media thread once the stream is
-   * started again.
+   * {@link AudioPath#descriptionApplying()}); the future completes on libwebrtc's signaling
+   * thread, and the caller's next stage, on the media thread, must call
+   * {@link AudioPath#descriptionApplied()} first.
    */
   private CompletableFuture<Void> applying(
       BiFunction<RTCPeerConnection, RTCSessionDescription, CompletableFuture<Void>> apply,
       RTCSessionDescription desc) {
     audio.descriptionApplying();
-    CompletableFuture<Void> applied;
     try {
-      applied = apply.apply(core.pc, desc);
+      return apply.apply(core.pc, desc);
     } catch (RuntimeException e) {
       audio.descriptionApplied();
       throw e;
     }
-    return applied.whenCompleteAsync((v, e) -> audio.descriptionApplied(), core.ctx.thread);
   }
 }

@@ -1,10 +1,7 @@
 package dev.patchbay.webrtc.internal;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
-import dev.onvoid.webrtc.media.audio.AudioOptions;
-import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import dev.patchbay.media.IceCandidate;
 import dev.patchbay.IcePolicy;
 import dev.patchbay.media.MediaState;
@@ -14,7 +11,6 @@ import dev.patchbay.webrtc.AudioSink;
 import dev.patchbay.webrtc.MediaStats;
 import dev.patchbay.webrtc.WebRtcMediaSession;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +47,10 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     this.releaser = new Releaser(core, trickle, recovery, audio, this);
   }
 
-  /** Creates the native objects; runs on the media thread right after construction. */
+  /**
+   * Takes the engine's warm spare peer when it fits this session's ICE configuration, else
+   * creates the native objects; runs on the media thread right after construction.
+   */
   public void init() {
     if (core.closed.get()) {
       return;
@@ -59,30 +58,18 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     try {
       PeerConnectionFactory factory = core.ctx.factoryForSession();
       core.factory = factory;
-      RTCPeerConnection pc = factory.createPeerConnection(
-          RtcConfigurations.from(core.policy), new Observer());
-      core.pc = pc;
-      core.ctx.live.created();
-      if (core.ctx.factory.headless()) {
-        core.appSource = new CustomAudioSource();
-        core.ctx.live.created();
-        core.track = factory.createAudioTrack("patchbay-audio", core.appSource);
-      } else {
-        // Sources have no dispose() in 0.14.0; the microphone source is not counted.
-        core.track = factory.createAudioTrack("patchbay-audio",
-            factory.createAudioSource(new AudioOptions()));
+      NativePeer peer = core.ctx.factory.takeSpare(core.policy);
+      if (peer == null) {
+        peer = NativePeer.create(factory, core.ctx.factory.headless(), core.policy,
+            core.ctx.live);
       }
-      core.ctx.live.created();
-      core.sender = pc.addTrack(core.track, List.of("patchbay"));
-      RTCRtpTransceiver[] transceivers = pc.getTransceivers();
-      core.transceiver = transceivers.length > 0 ? transceivers[0] : null;
-      if (core.ctx.factory.headless()) {
-        // Attached, and the send stream started, once the transport is writable; see AudioPath.
-        core.sender.replaceTrack(null);
-        audio.holdSendStream();
-      } else {
-        core.trackAttached = true;
-      }
+      peer.attach(new Observer());
+      core.pc = peer.pc;
+      core.appSource = peer.appSource;
+      core.track = peer.track;
+      core.sender = peer.sender;
+      core.transceiver = peer.transceiver;
+      core.trackAttached = peer.appSource == null;
       core.initialized = true;
     } catch (Throwable t) {
       recovery.fail("media setup failed: " + t.getMessage());
@@ -201,7 +188,10 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
     return "WebRtcMediaSession{callId=" + core.callId + ", state=" + core.state + '}';
   }
 
-  /** libwebrtc's observer: every event is re-posted to the media thread. */
+  /**
+   * libwebrtc's observer: every event is re-posted to the media thread; a first CONNECTED is
+   * also reported at once ({@link SessionCore#connectedEarly}).
+   */
   private final class Observer implements dev.onvoid.webrtc.PeerConnectionObserver {
     @Override
     public void onIceCandidate(dev.onvoid.webrtc.RTCIceCandidate c) {
@@ -217,7 +207,21 @@ public final class RealWebRtcMediaSession implements WebRtcMediaSession {
 
     @Override
     public void onConnectionChange(dev.onvoid.webrtc.RTCPeerConnectionState s) {
-      core.post(() -> recovery.onConnectionState(s));
+      if (s == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTED) {
+        core.connectedEarly();
+      }
+      if (s == dev.onvoid.webrtc.RTCPeerConnectionState.CONNECTING) {
+        core.post(() -> recovery.onConnectionState(s)); // never undoes a CONNECTED
+        return;
+      }
+      core.connectionEventsQueued.incrementAndGet();
+      core.post(() -> {
+        try {
+          recovery.onConnectionState(s);
+        } finally {
+          core.connectionEventsQueued.decrementAndGet();
+        }
+      });
     }
 
     @Override

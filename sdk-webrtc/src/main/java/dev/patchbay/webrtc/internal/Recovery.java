@@ -35,7 +35,10 @@ final class Recovery {
     return restarts.get();
   }
 
-  /** libwebrtc's connection state, already re-posted to the media thread. */
+  /**
+   * libwebrtc's connection state, already re-posted to the media thread (a first CONNECTED may
+   * have been reported already, see {@link SessionCore#connectedEarly}).
+   */
   void onConnectionState(dev.onvoid.webrtc.RTCPeerConnectionState s) {
     if (core.isTerminal()) {
       return;
@@ -133,13 +136,11 @@ final class Recovery {
     if (core.closed.get() || core.isTerminal()) {
       return;
     }
-    core.failureReason = reason;
     cancel(graceTimer);
     cancel(recoveryDeadline);
     trickle.cancelDeadline();
     log.warn("call {}: media failed: {}", core.callId, reason);
-    core.state = MediaState.FAILED;
-    core.notifyListener(() -> core.listener.onStateChange(MediaState.FAILED));
+    core.setFailed(reason);
   }
 
   void cancelTimers() {

@@ -7,8 +7,9 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Closes one session and owns the release order verified on webrtc-java 0.14.0: stop timers and
  * audio, {@code removeTrack(sender)}, {@code close()} the peer connection (plus the leak
- * mitigation of {@link NativeHandles}), dispose the track, dispose the source, drop the factory
- * reference through {@link SharedFactory}.
+ * mitigation of {@link NativeHandles}), dispose the track, dispose the source (all in
+ * {@link NativePeer#release}), drop the factory reference through {@link SharedFactory} and
+ * let it make the engine's next warm spare peer.
  */
 final class Releaser {
   private final SessionCore core;
@@ -56,33 +57,17 @@ final class Releaser {
     trickle.cancelDeadline();
     recovery.cancelTimers();
     audio.stop();
-    if (core.pc != null) {
-      if (core.sender != null && core.trackAttached && core.appSource != null) {
-        // The source stops feeding the send stream before the stream goes away with close().
-        core.quietly("detach track", () -> core.sender.replaceTrack(null));
-      }
-      if (core.sender != null) {
-        core.quietly("removeTrack", () -> core.pc.removeTrack(core.sender));
-      }
-      long handle = NativeHandles.handleOf(core.pc);
-      core.quietly("close peer connection", core.pc::close);
-      NativeHandles.releaseReference(handle);
-      core.pc = null;
-      core.ctx.live.released();
-    }
-    if (core.track != null) {
-      core.quietly("dispose track", core.track::dispose);
-      core.track = null;
-      core.ctx.live.released();
-    }
-    if (core.appSource != null) {
-      core.quietly("dispose source", core.appSource::dispose);
-      core.appSource = null;
-      core.ctx.live.released();
-    }
+    NativePeer.release("call " + core.callId, core.pc, core.appSource, core.track, core.sender,
+        core.trackAttached, core.ctx.live);
+    core.pc = null;
+    core.track = null;
+    core.appSource = null;
     if (core.factory != null) {
       core.factory = null;
       core.ctx.factory.release();
+      // The next call's peer, made now that this one is over (not on a call's set-up path);
+      // nothing when the factory went with this call or the engine is closing.
+      core.ctx.factory.replenish(core.policy);
     }
   }
 }

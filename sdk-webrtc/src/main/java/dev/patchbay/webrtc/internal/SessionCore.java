@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,11 @@ final class SessionCore {
   final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   volatile MediaState state = MediaState.NEW;
   volatile String failureReason;
+  /**
+   * libwebrtc's connection-state events other than CONNECTING posted to the media thread and
+   * not handled yet (a CONNECTING only ever moves NEW, so it cannot undo an early CONNECTED).
+   */
+  final AtomicInteger connectionEventsQueued = new AtomicInteger();
 
   // Media thread only.
   PeerConnectionFactory factory;
@@ -127,12 +133,43 @@ final class SessionCore {
     }
   }
 
-  void setState(MediaState s) {
+  /**
+   * Changes the state and tells the listener, under this core's lock: a change made on
+   * libwebrtc's thread ({@link #connectedEarly}) and one made on the media thread are reported
+   * in the order they were made.
+   */
+  synchronized void setState(MediaState s) {
     if (closed.get() || isTerminal() || state == s) {
       return;
     }
     state = s;
     notifyListener(() -> listener.onStateChange(s));
+  }
+
+  /** The terminal failure with its reason, reported under this core's lock. */
+  synchronized void setFailed(String reason) {
+    failureReason = reason;
+    state = MediaState.FAILED;
+    notifyListener(() -> listener.onStateChange(MediaState.FAILED));
+  }
+
+  /**
+   * libwebrtc's thread, as it reports CONNECTED: reports the session's first connection at
+   * once instead of behind whatever the media thread is doing (it is often blocked in a native
+   * call that libwebrtc's thread has just finished), provided every earlier connection-state
+   * event but CONNECTING has been handled there, so no failure or disconnection is pending. The event still goes
+   * to the media thread, which does the rest ({@link Recovery}); only NEW or CONNECTING move:
+   * a reconnection after DISCONNECTED is the media thread's to decide.
+   */
+  void connectedEarly() {
+    if (connectionEventsQueued.get() != 0) {
+      return;
+    }
+    synchronized (this) {
+      if (state == MediaState.NEW || state == MediaState.CONNECTING) {
+        setState(MediaState.CONNECTED);
+      }
+    }
   }
 
   boolean isTerminal() {

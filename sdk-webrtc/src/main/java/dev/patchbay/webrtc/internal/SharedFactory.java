@@ -6,6 +6,7 @@ import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.patchbay.IcePolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * counted: created by the first {@link #acquire()}, disposed (factory first, then the audio
  * module) once the last reference is released and the linger period has passed without a new
  * user (so back-to-back calls do not pay for a new factory), or at once by
- * {@link #disposeIfUnused()} when the engine closes. Media thread only.
+ * {@link #disposeIfUnused()} when the engine closes. While the factory lives it also holds the
+ * engine's warm spare peer ({@link #replenish}, {@link #takeSpare}), released with it. Media
+ * thread only.
  *
  * <p>Never the default {@code new PeerConnectionFactory()}: it opens the platform audio layer
  * and aborts the JVM on a machine without audio. Without a configured microphone we use the
@@ -36,6 +39,10 @@ public final class SharedFactory {
   private PeerConnectionFactory factory;
   private AudioDeviceModuleBase audioModule;
   private int references;
+  /** The warm spare peer the next session adopts; owned here until then. */
+  private NativePeer spare;
+  /** The engine is closing: no new spare. Set from any thread. */
+  private volatile boolean closing;
 
   /** @param microphone the recording device name to use, or null for headless audio */
   public SharedFactory(String microphone, LiveObjects live, MediaThread thread, Duration linger) {
@@ -76,6 +83,45 @@ public final class SharedFactory {
     return factory;
   }
 
+  /**
+   * The warm spare peer when it was made for the same ICE configuration as {@code policy}; the
+   * caller owns it from now on. A spare that does not fit is released here. Null when there is
+   * none (or none that fits). Call with a reference held.
+   */
+  NativePeer takeSpare(IcePolicy policy) {
+    NativePeer s = spare;
+    spare = null;
+    if (s != null && !s.fits(policy)) {
+      log.debug("warm spare peer made for another ICE configuration; released");
+      s.release(live);
+      return null;
+    }
+    return s;
+  }
+
+  /**
+   * Makes the warm spare peer for the next session, with {@code policy}'s ICE configuration,
+   * unless there is one, the factory is gone (disposed with the last call) or the engine is
+   * closing. The spare lives as long as the factory: it is released with it (linger passed,
+   * engine close) or when a session with another configuration does not take it. A failure
+   * only means no spare.
+   */
+  void replenish(IcePolicy policy) {
+    if (spare != null || factory == null || closing || thread.isShutdown()) {
+      return;
+    }
+    try {
+      spare = NativePeer.create(factory, headless(), policy, live);
+    } catch (RuntimeException | Error e) {
+      log.debug("no warm spare peer: {}", e.toString());
+    }
+  }
+
+  /** The engine is closing: no further spare is made (any thread). */
+  public void closing() {
+    closing = true;
+  }
+
   /** Drops a reference; after the last one the factory is disposed once the linger passed. */
   public void release() {
     if (references == 0 || --references > 0) {
@@ -91,18 +137,34 @@ public final class SharedFactory {
     }
   }
 
-  /** Disposes the factory now if nobody holds a reference (engine close). */
+  /**
+   * Disposes the factory now if nobody holds a reference (engine close, linger passed); the
+   * spare goes in any case when the engine is closing.
+   */
   public void disposeIfUnused() {
     if (pendingDispose != null) {
       pendingDispose.cancel(false);
       pendingDispose = null;
+    }
+    if (closing) {
+      releaseSpare();
     }
     if (references == 0 && factory != null) {
       dispose();
     }
   }
 
+  private void releaseSpare() {
+    if (spare != null) {
+      NativePeer s = spare;
+      spare = null;
+      s.release(live);
+    }
+  }
+
+  /** The spare first (its peer connection needs the factory), then the factory. */
   private void dispose() {
+    releaseSpare();
     try {
       factory.dispose();
     } catch (Throwable t) {

@@ -36,8 +36,9 @@ final class Trickle {
     if (succeeded) {
       remoteCandidates.generation(ufrag);
     }
-    // Even after a failed set the previous remote description is still in force.
-    remoteReady = core.pc.getRemoteDescription() != null;
+    // Even after a failed set the previous remote description is still in force (asked only
+    // then: the answer is a native round trip carrying the whole description).
+    remoteReady = succeeded || core.pc.getRemoteDescription() != null;
     if (remoteReady) {
       for (IceCandidate c : remoteCandidates.drain()) {
         applyCandidate(c);
