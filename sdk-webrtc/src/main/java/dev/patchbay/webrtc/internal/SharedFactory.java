@@ -104,10 +104,11 @@ public final class SharedFactory {
    * unless there is one, the factory is gone (disposed with the last call) or the engine is
    * closing. The spare lives as long as the factory: it is released with it (linger passed,
    * engine close) or when a session with another configuration does not take it. A failure
-   * only means no spare.
+   * only means no spare. Headless audio only: with a configured microphone nothing of the next
+   * call is made before the call (a device is the app's to open, per call, never between calls).
    */
   void replenish(IcePolicy policy) {
-    if (spare != null || factory == null || closing || thread.isShutdown()) {
+    if (spare != null || factory == null || closing || thread.isShutdown() || !headless()) {
       return;
     }
     try {
