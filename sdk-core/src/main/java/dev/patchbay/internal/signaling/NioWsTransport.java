@@ -93,9 +93,9 @@ import org.slf4j.LoggerFactory;
  * partial record (or, while its reading is paused, the ciphertext not yet unwrapped) and the
  * ciphertext the socket did not take, each exactly sized and dropped when used. Frames of a TLS
  * link are wrapped and written by the selector thread (never straight from the sending thread).
- * Measured heap per idle agent, 2,000 agents on Java 17 (one run on a shared 2-core machine):
- * 13.3 KiB on {@code wss://} against 55.1 KiB with {@link JdkWsTransport}, and 8.4 KiB on
- * {@code ws://}; the ~5 KiB TLS adds is the JDK's per-connection TLS state (engine, sessions,
+ * Measured heap per idle agent, 2,000 agents on Java 17 (three runs on a shared 2-core machine):
+ * 13.2–15.0 KiB on {@code wss://} against 55.1–59.7 KiB with {@link JdkWsTransport}, and 8.4
+ * KiB on {@code ws://}; the ~5 KiB TLS adds is the JDK's per-connection TLS state (engine, sessions,
  * ciphers), not buffers. Command: {@code java -Xmx6g -Dbench.tls=true
  * -Dbench.transports=jdk,nio -cp ... dev.patchbay.benchmarks.core.IdleAgentsBenchmark 2000}
  * (README, "Signaling transport (sdk-core)").
