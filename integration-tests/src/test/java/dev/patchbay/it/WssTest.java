@@ -2,12 +2,20 @@ package dev.patchbay.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.patchbay.AccessToken;
 import dev.patchbay.Call;
+import dev.patchbay.Credentials;
+import dev.patchbay.Patchbay;
+import dev.patchbay.PatchbayException;
 import dev.patchbay.UserAgent;
+import dev.patchbay.media.MediaEngines;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -103,6 +111,34 @@ class WssTest extends EdgeFixture {
     UserAgent alice = connect("alice");
     assertThat(jdkClientThreads()).as("JDK HTTP client threads").isGreaterThan(before);
     alice.close();
+    assertAllReleased();
+  }
+
+  /**
+   * The edge's certificate is not trusted (the platform's trust store; the token comes from the
+   * app, so no OAuth call fails first): the connect fails with a typed, non-retryable error on
+   * the first TLS handshake, and the agent does not try again (one TCP connection, although its
+   * retry policy allows 5 attempts).
+   */
+  @Test
+  void anUntrustedCertificateOnTheSignalingSocketFailsOnceAndIsNotRetried() throws Exception {
+    start(b -> b.tls(keys, PASSWORD));
+    try (CountingRelay relay = new CountingRelay(edge.uri().getPort())) {
+      patchbay = Patchbay.builder().edge(URI.create("https://127.0.0.1:" + relay.port()))
+          .mediaEngine(MediaEngines.signalingOnly()).build();
+      AccessToken token = new AccessToken("app-token-not-checked", Instant.now().plusSeconds(600),
+          null);
+      Throwable e = failureOf(patchbay.connect(
+          Credentials.provider(() -> CompletableFuture.completedFuture(token)),
+          options("alice").build()));
+
+      assertThat(e).isInstanceOf(PatchbayException.class)
+          .hasMessageContaining("TLS handshake failed").hasMessageContaining("not retried");
+      assertThat(((PatchbayException) e).retryable()).isFalse();
+      Thread.sleep(500);
+      assertThat(relay.connections).as("TCP connections to the edge").hasValue(1);
+      assertThat(edge.handshakes("alice")).as("upgrades that reached the edge").isEmpty();
+    }
     assertAllReleased();
   }
 }
