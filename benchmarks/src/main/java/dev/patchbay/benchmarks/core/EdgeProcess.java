@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * stdin prints the sockets and live tokens left (waiting up to 5 s for them to reach zero).
  *
  * <p>Args: users (named u0 … u{n-1}, secret s{i}, tenant "bench"); optionally {@code false} to
- * offer no {@code logout} (clients then revoke over RFC 7009).
+ * offer no {@code logout} (clients then revoke over RFC 7009); optionally a PKCS12 key store
+ * file and its password to serve {@code https}/{@code wss} with that key.
  */
 public final class EdgeProcess {
   public static void main(String[] args) throws Exception {
@@ -20,6 +21,15 @@ public final class EdgeProcess {
     FakeEdge.Builder b = FakeEdge.builder().tenant("bench", t -> t.socketCap(users + 100)
         .userSocketLimit(4).mediaCapacity(users + 100)).frameLogCapacity(16).maxThreads(256)
         .logout(args.length < 2 || Boolean.parseBoolean(args[1]));
+    if (args.length >= 4) {
+      char[] password = args[3].toCharArray();
+      java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+      try (java.io.InputStream in = java.nio.file.Files.newInputStream(
+          java.nio.file.Path.of(args[2]))) {
+        keys.load(in, password);
+      }
+      b.tls(keys, password);
+    }
     for (int i = 0; i < users; i++) {
       b.user("bench", "u" + i, "s" + i);
     }

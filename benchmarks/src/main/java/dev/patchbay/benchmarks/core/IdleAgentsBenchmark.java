@@ -32,7 +32,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Args: [agents=10000] [virtualThreads=true]; {@code -Dbench.warmup=N} agents connected and
  * closed by a first {@code Patchbay} before the measured one (default: as many as measured; 0: a
- * cold close).
+ * cold close). {@code -Dbench.tls=true}: the edge serves {@code https}/{@code wss} with a
+ * self-signed certificate made by keytool for this run, which the SDK trusts explicitly
+ * ({@code Patchbay.builder().tls(...)}). {@code -Dbench.transports=jdk,nio}: the whole run once
+ * per signaling transport ({@code -Dpatchbay.signaling.transport}), against the same edge, with
+ * a summary line of the heap per agent of each.
  */
 public final class IdleAgentsBenchmark {
   public static void main(String[] args) throws Exception {
@@ -41,9 +45,19 @@ public final class IdleAgentsBenchmark {
     Bench.quietLogs();
     String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator
         + "java";
-    Process edgeJvm = new ProcessBuilder(javaBin, "-Xmx3g", "-cp",
+    List<String> edgeCmd = new ArrayList<>(List.of(javaBin, "-Xmx3g", "-cp",
         System.getProperty("java.class.path"), EdgeProcess.class.getName(), Integer.toString(n),
-        Boolean.toString(!"false".equals(System.getenv("BENCH_LOGOUT"))))
+        Boolean.toString(!"false".equals(System.getenv("BENCH_LOGOUT")))));
+    if (Boolean.getBoolean("bench.tls")) {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("bench-tls");
+      java.nio.file.Path store = dir.resolve("edge.p12");
+      trust = selfSigned(store);
+      edgeCmd.add(store.toString());
+      edgeCmd.add(new String(PASSWORD));
+    }
+    List<String> transports = List.of(System.getProperty("bench.transports",
+        System.getProperty("patchbay.signaling.transport", "nio")).split(","));
+    Process edgeJvm = new ProcessBuilder(edgeCmd)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       BufferedReader out = new BufferedReader(
@@ -55,7 +69,16 @@ public final class IdleAgentsBenchmark {
       if (line == null) {
         throw new IllegalStateException("the edge process did not start");
       }
-      run(URI.create(line.substring(5).trim()), n, virtual, edgeJvm.pid());
+      URI edgeUri = URI.create(line.substring(5).trim());
+      StringBuilder summary = new StringBuilder();
+      for (String transport : transports) {
+        System.setProperty("patchbay.signaling.transport", transport.trim());
+        Bench.out("== signaling transport %s, edge %s", transport.trim(), edgeUri);
+        double kib = run(edgeUri, n, virtual, edgeJvm.pid());
+        summary.append(String.format(" %s %.1f KiB;", transport.trim(), kib));
+      }
+      Bench.out("summary: heap per idle agent (%s://, %,d agents):%s load average %s",
+          trust != null ? "wss" : "ws", n, summary, loadAverage());
       java.io.Writer toEdge = new java.io.OutputStreamWriter(edgeJvm.getOutputStream(),
           StandardCharsets.UTF_8);
       toEdge.write("STATS\n");
@@ -72,11 +95,48 @@ public final class IdleAgentsBenchmark {
     }
   }
 
-  private static Patchbay patchbay(URI edge, int n, boolean virtual) {
-    return Patchbay.builder().edge(edge).mediaEngine(MediaEngines.signalingOnly())
+  private static final char[] PASSWORD = "bench-only-key".toCharArray();
+  /** With {@code bench.tls}: trusts exactly the edge's certificate; else null. */
+  private static javax.net.ssl.X509TrustManager trust;
+
+  private static Patchbay patchbay(URI edge, int n, boolean virtual) throws Exception {
+    Patchbay.Builder b = Patchbay.builder().edge(edge).mediaEngine(MediaEngines.signalingOnly())
         .tenantLimits("bench",
             TenantLimits.builder().maxSockets(n + 10).maxNegotiations(100).build())
-        .virtualThreads(virtual).build();
+        .virtualThreads(virtual);
+    if (trust != null) {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+      b.tls(ctx.getSocketFactory(), trust);
+    }
+    return b.build();
+  }
+
+  /** Makes a self-signed EC key for 127.0.0.1 in {@code store}; a trust manager for it. */
+  private static javax.net.ssl.X509TrustManager selfSigned(java.nio.file.Path store)
+      throws Exception {
+    Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/keytool",
+        "-genkeypair", "-alias", "edge", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass",
+        new String(PASSWORD), "-keypass", new String(PASSWORD)).redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("keytool failed: " + out);
+    }
+    java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(store)) {
+      keys.load(in, PASSWORD);
+    }
+    java.security.KeyStore trusted = java.security.KeyStore.getInstance(
+        java.security.KeyStore.getDefaultType());
+    trusted.load(null, null);
+    trusted.setCertificateEntry("edge", keys.getCertificate("edge"));
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trusted);
+    return (javax.net.ssl.X509TrustManager) tmf.getTrustManagers()[0];
   }
 
   /** Connects users u0 … u{n-1}, 200 at a time; returns the seconds it took. */
@@ -98,7 +158,8 @@ public final class IdleAgentsBenchmark {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static void run(URI edge, int n, boolean virtual, long edgePid) throws Exception {
+  /** One measured run; returns the heap per agent in KiB. */
+  private static double run(URI edge, int n, boolean virtual, long edgePid) throws Exception {
     // A process that closes its agents at shutdown has usually connected and closed agents
     // before (log-offs during the day): a first Patchbay does so with `bench.warmup` agents (as
     // many as are measured: C2 compiles a method after ~5,000-15,000 calls), so the close
@@ -214,6 +275,7 @@ public final class IdleAgentsBenchmark {
     Bench.out("  CPU during close: SDK %.2f s, edge %.2f s (wall %.2f s, %d cores; load average"
         + " %s)", sdkCpu, edgeCpu, closeSeconds, Runtime.getRuntime().availableProcessors(),
         loadAverage());
+    return (used - baseline) / 1024.0 / n;
   }
 
   private static String at(long nanos) {

@@ -82,7 +82,7 @@ public final class SdkRuntime {
 
   /**
    * The signaling transport: {@link NioWsTransport} (one selector thread, counted among the SDK's
-   * threads; {@code wss://} delegated to the JDK's client), or {@link JdkWsTransport} when
+   * threads; {@code ws://} and {@code wss://}), or {@link JdkWsTransport} when
    * {@value #TRANSPORT_PROPERTY} is {@code jdk} (kept for comparison and as a fallback).
    */
   static WsTransport newTransport(javax.net.ssl.SSLContext ssl,

@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * that closing it leaves no thread and no channel behind.
  */
 class NioWsTransportTest extends WsTransportContractTest {
-  private static final int MAX = 64 * 1024;
+  static final int MAX = 64 * 1024;
   /** Selector threads made by the transports of this test and still running. */
   private final AtomicInteger liveThreads = new AtomicInteger();
 
@@ -55,8 +56,13 @@ class NioWsTransportTest extends WsTransportContractTest {
     return nio(scheduler, Duration.ofSeconds(5));
   }
 
-  private NioWsTransport nio(ScheduledThreadPoolExecutor scheduler, Duration connectTimeout) {
-    return new NioWsTransport(null, scheduler, connectTimeout, Duration.ofSeconds(2),
+  /** The client's TLS context (trusting the raw server's certificate), or null. */
+  SSLContext clientTls() {
+    return null;
+  }
+
+  NioWsTransport nio(ScheduledThreadPoolExecutor scheduler, Duration connectTimeout) {
+    return new NioWsTransport(clientTls(), scheduler, connectTimeout, Duration.ofSeconds(2),
         Clock.systemUTC(), counting());
   }
 
@@ -131,16 +137,16 @@ class NioWsTransportTest extends WsTransportContractTest {
     }
   }
 
-  private WsTransport.Link connect(RawWsServer server, Events events) {
+  WsTransport.Link connect(RawWsServer server, Events events) {
     return connect(transport, server, events);
   }
 
-  private static WsTransport.Link connect(WsTransport t, RawWsServer server, Events events) {
-    return t.connect(URI.create(server.url().replace("http://", "ws://")),
+  static WsTransport.Link connect(WsTransport t, RawWsServer server, Events events) {
+    return t.connect(URI.create(server.wsUrl()),
         SignalingSocket.SUBPROTOCOL, Map.of("Authorization", "Bearer x"), MAX, events);
   }
 
-  private static byte[] serverFrame(int b0, byte[] payload) {
+  static byte[] serverFrame(int b0, byte[] payload) {
     ByteArrayOutputStream f = new ByteArrayOutputStream();
     f.write(b0);
     int len = payload.length;
@@ -160,7 +166,7 @@ class NioWsTransportTest extends WsTransportContractTest {
     return f.toByteArray();
   }
 
-  private static byte[] utf8(String s) {
+  static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -195,7 +201,7 @@ class NioWsTransportTest extends WsTransportContractTest {
       frames.add(serverFrame(0x81, utf8(s)));
     }
     List<String> expected = new ArrayList<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         c.socket.setTcpNoDelay(true);
@@ -234,7 +240,7 @@ class NioWsTransportTest extends WsTransportContractTest {
   void aFragmentedMessageWithPingsBetweenItsFragmentsArrivesWholeAndEveryPingIsAnswered()
       throws Exception {
     BlockingQueue<String> pongs = new LinkedBlockingQueue<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         c.out.write(serverFrame(0x01, utf8("{\"a\":"))); // text, not final
@@ -268,7 +274,7 @@ class NioWsTransportTest extends WsTransportContractTest {
   private void assertFailsWithClose(byte[] frameBytes, String message, int code)
       throws Exception {
     CompletableFuture<Integer> close = new CompletableFuture<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         c.out.write(frameBytes);
@@ -329,7 +335,7 @@ class NioWsTransportTest extends WsTransportContractTest {
 
   @Test
   void anUpgradeAnswerWithAWrongAcceptKeyIsATypedFailure() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Accept: bm90IHRoZSByaWdodCBrZXk=\r\n\r\n")
@@ -352,7 +358,7 @@ class NioWsTransportTest extends WsTransportContractTest {
 
   @Test
   void aMovedPermanentlyIsNotFollowed() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.respond("301 Moved Permanently", Map.of("Location", "ws://127.0.0.1:1/x"), "");
       } catch (Exception e) {
@@ -373,7 +379,7 @@ class NioWsTransportTest extends WsTransportContractTest {
   void anUpgradeNeverAnsweredFailsAtTheConnectDeadline() throws Exception {
     NioWsTransport quick = nio(scheduler, Duration.ofMillis(300));
     CountDownLatch requestRead = new CountDownLatch(1);
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       requestRead.countDown();
       try {
         c.in.read(); // never answers
@@ -397,7 +403,7 @@ class NioWsTransportTest extends WsTransportContractTest {
 
   @Test
   void aServerGoneMidFrameFailsTheLinkAtOnce() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         byte[] f = serverFrame(0x81, utf8("{\"type\":\"never-finished\"}"));
@@ -422,7 +428,7 @@ class NioWsTransportTest extends WsTransportContractTest {
   @Test
   void clientFramesAreMaskedWithAFreshKeyEach() throws Exception {
     BlockingQueue<byte[]> raw = new LinkedBlockingQueue<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         java.io.DataInputStream d = new java.io.DataInputStream(c.in);
@@ -458,7 +464,7 @@ class NioWsTransportTest extends WsTransportContractTest {
   void closingTheTransportWithManyOpenLinksLeavesNoChannelAndNoThread() throws Exception {
     int links = 50;
     AtomicInteger serverSawEnd = new AtomicInteger();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         while (true) {
@@ -493,25 +499,32 @@ class NioWsTransportTest extends WsTransportContractTest {
 
 
   @Test
-  void wssLinksAreServedByTheJdkClientAndStartNoSelectorThread() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+  void aWssPeerThatNeverAnswersTheClientHelloFailsAtTheConnectDeadline() throws Exception {
+    NioWsTransport quick = nio(scheduler, Duration.ofMillis(500));
+    CountDownLatch helloRead = new CountDownLatch(1);
+    try (RawWsServer server = RawWsServer.tcp(c -> { // plain TCP: it reads and stalls
       try {
-        c.in.read(); // a TLS client hello on a plain socket: never answered as TLS
-        c.socket.close();
+        if (c.in.read() == 0x16) { // a TLS handshake record: the client hello
+          helloRead.countDown();
+        }
+        c.in.read(); // never answers
       } catch (IOException e) {
         // client gone
       }
     })) {
       Events e = new Events();
-      transport.connect(URI.create(server.url().replace("http://", "wss://")),
+      quick.connect(URI.create("wss://127.0.0.1:" + server.server.getLocalPort() + "/v1/s"),
           SignalingSocket.SUBPROTOCOL, Map.of(), MAX, e);
+      assertThat(helloRead.await(10, TimeUnit.SECONDS)).as("a client hello").isTrue();
       PatchbayException cause = e.failure.get(10, TimeUnit.SECONDS);
-      assertThat(cause).hasMessageContaining("cannot connect to the edge");
+      assertThat(cause).hasMessageContaining("timed out after 500 ms");
+      assertThat(cause.retryable()).isTrue();
+      assertThat(e.opened).isNotDone();
+      await().atMost(Duration.ofSeconds(5)).until(() -> quick.openChannels() == 0);
+      assertThat(quick.liveLinks()).isZero();
       assertThat(server.connections).hasValue(1);
-      NioWsTransport t = (NioWsTransport) transport;
-      assertThat(t.selectorThreadAlive()).as("no NIO link was made").isFalse();
-      assertThat(t.openChannels()).isZero();
-      await().atMost(Duration.ofSeconds(5)).until(() -> t.liveLinks() == 0);
+    } finally {
+      quick.close();
     }
   }
 }

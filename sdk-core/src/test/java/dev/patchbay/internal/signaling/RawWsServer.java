@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A WebSocket server written from the bytes up (RFC 6455 by hand) on 127.0.0.1, so a test can
@@ -30,19 +32,49 @@ final class RawWsServer implements AutoCloseable {
   final AtomicInteger connections = new AtomicInteger();
   final List<Conn> conns = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  /** Non-null: every connection is TLS (server side) over the accepted TCP socket. */
+  private final SSLContext tls;
 
   RawWsServer(Consumer<Conn> script) throws IOException {
+    this(script, null);
+  }
+
+  /**
+   * @param tls null for plain TCP; else each accepted socket is wrapped in a server-mode TLS
+   *     socket of this context (the handshake runs on the connection's first read)
+   */
+  RawWsServer(Consumer<Conn> script, SSLContext tls) throws IOException {
+    this(script, tls, true);
+  }
+
+  /** A server that hands each TCP connection to {@code script} without reading anything. */
+  static RawWsServer tcp(Consumer<Conn> script) throws IOException {
+    return new RawWsServer(script, null, false);
+  }
+
+  private RawWsServer(Consumer<Conn> script, SSLContext tls, boolean readRequest)
+      throws IOException {
+    this.tls = tls;
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     acceptor = new Thread(() -> {
       while (!server.isClosed()) {
         try {
-          Socket s = server.accept();
+          Socket raw = server.accept();
           connections.incrementAndGet();
-          Conn c = new Conn(s);
+          Socket s = raw;
+          if (tls != null) {
+            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw,
+                raw.getInetAddress().getHostAddress(), raw.getPort(), true);
+            ssl.setUseClientMode(false);
+            s = ssl;
+          }
+          Conn c = new Conn(s, raw);
           conns.add(c);
           Thread t = new Thread(() -> {
             try {
-              c.readRequest();
+              if (readRequest) {
+                c.readRequest();
+              }
               script.accept(c);
             } catch (Exception e) {
               c.error = e;
@@ -60,14 +92,21 @@ final class RawWsServer implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + server.getLocalPort() + "/v1/signaling";
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + server.getLocalPort()
+        + "/v1/signaling";
+  }
+
+  /** The WebSocket URL ({@code ws://} or {@code wss://}). */
+  String wsUrl() {
+    return (tls == null ? "ws" : "wss") + "://127.0.0.1:" + server.getLocalPort()
+        + "/v1/signaling";
   }
 
   @Override
   public void close() throws IOException {
     server.close();
     for (Conn c : conns) {
-      c.socket.close();
+      c.raw.close();
     }
   }
 
@@ -83,15 +122,19 @@ final class RawWsServer implements AutoCloseable {
   }
 
   static final class Conn {
+    /** The connection (TLS when the server is). */
     final Socket socket;
+    /** The TCP socket under it (the same as {@link #socket} without TLS). */
+    final Socket raw;
     final InputStream in;
     final OutputStream out;
     final Map<String, String> headers = new LinkedHashMap<>();
     String requestLine;
     volatile Exception error;
 
-    Conn(Socket socket) throws IOException {
+    Conn(Socket socket, Socket raw) throws IOException {
       this.socket = socket;
+      this.raw = raw;
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
     }

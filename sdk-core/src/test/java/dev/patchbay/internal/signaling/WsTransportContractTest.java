@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.io.IOException;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import okhttp3.HttpUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +68,16 @@ abstract class WsTransportContractTest {
 
   /** Checks after {@link #transport} was closed (threads, channels). */
   void afterTransportClosed() throws Exception {}
+
+  /** The raw server's TLS context, or null for plain TCP ({@code ws://}). */
+  SSLContext serverTls() {
+    return null;
+  }
+
+  /** A raw server running {@code script} per connection, over TLS when {@link #serverTls()}. */
+  RawWsServer server(Consumer<RawWsServer.Conn> script) throws IOException {
+    return new RawWsServer(script, serverTls());
+  }
 
   @BeforeEach
   void setUp() {
@@ -107,7 +120,7 @@ abstract class WsTransportContractTest {
     AtomicLong written = new AtomicLong();
     AtomicLong writtenWhenClosed = new AtomicLong(-1);
     long gigabyte = 1L << 30;
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         Thread reader = new Thread(() -> {
@@ -164,7 +177,7 @@ abstract class WsTransportContractTest {
   @Test
   void invalidUtf8FailsTheConnectionWith1007() throws Exception {
     CompletableFuture<RawWsServer.Frame> closeSeen = new CompletableFuture<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         c.sendFrame(0x1, new byte[] {'{', (byte) 0xc3, 0x28, '}'});
@@ -206,7 +219,7 @@ abstract class WsTransportContractTest {
     AtomicInteger written = new AtomicInteger();
     CountDownLatch allWritten = new CountDownLatch(1);
     String body = "x".repeat(60_000);
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         for (int i = 0; i < total; i++) {
@@ -264,14 +277,14 @@ abstract class WsTransportContractTest {
 
   @Test
   void aRedirectOnTheUpgradeIsATypedFailureAndIsNotFollowed() throws Exception {
-    try (RawWsServer target = new RawWsServer(c -> {
+    try (RawWsServer target = server(c -> {
       try {
         c.accept();
       } catch (Exception e) {
         // ignore
       }
     });
-        RawWsServer server = new RawWsServer(c -> {
+        RawWsServer server = server(c -> {
           try {
             c.respond("302 Found", Map.of("Location", target.url()), "");
           } catch (Exception e) {
@@ -294,7 +307,7 @@ abstract class WsTransportContractTest {
 
   @Test
   void anUpgradeRefusalKeepsStatusRetryAfterAndTheBodysErrorCode() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.respond("503 Service Unavailable", Map.of("Retry-After", "7",
             "Content-Type", "application/json"), "{\"error\":\"tenant_cap\"}");
@@ -323,7 +336,7 @@ abstract class WsTransportContractTest {
         .heartbeatMillis()).isEqualTo(1_000);
     for (long hb : new long[] {Long.MAX_VALUE, 1}) {
       AtomicInteger pings = new AtomicInteger();
-      try (RawWsServer server = new RawWsServer(c -> {
+      try (RawWsServer server = server(c -> {
         try {
           c.accept();
           c.sendText("{\"type\":\"hello-ish\"}");
@@ -361,7 +374,7 @@ abstract class WsTransportContractTest {
 
   @Test
   void aMissingPongFailsTheSocketWithinTwoHeartbeats() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         while (true) {
@@ -395,7 +408,7 @@ abstract class WsTransportContractTest {
   @Test
   void aDropRightAfterMessagesIsSeenAtOnceWhileTheOwnerIsBusy() throws Exception {
     int messages = 4;
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         Thread.sleep(100); // the messages come while the socket is open, not with the upgrade
@@ -435,7 +448,7 @@ abstract class WsTransportContractTest {
   @Test
   void aServerCloseIsEchoedAndTheSocketTerminatesOnce() throws Exception {
     CompletableFuture<RawWsServer.Frame> echo = new CompletableFuture<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         c.sendClose(4001, "token expired");
@@ -464,7 +477,7 @@ abstract class WsTransportContractTest {
 
   @Test
   void ourCloseIsAbortedWhenTheEdgeNeverAnswers() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         while (true) {
@@ -494,7 +507,7 @@ abstract class WsTransportContractTest {
   void atShutdownClosingSocketsStopWaitingForTheEdgesReplyAndLaterOnesEndOnceTheirCloseIsOut()
       throws Exception {
     java.util.concurrent.BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         while (true) {
@@ -540,7 +553,7 @@ abstract class WsTransportContractTest {
   void atShutdownACloseAwaitingItsReplyKeepsWaitingAndReadsTheReplysReason() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
     java.util.concurrent.BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         while (true) {
@@ -576,7 +589,7 @@ abstract class WsTransportContractTest {
 
   @Test
   void binaryFramesAreBadFramesAndTextFramesAreDecoded() throws Exception {
-    try (RawWsServer server = new RawWsServer(c -> {
+    try (RawWsServer server = server(c -> {
       try {
         c.accept();
         c.sendFrame(0x2, new byte[] {1, 2, 3});
