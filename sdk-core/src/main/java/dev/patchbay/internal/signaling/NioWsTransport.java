@@ -962,11 +962,7 @@ public final class NioWsTransport implements WsTransport {
         try {
           n = channel.read(buf);
         } catch (IOException e) {
-          if (state == State.UPGRADING) {
-            upgradeEnded(e);
-          } else {
-            lost(e);
-          }
+          readFailed(e);
           return;
         }
         if (n < 0) {
@@ -991,6 +987,15 @@ public final class NioWsTransport implements WsTransport {
         if (n < buf.capacity()) {
           return;
         }
+      }
+    }
+
+    /** A read failed: the upgrade ends (during it), or the open link is lost. */
+    private void readFailed(IOException e) {
+      if (state == State.UPGRADING) {
+        upgradeEnded(e);
+      } else {
+        lost(e);
       }
     }
 
@@ -1191,11 +1196,7 @@ public final class NioWsTransport implements WsTransport {
             n = channel.read(net);
           }
         } catch (IOException e) {
-          if (state == State.UPGRADING) {
-            upgradeEnded(e);
-          } else {
-            lost(e);
-          }
+          readFailed(e);
           return;
         }
         net.flip();
