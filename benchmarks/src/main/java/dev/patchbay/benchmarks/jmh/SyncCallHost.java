@@ -68,7 +68,7 @@ final class SyncCallHost implements CallHost {
   }
 
   @Override
-  public CompletableFuture<Void> whenNextConnected() {
+  public CompletableFuture<Boolean> whenNextConnected() {
     return new CompletableFuture<>(); // never: the socket of this host does not move
   }
 

@@ -38,10 +38,11 @@ public interface CallHost {
   CompletableFuture<Void> whenConnected();
 
   /**
-   * Completes (on the actor) when the next socket is ready, even if one is current now (its
-   * send just failed: it is about to be reported lost); fails when the agent closes.
+   * Completes (on the actor) with true when the next socket is ready, even if one is current now
+   * (its send just failed: it is about to be reported lost); with false when the agent closes
+   * first (an outcome, not an error: no exception is built for each idle agent that closes).
    */
-  CompletableFuture<Void> whenNextConnected();
+  CompletableFuture<Boolean> whenNextConnected();
 
   /** A free negotiation slot of the tenant (admission); completes on any thread. */
   CompletableFuture<Permit> acquireNegotiation();

@@ -342,8 +342,8 @@ public final class RealCall implements IncomingCall {
     LOG.debug("{} not sent: signaling is down or moving; it goes out on the next socket",
         frame.type());
     if (!edgeKnowsCall) {
-      host.whenNextConnected().whenCompleteAsync((v, e) -> inCall(() -> {
-        if (e == null && !releasing && outbox == frame && !edgeKnowsCall) {
+      host.whenNextConnected().whenCompleteAsync((connected, e) -> inCall(() -> {
+        if (e == null && connected && !releasing && outbox == frame && !edgeKnowsCall) {
           deliver(frame);
         }
       }), host.actor());

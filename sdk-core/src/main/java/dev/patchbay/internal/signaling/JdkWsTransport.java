@@ -269,14 +269,19 @@ public final class JdkWsTransport implements WsTransport {
     }
 
     @Override
-    public synchronized void close(int code, String reason, boolean awaitReply) {
+    public synchronized boolean close(int code, String reason, String request) {
       if (ended.get() || closeQueued) {
-        return;
+        return false;
       }
       closeQueued = true;
-      this.awaitReply = awaitReply;
+      awaitReply = request != null;
+      if (request != null) { // the JDK client sends one message at a time: two writes
+        outbound.add(request);
+        queuedChars += request.length();
+      }
       outbound.add(new CloseItem(code, reason == null ? "" : reason));
       drain();
+      return true;
     }
 
     @Override

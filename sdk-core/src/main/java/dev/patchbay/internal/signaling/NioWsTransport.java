@@ -650,15 +650,22 @@ public final class NioWsTransport implements WsTransport {
     }
 
     @Override
-    public void close(int code, String reason, boolean awaitReply) {
+    public boolean close(int code, String reason, String request) {
+      ByteBuffer close = closeFrame(code, reason);
+      if (request != null) { // one buffer: one write, and the peer reads both at once
+        byte[] b = request.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer text = frame(0x1, b, b.length);
+        close = ByteBuffer.allocate(text.remaining() + close.remaining()).put(text).put(close)
+            .flip();
+      }
       synchronized (this) {
         if (ended.get() || closeQueued) {
-          return;
+          return false;
         }
         closeQueued = true;
-        this.awaitReply = awaitReply;
-        ourClose = closeFrame(code, reason);
-        enqueue(ourClose);
+        awaitReply = request != null;
+        ourClose = close; // written: the close frame (its end) is out
+        return enqueue(ourClose);
       }
     }
 

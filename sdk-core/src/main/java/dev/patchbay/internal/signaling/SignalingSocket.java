@@ -159,21 +159,25 @@ public final class SignalingSocket {
    * close timeout (the owner may also call {@link #cancel()} after its own deadline). Idempotent.
    */
   public void close(int code, String reason) {
-    close(code, reason, false);
+    close(code, reason, null);
   }
 
   /**
-   * {@link #close(int, String)}; {@code awaitReply}: the edge's close frame answers something
-   * (a {@code logout}), so the SDK's shutdown does not stop waiting for it early — the close
-   * timeout still bounds it.
+   * {@link #close(int, String)} with {@code request} (null for none) as the last frame, sent
+   * with the close frame: the edge answers it with its close frame (a {@code logout}), so the
+   * SDK's shutdown does not stop waiting for that reply early — the close timeout still bounds
+   * it.
+   *
+   * @return whether this call started the close (with the request): false once closing or
+   *     ended
    */
-  public void close(int code, String reason, boolean awaitReply) {
+  public boolean close(int code, String reason, Frame request) {
     WsTransport.Link l = link;
     if (l == null || !closeRequested.compareAndSet(false, true)) {
-      return;
+      return false;
     }
     armCloseDeadline();
-    l.close(code, reason, awaitReply);
+    return l.close(code, reason, request == null ? null : codec.encode(request));
   }
 
   /**

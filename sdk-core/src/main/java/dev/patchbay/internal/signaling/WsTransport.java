@@ -26,7 +26,7 @@ public interface WsTransport extends AutoCloseable {
    * Stops waiting for close replies (the SDK is shutting down): every link whose close frame was
    * queued or sent ends now, reported as {@link Listener#onClosed} with 1006, and from now on a
    * link ends as soon as its close frame is written. Links not closing, and links whose close
-   * awaits its reply ({@link Link#close(int, String, boolean)}), are left alone.
+   * carries a request ({@link Link#close(int, String, String)}), are left alone.
    */
   void stopWaitingForCloseReplies();
 
@@ -44,16 +44,19 @@ public interface WsTransport extends AutoCloseable {
 
     /** Queues a close frame after the pending messages; idempotent. */
     default void close(int code, String reason) {
-      close(code, reason, false);
+      close(code, reason, null);
     }
 
     /**
-     * Queues a close frame after the pending messages; idempotent. {@code awaitReply}: the
-     * peer's close frame carries an answer the owner needs (a {@code logout}'s confirmation), so
-     * {@link WsTransport#stopWaitingForCloseReplies()} leaves this link to the owner's close
-     * deadline instead of ending it.
+     * Queues {@code request} (a last text message; null for none) and a close frame after the
+     * pending messages, the two written together where the implementation can (one write on the
+     * socket, one wake-up of the peer); idempotent. The peer answers a request with its close
+     * frame (a {@code logout}'s confirmation), so {@link WsTransport#stopWaitingForCloseReplies()}
+     * leaves a link closing with one to the owner's close deadline instead of ending it.
+     *
+     * @return whether this call queued the close (false once closing, or ended)
      */
-    void close(int code, String reason, boolean awaitReply);
+    boolean close(int code, String reason, String request);
 
     /**
      * Drops the connection at once. No terminal event is promised afterwards: the caller that

@@ -65,7 +65,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
   // actor-confined
   private CompletableFuture<Void> connectedSignal = new CompletableFuture<>();
   /** Completes at the next ready socket (then replaced): replays wait on it, never spin. */
-  private CompletableFuture<Void> nextReady = new CompletableFuture<>();
+  private CompletableFuture<Boolean> nextReady = new CompletableFuture<>();
   private boolean closing;
   private PatchbayException closeCause;
 
@@ -241,7 +241,7 @@ public final class RealUserAgent implements UserAgent, CallHost {
   }
 
   @Override
-  public CompletableFuture<Void> whenNextConnected() {
+  public CompletableFuture<Boolean> whenNextConnected() {
     return nextReady;
   }
 
@@ -318,9 +318,9 @@ public final class RealUserAgent implements UserAgent, CallHost {
     @Override
     public void ready() {
       connectedSignal.complete(null);
-      CompletableFuture<Void> ready = nextReady;
+      CompletableFuture<Boolean> ready = nextReady;
       nextReady = new CompletableFuture<>();
-      ready.complete(null);
+      ready.complete(true);
       firstConnect.complete(RealUserAgent.this); // an AppFuture: dependents run on the app's
     }
 
@@ -363,10 +363,8 @@ public final class RealUserAgent implements UserAgent, CallHost {
   }
 
   private void finish() {
+    nextReady.complete(false);
     // built only for a future still waiting (each fills in a stack trace; 10,000 agents close)
-    if (!nextReady.isDone()) {
-      nextReady.completeExceptionally(Errors.closed("user agent closed"));
-    }
     if (!connectedSignal.isDone()) {
       connectedSignal.completeExceptionally(Errors.closed("user agent " + tenant + "/"
           + userId + " is closed"));

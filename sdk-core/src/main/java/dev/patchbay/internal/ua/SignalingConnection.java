@@ -732,13 +732,13 @@ final class SignalingConnection implements Connector.Listener, Connection.Events
     List<String> named = List.of();
     if (current != null && current.socket().isOpen() && current.hello().offersLogout()) {
       named = tokens.logoutTokens(Frames.Logout.MAX_TOKENS);
-      if (!named.isEmpty() && current.socket().send(new Frames.Logout(named))) {
-        loggingOut = current;
-      }
     }
     for (Connection c : new ArrayList<>(sockets)) {
       if (c.socket().isOpen()) {
-        c.socket().close(1000, "closed", c == loggingOut); // its reply confirms the logout
+        Frames.Logout logout = c == current && !named.isEmpty() ? new Frames.Logout(named) : null;
+        if (c.socket().close(1000, "closed", logout) && logout != null) {
+          loggingOut = c; // the edge's close reply confirms the logout
+        }
       } else {
         c.socket().cancel();
       }

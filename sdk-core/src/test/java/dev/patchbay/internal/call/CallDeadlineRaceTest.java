@@ -114,7 +114,7 @@ class CallDeadlineRaceTest {
     }
 
     @Override
-    public CompletableFuture<Void> whenNextConnected() {
+    public CompletableFuture<Boolean> whenNextConnected() {
       return new CompletableFuture<>(); // never: the socket of this host does not move
     }
 

@@ -124,7 +124,7 @@ class DialAdmissionTest {
     }
 
     @Override
-    public CompletableFuture<Void> whenNextConnected() {
+    public CompletableFuture<Boolean> whenNextConnected() {
       return new CompletableFuture<>();
     }
 

@@ -11,12 +11,14 @@ import dev.patchbay.ProtocolException;
 import dev.patchbay.internal.protocol.Frame;
 import dev.patchbay.internal.protocol.FrameCodec;
 import dev.patchbay.internal.protocol.FrameDecodingException;
+import dev.patchbay.internal.protocol.Frames;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -512,8 +514,8 @@ abstract class WsTransportContractTest {
         c.accept();
         while (true) {
           RawWsServer.Frame f = c.readFrame();
-          if (f.opcode() == 0x8) {
-            closes.add(f); // read, never answered
+          closes.add(f);
+          if (f.opcode() == 0x8) { // read, never answered
           }
         }
       } catch (Exception e) {
@@ -550,7 +552,7 @@ abstract class WsTransportContractTest {
   }
 
   @Test
-  void atShutdownACloseAwaitingItsReplyKeepsWaitingAndReadsTheReplysReason() throws Exception {
+  void aCloseWithARequestSendsItFirstAndAtShutdownKeepsWaitingForTheReply() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
     java.util.concurrent.BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
     try (RawWsServer server = server(c -> {
@@ -558,8 +560,8 @@ abstract class WsTransportContractTest {
         c.accept();
         while (true) {
           RawWsServer.Frame f = c.readFrame();
+          closes.add(f);
           if (f.opcode() == 0x8) {
-            closes.add(f);
             answer.await(); // the logout is being revoked
             c.sendClose(1000, "logged-out");
           }
@@ -572,8 +574,14 @@ abstract class WsTransportContractTest {
       SignalingSocket s = open(server, 300_000, ownerThread, h, Duration.ofMinutes(5));
       h.opened.get(10, TimeUnit.SECONDS);
 
-      s.close(1000, "closed", true);
+      assertThat(s.close(1000, "closed", new Frames.Logout(List.of("t1", "t2")))).isTrue();
+      RawWsServer.Frame request = closes.poll(10, TimeUnit.SECONDS);
+      assertThat(request.opcode()).isEqualTo(0x1);
+      assertThat(new FrameCodec().decode(request.text()))
+          .isEqualTo(new Frames.Logout(List.of("t1", "t2")));
       assertThat(closes.poll(10, TimeUnit.SECONDS).closeCode()).isEqualTo(1000);
+      assertThat(s.close(1000, "closed", new Frames.Logout(List.of("t3"))))
+          .as("closing already").isFalse();
       transport.stopWaitingForCloseReplies();
 
       assertThatThrownBy(() -> h.terminated.get(300, TimeUnit.MILLISECONDS))
