@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Args: [agents=10000] [virtualThreads=true]; {@code -Dbench.warmup=N} agents connected and
  * closed by a first {@code Patchbay} before the measured one (default: as many as measured; 0: a
- * cold close). {@code -Dbench.tls=true}: the edge serves {@code https}/{@code wss} with a
+ * cold close), {@code -Dbench.warmupRounds=R} times (default 1). {@code -Dbench.tls=true}: the edge serves {@code https}/{@code wss} with a
  * self-signed certificate made by keytool for this run, which the SDK trusts explicitly
  * ({@code Patchbay.builder().tls(...)}). {@code -Dbench.transports=jdk,nio}: the whole run once
  * per signaling transport ({@code -Dpatchbay.signaling.transport}), against the same edge, with
@@ -166,13 +166,14 @@ public final class IdleAgentsBenchmark {
     // measured below is not also the first run of the close code in both JVMs (the JIT
     // compiling it took ~40 % of the CPU of a cold close). 0: measure the cold close.
     int warm = Math.min(n, Integer.getInteger("bench.warmup", n));
-    if (warm > 0) {
+    int rounds = warm > 0 ? Integer.getInteger("bench.warmupRounds", 1) : 0;
+    for (int r = 1; r <= rounds; r++) {
       Patchbay first = patchbay(edge, warm, virtual);
       connectAll(first, warm);
       long w0 = System.nanoTime();
       first.close();
-      Bench.out("warm-up: %,d agents connected, then closed in %.2f s (a first close: cold code)",
-          warm, (System.nanoTime() - w0) / 1e9);
+      Bench.out("warm-up %d/%d: %,d agents connected, then closed in %.2f s%s", r, rounds, warm,
+          (System.nanoTime() - w0) / 1e9, r == 1 ? " (a first close: cold code)" : "");
     }
     Patchbay patchbay = patchbay(edge, n, virtual);
     long baseline = usedHeapAfterGc();
