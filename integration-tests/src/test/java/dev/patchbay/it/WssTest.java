@@ -22,6 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -69,6 +71,21 @@ class WssTest extends EdgeFixture {
         .filter(t -> t.getName().startsWith("HttpClient-")).count();
   }
 
+  /** Runs {@code build} with the signaling transport switch set to {@code transport}. */
+  private static void withTransport(String transport, Runnable build) {
+    String old = System.getProperty("patchbay.signaling.transport");
+    System.setProperty("patchbay.signaling.transport", transport);
+    try {
+      build.run();
+    } finally {
+      if (old == null) {
+        System.clearProperty("patchbay.signaling.transport");
+      } else {
+        System.setProperty("patchbay.signaling.transport", old);
+      }
+    }
+  }
+
   private void callAndHangUp() throws Exception {
     UserAgent alice = connect("alice");
     UserAgent bob = connect("bob");
@@ -97,17 +114,7 @@ class WssTest extends EdgeFixture {
   void theJdkSwitchStillSelectsTheJdkClientForWss() throws Exception {
     start(b -> b.tls(keys, PASSWORD));
     long before = jdkClientThreads();
-    String old = System.getProperty("patchbay.signaling.transport");
-    System.setProperty("patchbay.signaling.transport", "jdk");
-    try {
-      patchbay(b -> b.tls(trustCtx.getSocketFactory(), trust));
-    } finally {
-      if (old == null) {
-        System.clearProperty("patchbay.signaling.transport");
-      } else {
-        System.setProperty("patchbay.signaling.transport", old);
-      }
-    }
+    withTransport("jdk", () -> patchbay(b -> b.tls(trustCtx.getSocketFactory(), trust)));
     UserAgent alice = connect("alice");
     assertThat(jdkClientThreads()).as("JDK HTTP client threads").isGreaterThan(before);
     alice.close();
@@ -118,14 +125,17 @@ class WssTest extends EdgeFixture {
    * The edge's certificate is not trusted (the platform's trust store; the token comes from the
    * app, so no OAuth call fails first): the connect fails with a typed, non-retryable error on
    * the first TLS handshake, and the agent does not try again (one TCP connection, although its
-   * retry policy allows 5 attempts).
+   * retry policy allows 5 attempts) — on the NIO transport and on the JDK client alike.
    */
-  @Test
-  void anUntrustedCertificateOnTheSignalingSocketFailsOnceAndIsNotRetried() throws Exception {
+  @ParameterizedTest(name = "transport {0}")
+  @ValueSource(strings = {"nio", "jdk"})
+  void anUntrustedCertificateOnTheSignalingSocketFailsOnceAndIsNotRetried(String transport)
+      throws Exception {
     start(b -> b.tls(keys, PASSWORD));
     try (CountingRelay relay = new CountingRelay(edge.uri().getPort())) {
-      patchbay = Patchbay.builder().edge(URI.create("https://127.0.0.1:" + relay.port()))
-          .mediaEngine(MediaEngines.signalingOnly()).build();
+      withTransport(transport, () -> patchbay = Patchbay.builder()
+          .edge(URI.create("https://127.0.0.1:" + relay.port()))
+          .mediaEngine(MediaEngines.signalingOnly()).build());
       AccessToken token = new AccessToken("app-token-not-checked", Instant.now().plusSeconds(600),
           null);
       Throwable e = failureOf(patchbay.connect(

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,6 +191,10 @@ public final class JdkWsTransport implements WsTransport {
           name -> headers.firstValue(name).orElse(null);
       return UpgradeRefusals.map(status, header, body instanceof String text ? text : null,
           clock.instant());
+    }
+    SSLException refused = UpgradeRefusals.tlsRefusalIn(t);
+    if (refused != null) {
+      return UpgradeRefusals.tlsRefused(refused);
     }
     if (t instanceof HttpTimeoutException) {
       return Errors.patchbay("cannot connect to the edge: the upgrade timed out after "

@@ -1329,10 +1329,7 @@ public final class NioWsTransport implements WsTransport {
       sendWhatTheEngineHas(); // its alert, if any
       if (state == State.UPGRADING && !handshakeDone) {
         if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
-          fail(Errors.patchbay("cannot connect to the edge: the TLS handshake failed ("
-              + JdkWsTransport.sanitize(e.getMessage()) + "); not retried: check the edge's "
-              + "certificate and host name, and the trust the SDK was given", e, false, 0,
-              null));
+          fail(UpgradeRefusals.tlsRefused(e));
           closeChannelNow();
         } else {
           connectFailed(e);

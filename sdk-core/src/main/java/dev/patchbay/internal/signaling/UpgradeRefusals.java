@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.Response;
 
 /**
@@ -23,6 +26,27 @@ public final class UpgradeRefusals {
   private static final int MAX_BODY_CHARS = 4096;
 
   private UpgradeRefusals() {}
+
+  /**
+   * A TLS handshake the client refused (untrusted certificate, host name, a fatal alert): typed
+   * and not retryable — the next attempt meets the same certificate. Both transports use it.
+   */
+  public static PatchbayException tlsRefused(SSLException e) {
+    return Errors.patchbay("cannot connect to the edge: the TLS handshake failed ("
+        + JdkWsTransport.sanitize(e.getMessage()) + "); not retried: check the edge's "
+        + "certificate and host name, and the trust the SDK was given", e, false, 0, null);
+  }
+
+  /** The handshake refusal in {@code t}'s cause chain, or null. */
+  static SSLException tlsRefusalIn(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SSLHandshakeException
+          || c instanceof SSLPeerUnverifiedException) {
+        return (SSLException) c;
+      }
+    }
+    return null;
+  }
 
   /** The refusal of an OkHttp upgrade: status, headers and a small body of known length. */
   public static PatchbayException map(Response response, Instant now) {
