@@ -267,7 +267,10 @@ abstract class WsTransportContractTest {
         assertThat(usedHeapAfterGc() - before).as("retained heap").isLessThan(16 * MIB);
 
         stall.countDown();
-        assertThat(allWritten.await(30, TimeUnit.SECONDS)).isTrue();
+        boolean finished = allWritten.await(30, TimeUnit.SECONDS);
+        assertThat(finished).as("the server wrote all %d frames within 30 s of the owner's "
+            + "resumption (written %d, decoded %d, bad %d, undecoded queued %d)", total,
+            written.get(), h.frames.get(), h.badFrames.get(), owner.getQueue().size()).isTrue();
         await().atMost(Duration.ofSeconds(30))
             .until(() -> h.frames.get() + h.badFrames.get() == total);
       } finally {
