@@ -151,4 +151,45 @@ class WssTest extends EdgeFixture {
     }
     assertAllReleased();
   }
+
+  /**
+   * A TCP close in the middle of the TLS handshake (an edge restarting, a balancer dropping the
+   * connection) is not a refusal: the connect retries it, on either transport, and fails with a
+   * retryable error once its attempts are spent.
+   */
+  @ParameterizedTest(name = "transport {0}")
+  @ValueSource(strings = {"nio", "jdk"})
+  void aConnectionClosedDuringTheTlsHandshakeIsRetried(String transport) throws Exception {
+    try (java.net.ServerSocket cutter = new java.net.ServerSocket(0, 50,
+        java.net.InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.atomic.AtomicInteger connections =
+          new java.util.concurrent.atomic.AtomicInteger();
+      Thread t = new Thread(() -> {
+        while (!cutter.isClosed()) {
+          try (java.net.Socket s = cutter.accept()) {
+            connections.incrementAndGet();
+            s.getInputStream().read(new byte[512]); // part of the ClientHello, then the cut
+          } catch (java.io.IOException e) {
+            // closed
+          }
+        }
+      }, "tls-cutter");
+      t.setDaemon(true);
+      t.start();
+      withTransport(transport, () -> patchbay = Patchbay.builder()
+          .edge(URI.create("https://127.0.0.1:" + cutter.getLocalPort()))
+          .mediaEngine(MediaEngines.signalingOnly()).tls(trustCtx.getSocketFactory(), trust)
+          .build());
+      AccessToken token = new AccessToken("app-token-not-checked", Instant.now().plusSeconds(600),
+          null);
+      Throwable e = failureOf(patchbay.connect(
+          Credentials.provider(() -> CompletableFuture.completedFuture(token)),
+          options("alice").build()));
+
+      assertThat(e).isInstanceOf(PatchbayException.class);
+      assertThat(e.getMessage()).doesNotContain("TLS handshake failed");
+      assertThat(connections.get()).as("TCP connections: the connect retried").isGreaterThan(1);
+    }
+    assertAllReleased();
+  }
 }

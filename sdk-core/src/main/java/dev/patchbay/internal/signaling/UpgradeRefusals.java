@@ -6,6 +6,7 @@ import dev.patchbay.AuthenticationException;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.internal.Errors;
 import dev.patchbay.internal.retry.RetryAfter;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,15 +38,34 @@ public final class UpgradeRefusals {
         + "certificate and host name, and the trust the SDK was given", e, false, 0, null);
   }
 
-  /** The handshake refusal in {@code t}'s cause chain, or null. */
+  /**
+   * The handshake refusal in {@code t}'s cause chain, or null: an {@link SSLHandshakeException}
+   * or {@link SSLPeerUnverifiedException} caused by a certificate check (untrusted chain, host
+   * name) or by the peer's fatal alert. The JDK client also reports a connection that ends or
+   * resets mid-handshake as an {@code SSLHandshakeException} ("Remote host terminated the
+   * handshake", no cause or an I/O cause): that one is not a refusal, and neither is anything
+   * not recognised as one — the connect's retry budget bounds those.
+   */
   static SSLException tlsRefusalIn(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof SSLHandshakeException
-          || c instanceof SSLPeerUnverifiedException) {
+      if (c instanceof SSLPeerUnverifiedException) {
         return (SSLException) c;
+      }
+      if (c instanceof SSLHandshakeException h && (causedBy(h, CertificateException.class)
+          || String.valueOf(h.getMessage()).startsWith("Received fatal alert"))) {
+        return h;
       }
     }
     return null;
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The refusal of an OkHttp upgrade: status, headers and a small body of known length. */
