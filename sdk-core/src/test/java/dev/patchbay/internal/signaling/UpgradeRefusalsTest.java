@@ -83,4 +83,38 @@ class UpgradeRefusalsTest {
 
     assertThat(e).hasMessageContaining("token_user_mismatch").hasMessageNotContaining("SECRET");
   }
+
+  /**
+   * What the JDK client reports on a TLS handshake that did not finish: a certificate check or
+   * the peer's alert is a refusal (typed, not retried); a connection that ended or reset is not.
+   */
+  @Test
+  void onlyACertificateCheckOrThePeersAlertIsATlsRefusal() {
+    java.util.function.Function<Throwable, Throwable> asTheJdkWrapsIt =
+        t -> new java.util.concurrent.CompletionException(new java.io.IOException(t));
+    javax.net.ssl.SSLHandshakeException untrusted = new javax.net.ssl.SSLHandshakeException(
+        "PKIX path building failed");
+    untrusted.initCause(new java.security.cert.CertificateException("unable to find a path"));
+    javax.net.ssl.SSLHandshakeException alert =
+        new javax.net.ssl.SSLHandshakeException("Received fatal alert: handshake_failure");
+    javax.net.ssl.SSLHandshakeException cut =
+        new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake");
+    javax.net.ssl.SSLHandshakeException reset =
+        new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake");
+    reset.initCause(new java.net.SocketException("Connection reset"));
+
+    assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(untrusted))).isSameAs(untrusted);
+    assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(alert))).isSameAs(alert);
+    javax.net.ssl.SSLPeerUnverifiedException unverified =
+        new javax.net.ssl.SSLPeerUnverifiedException("peer not authenticated");
+    assertThat(UpgradeRefusals.tlsRefusalIn(unverified)).isSameAs(unverified);
+    assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(cut))).isNull();
+    assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(reset))).isNull();
+    assertThat(UpgradeRefusals.tlsRefusalIn(new java.io.IOException("refused"))).isNull();
+
+    PatchbayException e = UpgradeRefusals.tlsRefused(untrusted);
+    assertThat(e.retryable()).isFalse();
+    assertThat(e).hasMessageContaining("TLS handshake failed (PKIX path building failed)")
+        .hasCause(untrusted);
+  }
 }
