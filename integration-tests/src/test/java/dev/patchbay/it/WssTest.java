@@ -9,7 +9,11 @@ import dev.patchbay.Patchbay;
 import dev.patchbay.PatchbayException;
 import dev.patchbay.UserAgent;
 import dev.patchbay.media.MediaEngines;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,14 +21,15 @@ import java.security.KeyStore;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end over {@code wss://}: the fake edge serves TLS with a self-signed certificate (made
@@ -160,16 +165,16 @@ class WssTest extends EdgeFixture {
   @ParameterizedTest(name = "transport {0}")
   @ValueSource(strings = {"nio", "jdk"})
   void aConnectionClosedDuringTheTlsHandshakeIsRetried(String transport) throws Exception {
-    try (java.net.ServerSocket cutter = new java.net.ServerSocket(0, 50,
-        java.net.InetAddress.getLoopbackAddress())) {
-      java.util.concurrent.atomic.AtomicInteger connections =
-          new java.util.concurrent.atomic.AtomicInteger();
+    try (ServerSocket cutter = new ServerSocket(0, 50,
+        InetAddress.getLoopbackAddress())) {
+      AtomicInteger connections =
+          new AtomicInteger();
       Thread t = new Thread(() -> {
         while (!cutter.isClosed()) {
-          try (java.net.Socket s = cutter.accept()) {
+          try (Socket s = cutter.accept()) {
             connections.incrementAndGet();
             s.getInputStream().read(new byte[512]); // part of the ClientHello, then the cut
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             // closed
           }
         }

@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.patchbay.AuthenticationException;
 import dev.patchbay.EdgeRejectedException;
 import dev.patchbay.PatchbayException;
+import java.io.IOException;
+import java.net.SocketException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.MediaType;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -90,27 +97,27 @@ class UpgradeRefusalsTest {
    */
   @Test
   void onlyACertificateCheckOrThePeersAlertIsATlsRefusal() {
-    java.util.function.Function<Throwable, Throwable> asTheJdkWrapsIt =
-        t -> new java.util.concurrent.CompletionException(new java.io.IOException(t));
-    javax.net.ssl.SSLHandshakeException untrusted = new javax.net.ssl.SSLHandshakeException(
+    Function<Throwable, Throwable> asTheJdkWrapsIt =
+        t -> new CompletionException(new IOException(t));
+    SSLHandshakeException untrusted = new SSLHandshakeException(
         "PKIX path building failed");
-    untrusted.initCause(new java.security.cert.CertificateException("unable to find a path"));
-    javax.net.ssl.SSLHandshakeException alert =
-        new javax.net.ssl.SSLHandshakeException("Received fatal alert: handshake_failure");
-    javax.net.ssl.SSLHandshakeException cut =
-        new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake");
-    javax.net.ssl.SSLHandshakeException reset =
-        new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake");
-    reset.initCause(new java.net.SocketException("Connection reset"));
+    untrusted.initCause(new CertificateException("unable to find a path"));
+    SSLHandshakeException alert =
+        new SSLHandshakeException("Received fatal alert: handshake_failure");
+    SSLHandshakeException cut =
+        new SSLHandshakeException("Remote host terminated the handshake");
+    SSLHandshakeException reset =
+        new SSLHandshakeException("Remote host terminated the handshake");
+    reset.initCause(new SocketException("Connection reset"));
 
     assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(untrusted))).isSameAs(untrusted);
     assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(alert))).isSameAs(alert);
-    javax.net.ssl.SSLPeerUnverifiedException unverified =
-        new javax.net.ssl.SSLPeerUnverifiedException("peer not authenticated");
+    SSLPeerUnverifiedException unverified =
+        new SSLPeerUnverifiedException("peer not authenticated");
     assertThat(UpgradeRefusals.tlsRefusalIn(unverified)).isSameAs(unverified);
     assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(cut))).isNull();
     assertThat(UpgradeRefusals.tlsRefusalIn(asTheJdkWrapsIt.apply(reset))).isNull();
-    assertThat(UpgradeRefusals.tlsRefusalIn(new java.io.IOException("refused"))).isNull();
+    assertThat(UpgradeRefusals.tlsRefusalIn(new IOException("refused"))).isNull();
 
     PatchbayException e = UpgradeRefusals.tlsRefused(untrusted);
     assertThat(e.retryable()).isFalse();
