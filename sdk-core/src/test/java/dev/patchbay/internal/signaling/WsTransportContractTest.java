@@ -81,6 +81,33 @@ abstract class WsTransportContractTest {
     return new RawWsServer(script, serverTls());
   }
 
+  /** What {@link #recordingServer} does when a close frame arrives. */
+  interface CloseAnswer {
+    void onClose(RawWsServer.Conn c) throws Exception;
+  }
+
+  /**
+   * A raw server that puts every frame the client sends into {@code frames} and runs
+   * {@code answer} on each close frame (null: a close is read and never answered).
+   */
+  RawWsServer recordingServer(BlockingQueue<RawWsServer.Frame> frames, CloseAnswer answer)
+      throws IOException {
+    return server(c -> {
+      try {
+        c.accept();
+        while (true) {
+          RawWsServer.Frame f = c.readFrame();
+          frames.add(f);
+          if (f.opcode() == 0x8 && answer != null) {
+            answer.onClose(c);
+          }
+        }
+      } catch (Exception e) {
+        // client gone
+      }
+    });
+  }
+
   @BeforeEach
   void setUp() {
     scheduler = new ScheduledThreadPoolExecutor(1);
@@ -511,20 +538,8 @@ abstract class WsTransportContractTest {
   @Test
   void atShutdownClosingSocketsStopWaitingForTheEdgesReplyAndLaterOnesEndOnceTheirCloseIsOut()
       throws Exception {
-    java.util.concurrent.BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
-    try (RawWsServer server = server(c -> {
-      try {
-        c.accept();
-        while (true) {
-          RawWsServer.Frame f = c.readFrame();
-          closes.add(f);
-          if (f.opcode() == 0x8) { // read, never answered
-          }
-        }
-      } catch (Exception e) {
-        // client gone
-      }
-    })) {
+    BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
+    try (RawWsServer server = recordingServer(closes, null)) { // closes read, never answered
       Duration noTimeout = Duration.ofMinutes(5); // the per-socket bound never ends them here
       Recorder h1 = new Recorder();
       Recorder h2 = new Recorder();
@@ -557,21 +572,10 @@ abstract class WsTransportContractTest {
   @Test
   void aCloseWithARequestSendsItFirstAndAtShutdownKeepsWaitingForTheReply() throws Exception {
     CountDownLatch answer = new CountDownLatch(1);
-    java.util.concurrent.BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
-    try (RawWsServer server = server(c -> {
-      try {
-        c.accept();
-        while (true) {
-          RawWsServer.Frame f = c.readFrame();
-          closes.add(f);
-          if (f.opcode() == 0x8) {
-            answer.await(); // the logout is being revoked
-            c.sendClose(1000, "logged-out");
-          }
-        }
-      } catch (Exception e) {
-        // client gone
-      }
+    BlockingQueue<RawWsServer.Frame> closes = new LinkedBlockingQueue<>();
+    try (RawWsServer server = recordingServer(closes, c -> {
+      answer.await(); // the logout is being revoked
+      c.sendClose(1000, "logged-out");
     })) {
       Recorder h = new Recorder();
       SignalingSocket s = open(server, 300_000, ownerThread, h, Duration.ofMinutes(5));
