@@ -26,11 +26,24 @@ final class EnginePair {
     peer[1] = b;
   }
 
+  /** Nanos after connect() began: offer created, answer created, answer set, a connected. */
+  final long[] milestones = new long[4];
+
   void connect() throws Exception {
-    a.createOffer(false).thenCompose(b::acceptOffer).thenCompose(a::acceptAnswer)
+    long t0 = System.nanoTime();
+    a.createOffer(false)
+        .thenApply(o -> mark(0, t0, o)).thenCompose(b::acceptOffer)
+        .thenApply(o -> mark(1, t0, o)).thenCompose(a::acceptAnswer)
+        .thenApply(o -> mark(2, t0, o))
         .get(15, TimeUnit.SECONDS);
     aConnected.get(15, TimeUnit.SECONDS);
+    mark(3, t0, null);
     bConnected.get(15, TimeUnit.SECONDS);
+  }
+
+  private <T> T mark(int i, long t0, T value) {
+    milestones[i] = System.nanoTime() - t0;
+    return value;
   }
 
   void close() {

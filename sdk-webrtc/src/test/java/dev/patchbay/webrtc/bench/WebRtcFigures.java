@@ -43,6 +43,16 @@ public final class WebRtcFigures {
         return t;
       });
 
+  /**
+   * Whether each SDK call waits, after both sides ended, until both engines released its peer
+   * connections and made their next warm spares (as the raw and engine pairs do, synchronously,
+   * outside their timed window). {@code -Dsettle=false}: back to back, the next call's set-up
+   * queued behind the last call's release on each media thread.
+   */
+  private static final boolean SETTLE =
+      Boolean.parseBoolean(System.getProperty("settle", "true"));
+  private static final List<WebRtcMediaEngine> ENGINES = new ArrayList<>();
+
   private WebRtcFigures() {}
 
   public static void main(String[] args) throws Exception {
@@ -56,6 +66,8 @@ public final class WebRtcFigures {
     WebRtcMediaEngine aliceEngine = WebRtcMediaEngine.builder()
         .audioInput(AudioInput.tone(440, 0.3)).build();
     WebRtcMediaEngine bobEngine = WebRtcMediaEngine.builder().build();
+    ENGINES.add(aliceEngine);
+    ENGINES.add(bobEngine);
     Patchbay alicePb = Patchbay.builder().edge(edge.uri()).mediaEngine(aliceEngine).build();
     Patchbay bobPb = Patchbay.builder().edge(edge.uri()).mediaEngine(bobEngine).build();
     HeadlessAudioDeviceModule admA = new HeadlessAudioDeviceModule();
@@ -99,6 +111,7 @@ public final class WebRtcFigures {
           median(engineOnly) / rawMedian);
 
       if (Boolean.getBoolean("timeline")) {
+        engineTimeline(aliceEngine, bobEngine);
         timeline(edge, alice, incoming);
       }
       int warm = Math.min(20, cycles / 5);
@@ -150,29 +163,104 @@ public final class WebRtcFigures {
     Call other = answered.get(30, TimeUnit.SECONDS);
     call.hangUp().get(30, TimeUnit.SECONDS);
     other.ended().get(30, TimeUnit.SECONDS);
+    if (SETTLE) {
+      awaitReleased();
+    }
     return ms;
   }
 
-  /** Where the time of one SDK call goes: the edge's frame log, relative to dial(). */
+  /**
+   * Where the time of an SDK call goes, from the edge's frame log relative to dial(): the
+   * medians of each milestone over {@code -Dtimeline.calls} calls, then one call frame by frame.
+   */
   private static void timeline(FakeEdge edge, UserAgent alice,
       AtomicReference<CompletableFuture<Call>> incoming) throws Exception {
-    edge.frames("alice").clear();
-    edge.frames("bob").clear();
-    java.time.Instant t0 = java.time.Instant.now();
-    double ms = sdkCall(alice, incoming);
-    System.out.printf("timeline of one SDK call (dial -> ACTIVE %.1f ms), edge clock:%n", ms);
-    List<String> lines = new ArrayList<>();
-    for (String user : List.of("alice", "bob")) {
-      for (dev.patchbay.testkit.LoggedFrame f : edge.frames(user).snapshot()) {
-        lines.add(String.format("%8.1f ms  %-5s %-11s %s",
-            java.time.Duration.between(t0, f.at()).toNanos() / 1e6, user,
-            f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.FROM_CLIENT ? "->edge"
-                : "edge->", f.type()));
-      }
+    String[][] milestones = {
+        {"alice", "->edge", "invite"}, {"bob", "edge->", "incoming"},
+        {"alice", "->edge", "candidate"}, {"bob", "->edge", "answer"},
+        {"alice", "edge->", "answer"}, {"bob", "->edge", "candidate"}};
+    int n = Integer.getInteger("timeline.calls", 40);
+    List<List<Double>> at = new ArrayList<>();
+    for (int m = 0; m <= milestones.length; m++) {
+      at.add(new ArrayList<>());
     }
+    List<String> lines = new ArrayList<>();
+    double last = 0;
+    for (int i = 0; i < n; i++) {
+      edge.frames("alice").clear();
+      edge.frames("bob").clear();
+      java.time.Instant t0 = java.time.Instant.now();
+      last = sdkCall(alice, incoming);
+      lines.clear();
+      double[] first = new double[milestones.length];
+      java.util.Arrays.fill(first, Double.NaN);
+      for (String user : List.of("alice", "bob")) {
+        for (dev.patchbay.testkit.LoggedFrame f : edge.frames(user).snapshot()) {
+          double ms = java.time.Duration.between(t0, f.at()).toNanos() / 1e6;
+          String dir = f.direction() == dev.patchbay.testkit.LoggedFrame.Direction.FROM_CLIENT
+              ? "->edge" : "edge->";
+          lines.add(String.format("%8.1f ms  %-5s %-11s %s", ms, user, dir, f.type()));
+          for (int m = 0; m < milestones.length; m++) {
+            if (Double.isNaN(first[m]) && milestones[m][0].equals(user)
+                && milestones[m][1].equals(dir) && milestones[m][2].equals(f.type())) {
+              first[m] = ms;
+            }
+          }
+        }
+      }
+      for (int m = 0; m < milestones.length; m++) {
+        if (!Double.isNaN(first[m])) {
+          at.get(m).add(first[m]);
+        }
+      }
+      at.get(milestones.length).add(last);
+    }
+    System.out.printf("timeline, medians of %d SDK calls (edge clock, ms after dial()):%n", n);
+    for (int m = 0; m < milestones.length; m++) {
+      System.out.printf("  %-5s %-6s first %-9s %6.1f ms (p90 %.1f)%n", milestones[m][0],
+          milestones[m][1], milestones[m][2], median(at.get(m)), percentile(at.get(m), 0.9));
+    }
+    System.out.printf("  alice  dial() completes (ACTIVE)  %6.1f ms (p90 %.1f)%n",
+        median(at.get(milestones.length)), percentile(at.get(milestones.length), 0.9));
+    System.out.printf("the last of them (dial -> ACTIVE %.1f ms), frame by frame:%n", last);
     Collections.sort(lines, (x, y) -> Double.compare(Double.parseDouble(x.substring(0, 8).trim()),
         Double.parseDouble(y.substring(0, 8).trim())));
     lines.forEach(System.out::println);
+  }
+
+  /** The same milestones for two engine sessions wired directly. */
+  private static void engineTimeline(WebRtcMediaEngine a, WebRtcMediaEngine b) throws Exception {
+    String[] names = {"offer created", "answer created", "answer set", "a connected"};
+    int n = Integer.getInteger("timeline.calls", 40);
+    List<List<Double>> at = new ArrayList<>();
+    for (int m = 0; m < names.length; m++) {
+      at.add(new ArrayList<>());
+    }
+    for (int i = 0; i < n; i++) {
+      EnginePair pair = new EnginePair(a, b, SIGNALING);
+      pair.connect();
+      pair.close();
+      for (int m = 0; m < names.length; m++) {
+        at.get(m).add(pair.milestones[m] / 1e6);
+      }
+    }
+    System.out.printf("timeline, medians of %d engine pairs (ms after createOffer()):%n", n);
+    for (int m = 0; m < names.length; m++) {
+      System.out.printf("  %-15s %6.1f ms (p90 %.1f)%n", names[m], median(at.get(m)),
+          percentile(at.get(m), 0.9));
+    }
+  }
+
+  /** Waits until no session of either engine is open (released, spare made); bounded. */
+  private static void awaitReleased() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (ENGINES.stream().anyMatch(e -> e.openSessions() > 0)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("sessions still open 10 s after the call ended: "
+            + ENGINES);
+      }
+      Thread.sleep(1);
+    }
   }
 
   private static double engineCall(WebRtcMediaEngine a, WebRtcMediaEngine b) throws Exception {
