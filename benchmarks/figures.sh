@@ -42,7 +42,7 @@ for java in $JAVAS; do
   note "Java $v | Patchbay.close() with $AGENTS agents (goal <= 2 s): $(grep -o 'agents: [0-9.]* s' "$out/idle-agents-$v.log" | cut -d' ' -f2-); $(grep -o 'CPU during close: SDK [0-9.]* s, edge [0-9.]* s' "$out/idle-agents-$v.log"); $(grep -o 'edge after close: .*' "$out/idle-agents-$v.log" | sed 's/ (after waiting [0-9.]* s)//'); after a $(grep -o 'warm-up 1/[0-9]*: [0-9,]* agents connected, then closed in [0-9.]* s' "$out/idle-agents-$v.log" | sed 's#warm-up 1/[0-9]*: #warm-up of #')"
   if [ "$MEDIA" = true ]; then
     note "Java $v | call -> media connected, SDK / raw pair (goal <= 1.5x): $(grep -o 'SDK+fake edge .*ratio [0-9.]*x' "$out/media-$v.log" | head -1)"
-    note "Java $v | RSS growth per real-media call (goal <= 64 KiB): $(grep -o '= [0-9.]* KiB per cycle' "$out/media-$v.log")"
+    note "Java $v | RSS growth per real-media call (goal <= 64 KiB): $(grep -o '[0-9]* SDK call cycles: -*[0-9]* KiB = -*[0-9.]* KiB per cycle' "$out/media-$v.log"); the $(grep -o 'first [0-9]* SDK call cycles: -*[0-9]* KiB' "$out/media-$v.log") before"
   fi
 done
 
