@@ -32,8 +32,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Args: [agents=10000] [virtualThreads=true]; {@code -Dbench.warmup=N} agents connected and
  * closed by a first {@code Patchbay} before the measured one (default: as many as measured; 0: a
- * cold close), {@code -Dbench.warmupRounds=R} times (default 1). {@code -Dbench.tls=true}: the edge serves {@code https}/{@code wss} with a
- * self-signed certificate made by keytool for this run, which the SDK trusts explicitly
+ * cold close), {@code -Dbench.warmupRounds=R} times (default 1). Before the measured close it
+ * waits until both JVMs' JIT compiler threads were idle for 500 ms (at most 30 s), and it prints
+ * how much of the close's CPU was still JIT ({@code -Dbench.quiesce=false}: no wait).
+ * {@code -Dbench.tls=true}: the edge serves {@code https}/{@code wss} with a self-signed
+ * certificate made by keytool for this run, which the SDK trusts explicitly
  * ({@code Patchbay.builder().tls(...)}). {@code -Dbench.transports=jdk,nio}: the whole run once
  * per signaling transport ({@code -Dpatchbay.signaling.transport}), against the same edge, with
  * a summary line of the heap per agent of each.
@@ -208,18 +211,27 @@ public final class IdleAgentsBenchmark {
           .lines().limit(Integer.getInteger("bench.histoLines", 40)).forEach(l -> Bench.out("  %s", l));
       p.waitFor(30, TimeUnit.SECONDS);
     }
+    long selfPid = ProcessHandle.current().pid();
+    if (!"false".equals(System.getProperty("bench.quiesce"))) {
+      // The connect of 10,000 agents leaves both JITs compiling for seconds; measure the
+      // close, not that: wait until neither JVM's compiler threads worked for 500 ms.
+      double waited = quiesce(selfPid, edgePid);
+      Bench.out("  waited %.1f s for both JVMs' JIT compilers to go quiet before the close%s",
+          waited, waited >= 30 ? " (gave up)" : "");
+    }
     // close, with a timeline sampled from the diagnostics (every 20 ms, on a thread of its own:
     // diagnostics() counts the pending timers, 30,000 of them here; sampled every 2 ms it took
     // ~14 % of the SDK's CPU during close and slowed what it measured)
     long[] firstZero = {-1, -1, -1}; // sockets, agents (tokens revoked), SDK threads
     StringBuilder every250ms = new StringBuilder(); // open sockets / agents not yet closed
     String jfr = System.getenv("BENCH_JFR"); // a directory: profile both JVMs during close
-    long selfPid = ProcessHandle.current().pid();
     if (jfr != null) {
       for (long pid : new long[] {selfPid, edgePid}) {
         jcmd(pid, "JFR.start", "name=close", "settings=profile");
       }
     }
+    long sdkJit0 = jitCpuNanos(selfPid);
+    long edgeJit0 = jitCpuNanos(edgePid);
     long sdkCpu0 = processCpuNanos();
     long edgeCpu0 = cpuNanosOf(edgePid);
     long c0 = System.nanoTime();
@@ -255,6 +267,8 @@ public final class IdleAgentsBenchmark {
     double closeSeconds = (System.nanoTime() - c0) / 1e9;
     double sdkCpu = (processCpuNanos() - sdkCpu0) / 1e9;
     double edgeCpu = (cpuNanosOf(edgePid) - edgeCpu0) / 1e9;
+    double sdkJit = (jitCpuNanos(selfPid) - sdkJit0) / 1e9;
+    double edgeJit = (jitCpuNanos(edgePid) - edgeJit0) / 1e9;
     if (jfr != null) {
       jcmd(selfPid, "JFR.stop", "name=close", "filename=" + jfr + "/close-sdk.jfr");
       jcmd(edgePid, "JFR.stop", "name=close", "filename=" + jfr + "/close-edge.jfr");
@@ -274,8 +288,8 @@ public final class IdleAgentsBenchmark {
         + " SDK threads gone at %s", at(firstZero[0]), at(firstZero[1]), at(firstZero[2]));
     Bench.out("  open sockets/agents every 250 ms:%s", every250ms);
     Bench.out("  CPU during close: SDK %.2f s, edge %.2f s (wall %.2f s, %d cores; load average"
-        + " %s)", sdkCpu, edgeCpu, closeSeconds, Runtime.getRuntime().availableProcessors(),
-        loadAverage());
+        + " %s); of it JIT compiler threads: SDK %.2f s, edge %.2f s", sdkCpu, edgeCpu,
+        closeSeconds, Runtime.getRuntime().availableProcessors(), loadAverage(), sdkJit, edgeJit);
     return (used - baseline) / 1024.0 / n;
   }
 
@@ -308,6 +322,57 @@ public final class IdleAgentsBenchmark {
     } catch (java.io.IOException | RuntimeException e) {
       return 0;
     }
+  }
+
+  /**
+   * CPU time (user + system) of a JVM's JIT compiler threads ("C1/C2 CompilerThread…") so far,
+   * in ns (Linux), or 0 elsewhere.
+   */
+  private static long jitCpuNanos(long pid) {
+    long sum = 0;
+    try (java.util.stream.Stream<java.nio.file.Path> tasks =
+        java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
+      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        try {
+          String stat = java.nio.file.Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+          }
+        } catch (java.io.IOException | RuntimeException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return 0;
+    }
+    return sum;
+  }
+
+  /**
+   * Waits until neither JVM's compiler threads used CPU over 500 ms (at most 30 s); returns the
+   * seconds waited.
+   */
+  private static double quiesce(long... pids) throws InterruptedException {
+    long t0 = System.nanoTime();
+    long[] last = new long[pids.length];
+    for (int i = 0; i < pids.length; i++) {
+      last[i] = jitCpuNanos(pids[i]);
+    }
+    while (System.nanoTime() - t0 < 30_000_000_000L) {
+      Thread.sleep(500);
+      boolean quiet = true;
+      for (int i = 0; i < pids.length; i++) {
+        long now = jitCpuNanos(pids[i]);
+        quiet &= now - last[i] <= 10_000_000L; // one clock tick of slack
+        last[i] = now;
+      }
+      if (quiet) {
+        break;
+      }
+    }
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   private static String loadAverage() {
