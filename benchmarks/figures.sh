@@ -37,9 +37,9 @@ for java in $JAVAS; do
       | tee "$out/media-$v.log"
   fi
   note "Java $v | call set-up, SDK / hand-written with TCP_NODELAY (goal <= 1.05x): $(grep -o 'TCP_NODELAY: [0-9.]*' "$out/call-setup-$v.log" | cut -d' ' -f2)x"
-  note "Java $v | heap per idle agent (goal <= 12 KiB):$(grep -o '= [0-9.,]* KiB per agent (goal' "$out/idle-agents-$v.log" | sed 's/(goal//; s/^=//')"
-  note "Java $v | JVM threads with $AGENTS agents (goal <= 64):$(grep -o ', [0-9,]* with the agents' "$out/idle-agents-$v.log" | tr -d ',' | sed 's/with the agents//')"
-  note "Java $v | Patchbay.close() with $AGENTS agents (goal <= 2 s): $(grep -o 'agents: [0-9.]* s' "$out/idle-agents-$v.log" | cut -d' ' -f2-); $(grep -o 'CPU during close: SDK [0-9.]* s, edge [0-9.]* s' "$out/idle-agents-$v.log") ($(grep -o 'JIT compiler threads: SDK [0-9.]* s, edge [0-9.]* s' "$out/idle-agents-$v.log" | sed 's/^/of it /')); $(grep -o 'edge after close: .*' "$out/idle-agents-$v.log" | sed 's/ (after waiting [0-9.]* s)//'); after a $(grep -o 'warm-up 1/[0-9]*: [0-9,]* agents connected, then closed in [0-9.]* s' "$out/idle-agents-$v.log" | sed 's#warm-up 1/[0-9]*: #warm-up of #')"
+  note "Java $v | heap per idle agent (goal <= 12 KiB): $(grep -o 'agents): [a-z]* [0-9.]* KiB' "$out/idle-agents-$v.log" | sed 's/agents): [a-z]* //') per agent (median of the measured runs)"
+  note "Java $v | JVM threads with $AGENTS agents (goal <= 64):$(grep -o ', [0-9,]* with the agents' "$out/idle-agents-$v.log" | head -1 | tr -d ',' | sed 's/with the agents//')"
+  note "Java $v | Patchbay.close() with $AGENTS agents (goal <= 2 s): $(grep -o 'median of [0-9]* runs: .*) (goal' "$out/idle-agents-$v.log" | sed 's/ (goal$//'); $(grep -o 'edge after close: .*' "$out/idle-agents-$v.log" | sed 's/ (after waiting [0-9.]* s)//'); after a $(grep -o 'warm-up 1/[0-9]*: [0-9,]* agents connected, then closed in [0-9.]* s' "$out/idle-agents-$v.log" | sed 's#warm-up 1/[0-9]*: #warm-up of #')"
   if [ "$MEDIA" = true ]; then
     note "Java $v | call -> media connected, SDK / raw pair (goal <= 1.5x): $(grep -o 'SDK+fake edge .*ratio [0-9.]*x' "$out/media-$v.log" | head -1)"
     note "Java $v | RSS growth per real-media call (goal <= 64 KiB): $(grep -o '[0-9]* SDK call cycles: -*[0-9]* KiB = -*[0-9.]* KiB per cycle' "$out/media-$v.log"); the $(grep -o 'first [0-9]* SDK call cycles: -*[0-9]* KiB' "$out/media-$v.log") before"

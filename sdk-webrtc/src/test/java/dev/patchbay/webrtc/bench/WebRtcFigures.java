@@ -258,40 +258,50 @@ public final class WebRtcFigures {
    * RSS growth per SDK call: {@code warmup} cycles first, whose growth is printed apart (the C
    * allocator's high-water mark: libwebrtc's threads fill malloc arenas, and freed memory stays
    * with them), then the measured {@code cycles}, whose growth per cycle is the figure: a leak
-   * grows the same in both (the peer connections leaked without the mitigation: ~185 KiB per
+   * grows the same in both (the peer connections leaked without the mitigation: ~200 KiB per
    * cycle), a high-water mark levels off. Each with where the resident memory grew.
    */
   private static void memoryCycles(UserAgent alice,
       AtomicReference<CompletableFuture<Call>> incoming, int warmup, int cycles)
       throws Exception {
-    System.gc();
-    Map<Long, Mapping> m0 = mappings();
-    long rss0 = rssKib();
-    for (int i = 0; i < warmup; i++) {
-      sdkCall(alice, incoming);
-    }
-    System.gc();
-    Thread.sleep(200);
-    Map<Long, Mapping> m1 = mappings();
-    long rss1 = rssKib();
-    for (int i = 0; i < cycles; i++) {
-      sdkCall(alice, incoming);
-    }
-    System.gc();
-    Thread.sleep(200);
-    Map<Long, Mapping> m2 = mappings();
-    long rss2 = rssKib();
+    Memory m0 = Memory.after(0, alice, incoming);
+    Memory m1 = Memory.after(warmup, alice, incoming);
+    Memory m2 = Memory.after(cycles, alice, incoming);
     String heap = heapPreTouched() ? "fixed and pre-touched"
         : "NOT pre-touched: includes its growth";
     if (warmup > 0) {
       System.out.printf("RSS growth over the first %d SDK call cycles: %d KiB (%s)%n", warmup,
-          rss1 - rss0, growthByKind(m0, m1));
+          m1.rssKib() - m0.rssKib(), m1.growthSince(m0));
     }
-    double perCycle = (rss2 - rss1) / (double) cycles;
+    double perCycle = (m2.rssKib() - m1.rssKib()) / (double) cycles;
     System.out.printf("RSS growth over the next %d SDK call cycles: %d KiB = %.1f KiB per cycle "
         + "(two peer connections per cycle, one per side; Java heap %s; %s) - goal <= 64 KiB "
-        + "%s%n", cycles, rss2 - rss1, perCycle, heap, growthByKind(m1, m2),
+        + "%s%n", cycles, m2.rssKib() - m1.rssKib(), perCycle, heap, m2.growthSince(m1),
         perCycle <= 64 ? "MET" : "NOT MET");
+  }
+
+  /** Resident memory after some SDK calls and a GC: in all, and by mapping (start address). */
+  private record Memory(long rssKib, Map<Long, Mapping> mappings) {
+    static Memory after(int calls, UserAgent alice,
+        AtomicReference<CompletableFuture<Call>> incoming) throws Exception {
+      for (int i = 0; i < calls; i++) {
+        sdkCall(alice, incoming);
+      }
+      System.gc();
+      Thread.sleep(200);
+      return new Memory(WebRtcFigures.rssKib(), WebRtcFigures.mappings());
+    }
+
+    /** How much each kind of mapping grew since {@code before}. */
+    String growthSince(Memory before) {
+      Map<String, Long> growth = new TreeMap<>();
+      mappings.forEach((start, m) -> growth.merge(m.kind(), m.rssKib(), Long::sum));
+      before.mappings.forEach((start, m) -> growth.merge(m.kind(), -m.rssKib(), Long::sum));
+      StringBuilder b = new StringBuilder();
+      growth.forEach((kind, kib) -> b.append(b.length() == 0 ? "" : ", ")
+          .append(String.format("%s %+d KiB", kind, kib)));
+      return b.toString();
+    }
   }
 
   /** A mapping of this process: what it holds and how much of it is resident. */
@@ -325,16 +335,6 @@ public final class WebRtcFigures {
       }
     }
     return m;
-  }
-
-  private static String growthByKind(Map<Long, Mapping> before, Map<Long, Mapping> after) {
-    Map<String, Long> growth = new TreeMap<>();
-    after.forEach((start, m) -> growth.merge(m.kind(), m.rssKib(), Long::sum));
-    before.forEach((start, m) -> growth.merge(m.kind(), -m.rssKib(), Long::sum));
-    StringBuilder b = new StringBuilder();
-    growth.forEach((kind, kib) -> b.append(b.length() == 0 ? "" : ", ")
-        .append(String.format("%s %+d KiB", kind, kib)));
-    return b.toString();
   }
 
   /** Waits until no session of either engine is open (released, spare made); bounded. */
