@@ -14,10 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${AGENTS:=10000}" "${LOAD_AGENTS:=10000}" "${WINDOW:=60s}" "${MEDIA:=true}"
 : "${JAVAS:=$(command -v java) /usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-# The fake edge of the idle-agents benchmark runs in a JVM of its own, the same one for every
-# SDK JVM (default: the last of JAVAS), so the rows differ only in the SDK's JVM; for an SDK JVM
-# other than it the close is measured a second time with the edge on the SDK's own JVM.
-: "${EDGE_JAVA:=${JAVAS##* }}"
 out=benchmarks/target/figures
 mkdir -p "$out"
 
@@ -33,18 +29,8 @@ for java in $JAVAS; do
   echo "== Java $v: call set-up"
   "$java" -cp "$cp" dev.patchbay.benchmarks.core.CallSetupBenchmark | tee "$out/call-setup-$v.log"
   echo "== Java $v: $AGENTS idle agents and close()"
-  edge_java=$EDGE_JAVA
-  [ -x "$edge_java" ] || edge_java=$java
-  "$java" -Xmx6g -Dbench.edgeJava="$edge_java" -cp "$cp" \
-    dev.patchbay.benchmarks.core.IdleAgentsBenchmark "$AGENTS" | tee "$out/idle-agents-$v.log"
-  same_edge=""
-  if [ "$edge_java" != "$java" ]; then
-    echo "== Java $v: $AGENTS idle agents and close(), the edge on the same JVM"
-    "$java" -Xmx6g -Dbench.edgeJava="$java" -cp "$cp" \
-      dev.patchbay.benchmarks.core.IdleAgentsBenchmark "$AGENTS" \
-      | tee "$out/idle-agents-$v-same-edge.log"
-    same_edge="; with the edge on Java $v too: $(grep -o 'median of [0-9]* runs: [0-9.]* s (runs [0-9. /]* s' "$out/idle-agents-$v-same-edge.log")"
-  fi
+  "$java" -Xmx6g -cp "$cp" dev.patchbay.benchmarks.core.IdleAgentsBenchmark "$AGENTS" \
+    | tee "$out/idle-agents-$v.log"
   if [ "$MEDIA" = true ]; then
     echo "== Java $v: call -> media connected (network namespace)"
     PATCHBAY_REAL_JAVA="$java" MVN_ARGS="${MVN_ARGS:-}" sdk-webrtc/src/test/netns/run-figures.sh \
@@ -53,7 +39,7 @@ for java in $JAVAS; do
   note "Java $v | call set-up, SDK / hand-written with TCP_NODELAY (goal <= 1.05x): $(grep -o 'TCP_NODELAY: [0-9.]*' "$out/call-setup-$v.log" | cut -d' ' -f2)x"
   note "Java $v | heap per idle agent (goal <= 12 KiB): $(grep -o 'agents): [a-z]* [0-9.]* KiB' "$out/idle-agents-$v.log" | sed 's/agents): [a-z]* //') per agent (median of the measured runs)"
   note "Java $v | JVM threads with $AGENTS agents (goal <= 64):$(grep -o ', [0-9,]* with the agents' "$out/idle-agents-$v.log" | head -1 | tr -d ',' | sed 's/with the agents//')"
-  note "Java $v | Patchbay.close() with $AGENTS agents (goal <= 2 s), edge on $edge_java: $(grep -o 'median of [0-9]* runs: .*) (goal' "$out/idle-agents-$v.log" | sed 's/ (goal$//')$same_edge; $(grep -o 'edge after close: .*' "$out/idle-agents-$v.log" | sed 's/ (after waiting [0-9.]* s)//'); after a $(grep -o 'warm-up 1/[0-9]*: [0-9,]* agents connected, then closed in [0-9.]* s' "$out/idle-agents-$v.log" | sed 's#warm-up 1/[0-9]*: #warm-up of #')"
+  note "Java $v | Patchbay.close() with $AGENTS agents (goal <= 2 s): $(grep -o 'median of [0-9]* runs: .*) (goal' "$out/idle-agents-$v.log" | sed 's/ (goal$//'); $(grep -o 'edge after close: .*' "$out/idle-agents-$v.log" | sed 's/ (after waiting [0-9.]* s)//'); after a $(grep -o 'warm-up 1/[0-9]*: [0-9,]* agents connected, then closed in [0-9.]* s' "$out/idle-agents-$v.log" | sed 's#warm-up 1/[0-9]*: #warm-up of #')"
   if [ "$MEDIA" = true ]; then
     note "Java $v | call -> media connected, SDK / raw pair (goal <= 1.5x): $(grep -o 'SDK+fake edge .*ratio [0-9.]*x' "$out/media-$v.log" | head -1)"
     note "Java $v | RSS growth per real-media call (goal <= 64 KiB): $(grep -o '[0-9]* SDK call cycles: -*[0-9]* KiB = -*[0-9.]* KiB per cycle' "$out/media-$v.log"); the $(grep -o 'first [0-9]* SDK call cycles: -*[0-9]* KiB' "$out/media-$v.log") before"

@@ -48,9 +48,8 @@ public final class IdleAgentsBenchmark {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     boolean virtual = args.length <= 1 || Boolean.parseBoolean(args[1]);
     Bench.quietLogs();
-    // The fake edge's JVM (another process): the same as this one unless -Dbench.edgeJava.
-    String javaBin = System.getProperty("bench.edgeJava", System.getProperty("java.home")
-        + File.separator + "bin" + File.separator + "java");
+    String javaBin = System.getProperty("java.home") + File.separator + "bin" + File.separator
+        + "java";
     List<String> edgeCmd = new ArrayList<>(List.of(javaBin, "-Xmx3g", "-cp",
         System.getProperty("java.class.path"), EdgeProcess.class.getName(), Integer.toString(n),
         Boolean.toString(!"false".equals(System.getenv("BENCH_LOGOUT")))));
@@ -76,7 +75,6 @@ public final class IdleAgentsBenchmark {
         throw new IllegalStateException("the edge process did not start");
       }
       URI edgeUri = URI.create(line.substring(5).trim());
-      Bench.out("edge: its own JVM, %s", javaBin);
       StringBuilder summary = new StringBuilder();
       for (String transport : transports) {
         System.setProperty("patchbay.signaling.transport", transport.trim());
