@@ -191,8 +191,8 @@ public final class IdleAgentsBenchmark {
     Bench.out("  Patchbay.close() with %,d agents, median of %d runs: %.2f s (runs %s s; CPU"
         + " SDK %s s, edge %s s; of it JIT compiler threads SDK %s s, edge %s s) (goal <= 2 s)",
         n, runs, median(measured, Round::closeSeconds), each(measured, Round::closeSeconds),
-        each(measured, Round::sdkCpu), each(measured, Round::edgeCpu), each(measured, Round::sdkJit),
-        each(measured, Round::edgeJit));
+        each(measured, Round::sdkCpu), each(measured, Round::edgeCpu),
+        each(measured, Round::sdkJit), each(measured, Round::edgeJit));
     return median(measured, Round::heapKib);
   }
 
@@ -353,13 +353,17 @@ public final class IdleAgentsBenchmark {
   /** CPU time (user + system) of another process so far, in ns (Linux), or 0 elsewhere. */
   private static long cpuNanosOf(long pid) {
     try {
-      String stat = java.nio.file.Files.readString(
-          java.nio.file.Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // 100 ticks/s
+      return cpuNanos(java.nio.file.Files.readString(
+          java.nio.file.Path.of("/proc/" + pid + "/stat")));
     } catch (java.io.IOException | RuntimeException e) {
       return 0;
     }
+  }
+
+  /** User + system CPU time in a {@code /proc/<pid>[/task/<tid>]/stat} line, in ns. */
+  private static long cpuNanos(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // 100 ticks/s
   }
 
   /**
@@ -375,8 +379,7 @@ public final class IdleAgentsBenchmark {
           String stat = java.nio.file.Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            sum += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+            sum += cpuNanos(stat);
           }
         } catch (java.io.IOException | RuntimeException gone) {
           // the thread ended meanwhile
