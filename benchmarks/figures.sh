@@ -3,7 +3,7 @@
 # Java 25, and prints each goal's figure next to the goal. Benchmarks, not tests: the figures
 # are medians and ratios measured side by side; absolute times on a shared machine are noise.
 #
-#   benchmarks/figures.sh                 # everything (~10-15 min on 2 idle cores)
+#   benchmarks/figures.sh                 # everything (~18 min on 2 idle cores)
 #   AGENTS=2000 LOAD_AGENTS=1000 benchmarks/figures.sh   # a smaller, quicker pass
 #   JAVAS="/usr/lib/jvm/java-17-openjdk-amd64/bin/java" benchmarks/figures.sh   # one JVM only
 #   MVN_ARGS="-o" also honoured; MEDIA=false skips the real-media figures (they need root).
